@@ -1,0 +1,55 @@
+#pragma once
+// The interface every tsign protocol implements so that one engine can drive it over any
+// transport. A protocol is a pure state machine: it never touches a socket or a clock.
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "tsign/core/bytes.hpp"
+#include "tsign/core/result.hpp"
+
+namespace tsign {
+
+// A message a protocol emits in a round: to one party, or to every other party.
+struct OutgoingMessage {
+  std::optional<PartyId> to;  // nullopt: a broadcast
+  Bytes payload;
+};
+
+// Everything one party received in a round, keyed by sender.
+struct RoundMessages {
+  std::map<PartyId, Bytes> broadcast;
+  std::map<PartyId, Bytes> direct;
+};
+
+// What one sender sends to this party in one round.
+struct RoundSpec {
+  bool broadcast = false;
+  bool direct = false;
+  bool any() const { return broadcast || direct; }
+};
+
+class RoundProtocol {
+ public:
+  virtual ~RoundProtocol() = default;
+
+  // Short protocol name, e.g. "dkg/secp256k1"; bound into the engine's session transcript.
+  virtual std::string_view name() const = 0;
+  virtual PartyId self() const = 0;
+  // Every party of the session, this one included, in ascending order.
+  virtual const std::vector<PartyId>& parties() const = 0;
+  virtual std::size_t round_count() const = 0;
+  // What `sender` sends to this party in `round` (0-based, < round_count()).
+  virtual RoundSpec expects_from(std::size_t round, PartyId sender) const = 0;
+
+  // This party's messages of round 0.
+  virtual Result<std::vector<OutgoingMessage>> start() = 0;
+  // Consumes all messages of `round` and returns this party's messages of round + 1 (none after
+  // the last round, when the protocol's output becomes available from the concrete type).
+  // An error with culprits aborts the session and names them.
+  virtual Result<std::vector<OutgoingMessage>> advance(std::size_t round, const RoundMessages& in) = 0;
+};
+
+}  // namespace tsign

@@ -1,0 +1,35 @@
+#include "tsign/core/random.hpp"
+
+#include <sodium.h>
+
+#include "tsign/core/sodium_init.hpp"
+
+namespace tsign {
+
+void ensure_sodium() {
+  static const int status = sodium_init();
+  (void)status;  // 0 first time, 1 when already initialized; -1 would mean no entropy source
+}
+
+void random_fill(std::span<std::uint8_t> out) {
+  ensure_sodium();
+  randombytes_buf(out.data(), out.size());
+}
+
+Bytes random_bytes(std::size_t n) {
+  Bytes out(n);
+  random_fill(out);
+  return out;
+}
+
+std::uint64_t random_below(std::uint64_t bound) {
+  // Rejection sampling keeps the result uniform.
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+  for (;;) {
+    std::uint64_t v = 0;
+    random_fill({reinterpret_cast<std::uint8_t*>(&v), sizeof v});
+    if (v < limit) return v % bound;
+  }
+}
+
+}  // namespace tsign
