@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds tsign and runs every test twice: a strict-warnings build, then under ASan + UBSan.
+# Usage: tools/test.sh [--quick]   (--quick skips the sanitizer pass)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+
+jobs=$(nproc)
+run_suite() {
+  local preset=$1
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  ctest --preset "$preset" -j "$jobs"
+}
+
+run_suite default
+if [ "${1:-}" != "--quick" ]; then
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite asan
+fi
