@@ -1,9 +1,17 @@
 #pragma once
 // Shared helpers for the storage tests: temporary directories, sample headers, fast protectors.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <system_error>
+#include <vector>
+#include <algorithm>
+#include <stdexcept>
 
 #include "tsign/core/bytes.hpp"
 #include "tsign/store/passphrase_protector.hpp"
@@ -30,6 +38,38 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Runs body in a forked child, which exits with body's return value unless killed first; returns the
+// wait status. The child never returns into the test framework.
+inline int run_in_child(const std::function<int()>& body) {
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int code = 1;
+    try {
+      code = body();
+    } catch (...) {
+      code = 2;
+    }
+    ::_exit(code);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw std::runtime_error("waitpid failed");
+  }
+  return status;
+}
+
+inline bool killed_by_sigkill(int status) { return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL; }
+inline bool exited_with(int status, int code) { return WIFEXITED(status) && WEXITSTATUS(status) == code; }
+
+// File names in a directory, sorted.
+inline std::vector<std::string> list_names(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 inline ShareHeader sample_header(PartyId party = 1, std::uint64_t epoch = 0, std::uint8_t key_byte = 0xab) {
   ShareHeader h;
