@@ -6,7 +6,7 @@
 
 #include <array>
 
-#include "posix_error.hpp"
+#include "posix_io.hpp"
 #include "tsign/core/random.hpp"
 
 namespace tsign {
@@ -33,19 +33,6 @@ class Fd {
   int fd_;
 };
 
-Status write_all(int fd, ByteSpan data, const std::filesystem::path& path) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return detail::posix_error("cannot write", path);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return {};
-}
-
 std::filesystem::path parent_of(const std::filesystem::path& path) {
   auto dir = path.parent_path();
   return dir.empty() ? std::filesystem::path(".") : dir;
@@ -56,6 +43,21 @@ void step(const StepHook& hook, std::string_view name) {
 }
 
 }  // namespace
+
+namespace detail {
+Status write_all(int fd, ByteSpan data, const std::filesystem::path& path) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return posix_error("cannot write", path);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+}  // namespace detail
 
 bool is_temporary_file_name(std::string_view name) {
   return name.size() > 1 && name.front() == '.' && name.find(kTempMarker) != std::string_view::npos;
@@ -79,7 +81,7 @@ Status write_file_atomic(const std::filesystem::path& path, ByteSpan data, const
     ::unlink(temp.c_str());
     return e;
   };
-  if (auto st = write_all(fd.get(), data, temp); !st) return fail(st.error());
+  if (auto st = detail::write_all(fd.get(), data, temp); !st) return fail(st.error());
   if (::fsync(fd.get()) != 0) return fail(detail::posix_error("cannot fsync", temp));
   if (fd.close() != 0) return fail(detail::posix_error("cannot close", temp));
   step(hook, "write:synced");
@@ -134,7 +136,7 @@ Status wipe_file(const std::filesystem::path& path) {
     static const std::array<std::uint8_t, 4096> zeros{};
     for (auto left = static_cast<std::uint64_t>(st.st_size); left > 0;) {
       const std::size_t chunk = left < zeros.size() ? static_cast<std::size_t>(left) : zeros.size();
-      TSIGN_CHECK(write_all(fd.get(), ByteSpan(zeros).first(chunk), path));
+      TSIGN_CHECK(detail::write_all(fd.get(), ByteSpan(zeros).first(chunk), path));
       left -= chunk;
     }
     if (::fsync(fd.get()) != 0) return detail::posix_error("cannot fsync", path);

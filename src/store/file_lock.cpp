@@ -6,7 +6,7 @@
 
 #include <utility>
 
-#include "posix_error.hpp"
+#include "posix_io.hpp"
 
 namespace tsign {
 

@@ -7,7 +7,7 @@
 #include <charconv>
 #include <cstdio>
 
-#include "posix_error.hpp"
+#include "posix_io.hpp"
 
 namespace tsign {
 

@@ -1,11 +1,12 @@
 #pragma once
-// Storage errors built from errno (private to src/store).
+// POSIX helpers shared by the storage sources (private to src/store).
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <string>
 #include <string_view>
 
+#include "tsign/core/bytes.hpp"
 #include "tsign/core/result.hpp"
 
 namespace tsign::detail {
@@ -14,5 +15,8 @@ inline Error posix_error(std::string_view action, const std::filesystem::path& p
   return make_error(ErrorKind::Storage,
                     std::string(action) + " " + path.string() + ": " + std::strerror(err));
 }
+
+// write(2) until every byte is written, retrying on EINTR.
+Status write_all(int fd, ByteSpan data, const std::filesystem::path& path);
 
 }  // namespace tsign::detail
