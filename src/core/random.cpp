@@ -12,6 +12,7 @@ void ensure_sodium() {
 }
 
 void random_fill(std::span<std::uint8_t> out) {
+  if (out.empty()) return;
   ensure_sodium();
   randombytes_buf(out.data(), out.size());
 }
