@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds tsign and runs every test twice: a strict-warnings build, then under ASan + UBSan.
-# Usage: tools/test.sh [--quick]   (--quick skips the sanitizer pass)
+# Builds tsign and runs every test twice, a strict-warnings build then under ASan + UBSan,
+# then a short fuzzing pass over every decoder.
+# Usage: tools/test.sh [--quick]   (--quick skips the sanitizer and fuzzing passes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -16,4 +17,5 @@ run_suite() {
 run_suite default
 if [ "${1:-}" != "--quick" ]; then
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite asan
+  tools/fuzz.sh 5    # a short pass over every decoder; tools/fuzz.sh 600 is the long one
 fi
