@@ -130,8 +130,11 @@ Status ShareStore::stage(const ShareHeader& header, ByteSpan share, KeyProtector
                                                    " cannot be stored for party " + std::to_string(party_));
   }
   const auto dir = key_dir(header.key_id);
-  TSIGN_CHECK(make_private_dir(dir));
-  TSIGN_TRY(Listing listing, list_key_dir(dir));
+  const bool new_key = !std::filesystem::exists(dir);
+  Listing listing;
+  if (!new_key) {
+    TSIGN_TRY(listing, list_key_dir(dir));
+  }
   if (!listing.committed.empty()) {
     const std::uint64_t current = listing.committed.back();
     if (header.epoch <= current) {
@@ -149,9 +152,13 @@ Status ShareStore::stage(const ShareHeader& header, ByteSpan share, KeyProtector
     return make_error(ErrorKind::InvalidInput, "epoch " + std::to_string(*listing.staged) +
                                                    " is already staged: commit or discard it first");
   }
-  TSIGN_CHECK(wipe_all(listing.temporaries));
   TSIGN_TRY(Bytes file, seal_share(header, share, protector));
-  TSIGN_CHECK(write_file_atomic(dir / epoch_file_name(header.epoch, true), file, options_.on_step));
+  TSIGN_CHECK(make_private_dir(dir));
+  TSIGN_CHECK(wipe_all(listing.temporaries));
+  if (auto written = write_file_atomic(dir / epoch_file_name(header.epoch, true), file, options_.on_step); !written) {
+    if (new_key) ::rmdir(dir.c_str());  // leave no empty key behind
+    return written;
+  }
   step("stage:done");
   return {};
 }

@@ -234,3 +234,12 @@ TEST_CASE("share store: a process killed at any step of a refresh leaves a usabl
     }
   }
 }
+
+TEST_CASE("share store: a failed first stage leaves no key behind") {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  PassphraseProtector no_passphrase(SecretBytes{}, Argon2Params::minimal());
+  REQUIRE_FALSE(store.stage(sample_header(1, 0), kOldShare, no_passphrase).ok());
+  CHECK(store.keys()->empty());
+  CHECK(list_names(dir.path()) == std::vector<std::string>{".lock"});
+}
