@@ -7,6 +7,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 #include <vector>
 
 #include "tsign/core/random.hpp"
