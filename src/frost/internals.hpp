@@ -73,15 +73,12 @@ template <FrostCiphersuite C>
 struct Internals {
   using Scalar = typename C::Scalar;
 
-  static SigningNonces<C> make_nonces(Secret<Scalar> hiding, Secret<Scalar> binding, SigningCommitments<C> commitments) {
-    return SigningNonces<C>(std::move(hiding), std::move(binding), std::move(commitments));
+  static SigningNonces<C> make_nonces(const Scalar& hiding, const Scalar& binding, SigningCommitments<C> commitments) {
+    return SigningNonces<C>(hiding, binding, std::move(commitments));
   }
-  static const Scalar& hiding(const SigningNonces<C>& n) { return n.hiding_.expose(); }
-  static const Scalar& binding(const SigningNonces<C>& n) { return n.binding_.expose(); }
-  static void wipe(SigningNonces<C>& n) {
-    n.hiding_.reset();
-    n.binding_.reset();
-  }
+  static const Scalar& hiding(const SigningNonces<C>& n) { return n.hiding_; }
+  static const Scalar& binding(const SigningNonces<C>& n) { return n.binding_; }
+  static void wipe(SigningNonces<C>& n) { n.wipe(); }
 
   static bool negate_key(const SigningContext<C>& c) { return c.negate_key_; }
   static bool negate_nonces(const SigningContext<C>& c) { return c.negate_nonces_; }

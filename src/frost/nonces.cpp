@@ -16,11 +16,11 @@ Result<SigningNonces<C>> commit_with_randomness_for_testing(const KeyShare<typen
   }
   if (key.self == 0) return make_error(ErrorKind::InvalidKeyShare, "key share has no party identifier");
   auto share = key.signing_share.expose().to_bytes();
-  Secret<Scalar> hiding(C::H3({hiding_randomness, share}));
-  Secret<Scalar> binding(C::H3({binding_randomness, share}));
+  const Scalar hiding = C::H3({hiding_randomness, share});
+  const Scalar binding = C::H3({binding_randomness, share});
   tsign::detail::secure_wipe(share.data(), share.size());
-  SigningCommitments<C> commitments{key.self, Point::base_mul(hiding.expose()), Point::base_mul(binding.expose())};
-  return detail::Internals<C>::make_nonces(std::move(hiding), std::move(binding), std::move(commitments));
+  SigningCommitments<C> commitments{key.self, Point::base_mul(hiding), Point::base_mul(binding)};
+  return detail::Internals<C>::make_nonces(hiding, binding, std::move(commitments));
 }
 
 template <FrostCiphersuite C>

@@ -4,7 +4,6 @@
 // move-only, cannot be serialized, and round 2 takes it by rvalue and wipes it, so signing twice
 // with one pair does not compile, and signing with an emptied (moved-from or consumed) object is
 // refused at run time.
-#include "tsign/core/secret.hpp"
 #include "tsign/frost/commitments.hpp"
 #include "tsign/keys/key_share.hpp"
 
@@ -20,25 +19,47 @@ class SigningNonces {
  public:
   using Scalar = typename C::Scalar;
 
-  SigningNonces(SigningNonces&&) noexcept = default;
-  SigningNonces& operator=(SigningNonces&&) noexcept = default;
+  // Moving transfers the nonces and wipes the source, which is then unusable.
+  SigningNonces(SigningNonces&& other) noexcept
+      : hiding_(other.hiding_), binding_(other.binding_), commitments_(other.commitments_), usable_(other.usable_) {
+    other.wipe();
+  }
+  SigningNonces& operator=(SigningNonces&& other) noexcept {
+    if (this != &other) {
+      hiding_ = other.hiding_;
+      binding_ = other.binding_;
+      commitments_ = other.commitments_;
+      usable_ = other.usable_;
+      other.wipe();
+    }
+    return *this;
+  }
   SigningNonces(const SigningNonces&) = delete;
   SigningNonces& operator=(const SigningNonces&) = delete;
-  ~SigningNonces() = default;  // Secret<> wipes both nonces
+  ~SigningNonces() = default;  // the scalars wipe themselves
 
   // The public half, to broadcast or hand to the coordinator.
   const SigningCommitments<C>& commitments() const { return commitments_; }
   PartyId identifier() const { return commitments_.identifier; }
   // False once the nonces were consumed by round 2 or moved elsewhere.
-  bool usable() const { return hiding_.has_value() && binding_.has_value(); }
+  bool usable() const { return usable_; }
 
  private:
-  SigningNonces(Secret<Scalar> hiding, Secret<Scalar> binding, SigningCommitments<C> commitments)
-      : hiding_(std::move(hiding)), binding_(std::move(binding)), commitments_(std::move(commitments)) {}
+  SigningNonces(const Scalar& hiding, const Scalar& binding, SigningCommitments<C> commitments)
+      : hiding_(hiding), binding_(binding), commitments_(std::move(commitments)), usable_(true) {}
+  void wipe() {
+    hiding_ = Scalar::zero();
+    binding_ = Scalar::zero();
+    usable_ = false;
+  }
 
-  Secret<Scalar> hiding_;
-  Secret<Scalar> binding_;
+  // Plain self-wiping scalars rather than Secret<>: a nonce pair lives for one signature, and a
+  // guarded, locked allocation per signature would cost more than round 2's multiplications
+  // for small signer sets.
+  Scalar hiding_;
+  Scalar binding_;
   SigningCommitments<C> commitments_;
+  bool usable_ = false;
   friend struct detail::Internals<C>;
 };
 
