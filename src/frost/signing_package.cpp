@@ -70,11 +70,13 @@ Result<SigningPackage<C>> SigningPackage<C>::decode(ByteSpan bytes) {
   out.commitments.reserve(n);
   for (std::uint32_t i = 0; i < n; ++i) {
     TSIGN_TRY(auto c, SigningCommitments<C>::decode_body(r));
-    if (!out.commitments.empty() && c.identifier <= out.commitments.back().identifier) {
+    if (!out.commitments.empty() && c.identifier == out.commitments.back().identifier) {
       return make_error(ErrorKind::InvalidInput,
-                        "FROST signing package: signer identifiers not strictly ascending at party " +
-                            std::to_string(c.identifier),
+                        "FROST signing package: party " + std::to_string(c.identifier) + " listed twice",
                         {c.identifier});
+    }
+    if (!out.commitments.empty() && c.identifier < out.commitments.back().identifier) {
+      return r.fail("signer identifiers not in ascending order at party " + std::to_string(c.identifier));
     }
     out.commitments.push_back(std::move(c));
   }

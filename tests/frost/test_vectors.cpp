@@ -3,6 +3,10 @@
 // factors, signature shares, signature) and verifies with the reference verifiers.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 #include "frost_helpers.hpp"
 #include "support/test_support.hpp"
 
@@ -122,9 +126,8 @@ void run_vector(const json& v) {
   CHECK(*decoded == *sig);
 }
 
-}  // namespace
-
-TEST_CASE("FROST known-answer vectors reproduce byte for byte") {
+// Runs every file of the signing-vector layout; returns how many ran.
+std::size_t run_all_vectors() {
   std::size_t ran = 0;
   for (const auto& path : vector_files("")) {
     const json v = load_json(path);
@@ -143,5 +146,34 @@ TEST_CASE("FROST known-answer vectors reproduce byte for byte") {
     }
     ++ran;
   }
-  CHECK(ran >= 3);  // rfc9591-secp256k1, rfc9591-ed25519, zf-secp256k1-tr
+  return ran;
+}
+
+}  // namespace
+
+TEST_CASE("FROST known-answer vectors reproduce byte for byte", "[vectors]") {
+  CHECK(run_all_vectors() >= 3);  // rfc9591-secp256k1, rfc9591-ed25519, zf-secp256k1-tr
+}
+
+TEST_CASE("FROST vector files in $TSIGN_EXTRA_VECTORS run too", "[vectors]") {
+  namespace fs = std::filesystem;
+  const char* previous = std::getenv("TSIGN_EXTRA_VECTORS");
+  const std::string saved = previous ? previous : "";
+  const fs::path dir = fs::temp_directory_path() / ("tsign-frost-vectors-" + to_hex(random_array<8>()));
+  fs::create_directories(dir);
+  ::unsetenv("TSIGN_EXTRA_VECTORS");
+  const std::size_t builtin = run_all_vectors();
+  fs::copy_file(fs::path(TSIGN_VECTORS_DIR) / "rfc9591-ed25519-sha512.json", dir / "more-ed25519.json");
+  {
+    std::ofstream other(dir / "unrelated.json");
+    other << "{\"config\": {}}";  // another layout: skipped
+  }
+  ::setenv("TSIGN_EXTRA_VECTORS", dir.c_str(), 1);
+  CHECK(run_all_vectors() == builtin + 1);
+  if (previous) {
+    ::setenv("TSIGN_EXTRA_VECTORS", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TSIGN_EXTRA_VECTORS");
+  }
+  fs::remove_all(dir);
 }
