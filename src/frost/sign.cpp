@@ -1,5 +1,6 @@
 #include "tsign/frost/sign.hpp"
 
+#include "core/declassify.hpp"
 #include "internals.hpp"
 
 namespace tsign::frost {
@@ -37,7 +38,9 @@ Result<SignatureShare<C>> sign_with(const SigningContext<C>& ctx, const SigningN
       (I::hiding(nonces) + I::binding(nonces) * ctx.binding_factor(index)) * detail::sign_factor<Scalar>(I::negate_nonces(ctx));
   const Scalar key_part =
       key.signing_share.expose() * detail::sign_factor<Scalar>(I::negate_key(ctx)) + I::key_offset(ctx);
-  return SignatureShare<C>{key.self, nonce_part + lambda * ctx.challenge() * key_part};
+  SignatureShare<C> share{key.self, nonce_part + lambda * ctx.challenge() * key_part};
+  tsign::detail::declassify(&share.share, sizeof share.share);  // the share is published
+  return share;
 }
 
 }  // namespace
