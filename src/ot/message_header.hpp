@@ -13,6 +13,7 @@ enum class MessageType : std::uint8_t {
   kSetup1 = 1,
   kSetup2 = 2,
   kSetup3 = 3,
+  kExtension = 6,
   kMulRequest = 4,
   kMulResponse = 5,
 };
