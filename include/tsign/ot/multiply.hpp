@@ -63,8 +63,14 @@ class MulReceiver {
   // products: ℓ in 1..kMaxProducts.
   static Result<std::pair<MulReceiver, MulRequest>> start(const OtReceiverSetup& setup, const PairSession& session,
                                                           std::size_t products);
+  ~MulReceiver();
+  MulReceiver(MulReceiver&&) noexcept = default;
+  MulReceiver& operator=(MulReceiver&&) noexcept = default;
+  MulReceiver(const MulReceiver&) = delete;
+  MulReceiver& operator=(const MulReceiver&) = delete;
+
   // R's random multiplicand.
-  const Secp256k1Scalar& b() const { return b_.expose(); }
+  const Secp256k1Scalar& b() const { return b_; }
   // Checks S's response; returns t_B,1..t_B,ℓ. On a failed check `setup` is poisoned and S named.
   Result<std::vector<Secp256k1Scalar>> finish(OtReceiverSetup& setup, const MulResponse& response) &&;
 
@@ -74,9 +80,11 @@ class MulReceiver {
   PartyId peer_ = 0;
   std::size_t products_ = 0;
   Digest32 digest_{};
-  SecretBytes choices_;  // β
-  SecretBytes rows_;     // the extension rows t_j
-  Secret<Secp256k1Scalar> b_;
+  // Per-session secrets live on the heap and are wiped by the destructor (locked memory costs
+  // system calls that would dominate a multiplication).
+  std::vector<std::uint8_t> choices_;  // β
+  std::vector<std::uint64_t> rows_;    // the extension rows t_j
+  Secp256k1Scalar b_;
   std::vector<Secp256k1Scalar> gadget_;
 };
 

@@ -1,0 +1,92 @@
+// OT layer: per-pair setup at key generation, and per-signature extension + multiplication.
+#include <benchmark/benchmark.h>
+#include <secp256k1.h>
+
+#include <cstdlib>
+
+#include "tsign/core/random.hpp"
+#include "tsign/math/secp256k1.hpp"
+#include "tsign/ot/multiply.hpp"
+#include "tsign/ot/setup.hpp"
+
+namespace {
+
+using namespace tsign;
+using namespace tsign::ot;
+
+constexpr PartyId kS = 1, kR = 2;
+
+struct Pair {
+  OtSenderSetup sender;
+  OtReceiverSetup receiver;
+};
+
+template <class T>
+T must(Result<T> r) {
+  if (!r.ok()) std::abort();
+  return std::move(r).value();
+}
+
+Pair setup_pair() {
+  const Bytes sid = random_bytes(32);
+  const PairSession session{sid, kS, kR};
+  auto [rx, m1] = must(SetupReceiver::start(session));
+  auto [tx, m2] = must(SetupSender::respond(session, m1));
+  auto [rs, m3] = must(std::move(rx).finish(m2));
+  return {must(std::move(tx).finish(m3)), std::move(rs)};
+}
+
+// Both parties' compute for one ordered pair: base OTs, GGM trees and the message codecs.
+void BM_BaseSetupPerPair(benchmark::State& state) {
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const Bytes sid = random_bytes(32);
+    const PairSession session{sid, kS, kR};
+    auto [rx, m1] = must(SetupReceiver::start(session));
+    const Bytes w1 = m1.encode();
+    auto [tx, m2] = must(SetupSender::respond(session, must(SetupMsg1::decode(w1, kR))));
+    const Bytes w2 = m2.encode();
+    auto [rs, m3] = must(std::move(rx).finish(must(SetupMsg2::decode(w2, kS))));
+    const Bytes w3 = m3.encode();
+    auto ts = must(std::move(tx).finish(must(SetupMsg3::decode(w3, kR))));
+    benchmark::DoNotOptimize(ts);
+    bytes = w1.size() + w2.size() + w3.size();
+  }
+  state.counters["bytes_sent"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_BaseSetupPerPair)->Name("ot/base_setup_per_pair")->Unit(benchmark::kMillisecond);
+
+// One signature's multiplication for one ordered pair, both parties' compute: the receiver's
+// request (extension), the sender's response, the receiver's check; ℓ = 2 as in DKLs23 signing.
+void BM_MulPerPair(benchmark::State& state) {
+  Pair pair = setup_pair();
+  const std::vector<Secp256k1Scalar> a = {Secp256k1Scalar::random(), Secp256k1Scalar::random()};
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const Bytes sid = random_bytes(32);
+    const PairSession session{sid, kS, kR};
+    auto [rx, req] = must(MulReceiver::start(pair.receiver, session, 2));
+    const Bytes w1 = req.encode();
+    auto sent = must(mul_sender_respond(pair.sender, session, a, must(MulRequest::decode(w1, kR))));
+    const Bytes w2 = sent.response.encode();
+    auto shares = must(std::move(rx).finish(pair.receiver, must(MulResponse::decode(w2, 2, kS))));
+    benchmark::DoNotOptimize(shares);
+    bytes = w1.size() + w2.size();
+  }
+  state.counters["bytes_sent"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_MulPerPair)->Name("ot/mul_per_pair")->Unit(benchmark::kMicrosecond);
+
+// The single-signer reference: libsecp256k1 ECDSA signing.
+void BM_EcdsaSign(benchmark::State& state) {
+  const ByteArray<32> key = Secp256k1Scalar::random().to_bytes();
+  const ByteArray<32> msg = random_array<32>();
+  secp256k1_ecdsa_signature sig;
+  for (auto _ : state) {
+    if (secp256k1_ecdsa_sign(secp256k1_ctx(), &sig, msg.data(), key.data(), nullptr, nullptr) != 1) std::abort();
+    benchmark::DoNotOptimize(sig);
+  }
+}
+BENCHMARK(BM_EcdsaSign)->Name("baseline/ecdsa_sign")->Unit(benchmark::kMicrosecond);
+
+}  // namespace
