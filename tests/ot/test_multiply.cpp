@@ -71,8 +71,10 @@ void expect_abort_by_sender(const MulRun& run, test::SetupPair& pair) {
 }  // namespace
 
 TEST_CASE("multiplication: t_A + t_B = a_k·b over many runs and input shapes") {
+  // 400 multiplications, 1000 products, over a few setups.
   auto pair = test::run_setup(kS, kR);
-  for (int run = 0; run < 40; ++run) {
+  for (int run = 0; run < 400; ++run) {
+    if (run % 100 == 99) pair = test::run_setup(kS, kR);
     const std::size_t l = 1 + static_cast<std::size_t>(run) % kMaxProducts;
     std::vector<Secp256k1Scalar> a = random_inputs(l);
     if (run == 1) a[0] = Secp256k1Scalar::zero();
