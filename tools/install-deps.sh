@@ -9,6 +9,7 @@ packages=(
   catch2 libgmp-dev nlohmann-json3-dev softhsm2    # tests: Catch2 v2, GMP oracle, JSON vectors, PKCS#11 token
   libbenchmark-dev                                  # bench/
   iproute2 valgrind                                 # namespace and constant-time tests
+  clang libclang-rt-14-dev                          # libFuzzer targets (tools/fuzz.sh)
 )
 
 missing=()

@@ -90,6 +90,9 @@ Result<std::vector<std::uint32_t>> parse_derivation_path(std::string_view text) 
     ++pos;
     std::uint64_t value = 0;
     std::size_t digits = 0;
+    if (pos + 1 < text.size() && text[pos] == '0' && text[pos + 1] >= '0' && text[pos + 1] <= '9') {
+      return fail("leading zero in an index");
+    }
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
       value = value * 10 + std::uint64_t(text[pos] - '0');
       if (value >= kHardenedIndex) return fail("index out of range");

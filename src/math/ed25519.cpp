@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/declassify.hpp"
 #include "tsign/core/random.hpp"
-#include "tsign/core/sodium_init.hpp"
 #include "tsign/math/ed25519.hpp"
 
 namespace tsign {
@@ -33,7 +33,7 @@ Result<Ed25519Scalar> Ed25519Scalar::from_bytes(ByteSpan bytes) {
     return make_error(ErrorKind::InvalidInput, "ed25519 scalar must be 32 bytes, got " + std::to_string(bytes.size()));
   }
   // sodium_compare is constant time over little-endian numbers.
-  if (sodium_compare(bytes.data(), kOrderL.data(), 32) >= 0) {
+  if (detail::declassified(sodium_compare(bytes.data(), kOrderL.data(), 32)) >= 0) {
     return make_error(ErrorKind::InvalidInput, "ed25519 scalar is not below the group order");
   }
   Ed25519Scalar s;
@@ -51,12 +51,14 @@ Ed25519Scalar Ed25519Scalar::from_bytes_reduce(ByteSpan bytes) {
 }
 
 Ed25519Scalar Ed25519Scalar::random() {
-  ensure_sodium();
-  Ed25519Scalar s;
-  do {
-    crypto_core_ed25519_scalar_random(s.bytes_.data());
-  } while (s.is_zero());
-  return s;
+  for (;;) {
+    // 64 uniform bytes reduced mod L: bias below 2^-250. Drawn through random_fill so the
+    // constant-time check sees them as secret.
+    ByteArray<64> wide = random_array<64>();
+    Ed25519Scalar s = from_bytes_reduce(wide);
+    sodium_memzero(wide.data(), wide.size());
+    if (!detail::declassified(s.is_zero())) return s;
+  }
 }
 
 Ed25519Scalar Ed25519Scalar::operator+(const Ed25519Scalar& o) const {
@@ -99,7 +101,9 @@ Ed25519Point Ed25519Point::base_mul(const Ed25519Scalar& k) {
   Ed25519Point p;
   ByteArray<32> kb = k.to_bytes();
   // Fails only for k = 0 (identity result); p stays the identity then.
-  if (crypto_scalarmult_ed25519_base_noclamp(p.enc_.data(), kb.data()) != 0) p.enc_ = kIdentityEncoding;
+  const int status = crypto_scalarmult_ed25519_base_noclamp(p.enc_.data(), kb.data());
+  detail::declassify(p.enc_.data(), p.enc_.size());  // k·G is public
+  if (detail::declassified(status) != 0) p.enc_ = kIdentityEncoding;
   sodium_memzero(kb.data(), kb.size());
   return p;
 }
@@ -108,7 +112,9 @@ Ed25519Point Ed25519Point::operator*(const Ed25519Scalar& k) const {
   Ed25519Point p;
   if (is_identity()) return p;
   ByteArray<32> kb = k.to_bytes();
-  if (crypto_scalarmult_ed25519_noclamp(p.enc_.data(), kb.data(), enc_.data()) != 0) p.enc_ = kIdentityEncoding;
+  const int status = crypto_scalarmult_ed25519_noclamp(p.enc_.data(), kb.data(), enc_.data());
+  detail::declassify(p.enc_.data(), p.enc_.size());  // points are public values
+  if (detail::declassified(status) != 0) p.enc_ = kIdentityEncoding;
   sodium_memzero(kb.data(), kb.size());
   return p;
 }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/declassify.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/math/secp256k1.hpp"
 
@@ -38,6 +39,7 @@ Secp256k1Point Secp256k1Point::base_mul(const Secp256k1Scalar& k) {
   // Fails only for k = 0, whose product is the identity.
   p.identity_ = secp256k1_ec_pubkey_create(secp256k1_ctx(), &p.pk_, kb.data()) != 1;
   sodium_memzero(kb.data(), kb.size());
+  detail::declassify(&p, sizeof p);  // k·G is public
   return p;
 }
 
@@ -47,6 +49,7 @@ Secp256k1Point Secp256k1Point::operator*(const Secp256k1Scalar& k) const {
   Secp256k1Point p = *this;
   p.identity_ = secp256k1_ec_pubkey_tweak_mul(secp256k1_ctx(), &p.pk_, kb.data()) != 1;
   sodium_memzero(kb.data(), kb.size());
+  detail::declassify(&p, sizeof p);  // points are public values
   return p;
 }
 

@@ -2,6 +2,7 @@
 // No branch and no memory index depends on a scalar's value.
 #include <sodium.h>
 
+#include "core/declassify.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/math/secp256k1.hpp"
 
@@ -168,7 +169,7 @@ Result<Secp256k1Scalar> Secp256k1Scalar::from_bytes(ByteSpan bytes) {
     return make_error(ErrorKind::InvalidInput, "secp256k1 scalar must be 32 bytes, got " + std::to_string(bytes.size()));
   }
   Limbs raw = limbs_from_be(bytes.data());
-  const bool canonical = below_n(raw) != 0;  // validity of input is public
+  const bool canonical = detail::declassified(below_n(raw)) != 0;  // only validity is revealed
   if (!canonical) {
     sodium_memzero(raw.data(), sizeof raw);
     return make_error(ErrorKind::InvalidInput, "secp256k1 scalar is not below the group order");
@@ -197,7 +198,7 @@ Secp256k1Scalar Secp256k1Scalar::random() {
     ByteArray<64> wide = random_array<64>();
     Secp256k1Scalar s = from_bytes_reduce(wide);
     sodium_memzero(wide.data(), wide.size());
-    if (!s.is_zero()) return s;
+    if (!detail::declassified(s.is_zero())) return s;  // a rejected zero reveals nothing of s
   }
 }
 

@@ -63,7 +63,7 @@ TEST_CASE("derivation paths and xpubs are parsed strictly") {
   CHECK(parse_derivation_path("m").value().empty());
   CHECK(parse_derivation_path("m/0/1/2147483647").value() == std::vector<std::uint32_t>{0, 1, 2147483647});
   CHECK(format_derivation_path(std::vector<std::uint32_t>{0, 5}) == "m/0/5");
-  for (const char* bad : {"", "0/1", "m/", "m//1", "m/1H", "m/1'", "m/2147483648", "m/a", "m/1/"}) {
+  for (const char* bad : {"", "0/1", "m/", "m//1", "m/1H", "m/1'", "m/2147483648", "m/a", "m/1/", "m/01", "m/0/00"}) {
     CHECK_FALSE(parse_derivation_path(bad).ok());
   }
   const std::string xpub =
