@@ -119,6 +119,7 @@ Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(
     for (std::size_t w = 0; w < words; ++w) r[w] = u[w] ^ u0[w];
     if (deviation) r[deviation->row / 64] ^= std::uint64_t{1} << (deviation->row % 64);
     store_words(r.span(), {payload.corrections.data() + (chunk - 1) * bytes, bytes});
+
   }
 
   WipedWords row_words(rows * kRowWords);
@@ -133,6 +134,9 @@ Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(
   }
   payload.x_check = x_check;
   payload.t_check = combine_rows(coef, row_words);
+  publish(payload.corrections);
+  publish({reinterpret_cast<const std::uint8_t*>(&payload.x_check), sizeof(Gf128)});
+  publish({reinterpret_cast<const std::uint8_t*>(payload.t_check.data()), sizeof payload.t_check});
 
   ReceiverBatch out;
   out.choices = WipedBytes((ots + 7) / 8);
@@ -190,7 +194,7 @@ Result<SenderBatch> extend_sender(OtSenderSetup& setup, const Digest32& digest, 
   sodium_memzero(d, sizeof d);
   const std::uint64_t got[4] = {q_check[0].lo, q_check[0].hi, q_check[1].lo, q_check[1].hi};
   const std::uint64_t want[4] = {expect_lo.lo, expect_lo.hi, expect_hi.lo, expect_hi.hi};
-  if (sodium_memcmp(got, want, sizeof got) != 0) {
+  if (published(sodium_memcmp(got, want, sizeof got) != 0)) {
     setup.mark_poisoned();
     return abort_by(setup.peer(), "OT extension consistency check failed");
   }
@@ -310,7 +314,7 @@ Result<ExtensionSenderOutput> extend_sender(OtSenderSetup& setup, const PairSess
     return detail::blame(ErrorKind::InvalidInput, session.receiver, "OT extension: unsupported batch size");
   }
   TSIGN_TRY(detail::SenderBatch batch, detail::extend_sender(setup, digest, msg.ots, msg.payload));
-  return ExtensionSenderOutput{msg.ots, SecretBytes::copy_of(detail::StateAccess::delta(setup)),
+  return ExtensionSenderOutput{msg.ots, SecretBytes::copy_of(StateAccess::delta(setup)),
                                rows_to_secret(batch.rows)};
 }
 

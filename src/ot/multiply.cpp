@@ -237,7 +237,7 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
     mu.feed(mu_j);
   }
   const Digest32 expect = mu.finish();
-  if (sodium_memcmp(expect.data(), response.mu.data(), expect.size()) != 0) {
+  if (detail::published(sodium_memcmp(expect.data(), response.mu.data(), expect.size()) != 0)) {
     setup.mark_poisoned();
     return detail::abort_by(peer_, "multiplication check (mu) failed");
   }
@@ -313,6 +313,9 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
     mu.feed(mu_j);
   }
   out.response.mu = mu.finish();
+  publish(out.response.a_tilde);
+  publish(out.response.eta);
+  publish(out.response.mu);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../core/declassify.hpp"
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/hash.hpp"
 
@@ -44,6 +45,11 @@ inline void select_bytes(std::uint8_t bit, ByteSpan a, ByteSpan b, std::span<std
   const auto mask = static_cast<std::uint8_t>(0 - bit);
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>((a[i] & mask) | (b[i] & ~mask));
 }
+
+// Marks bytes the protocol publishes (a message, a check's verdict) as public for the
+// constant-time check; see src/core/declassify.hpp.
+inline void publish(ByteSpan bytes) { tsign::detail::declassify(bytes.data(), bytes.size()); }
+inline bool published(bool verdict) { return tsign::detail::declassified(verdict); }
 
 inline std::uint8_t get_bit(ByteSpan bits, std::size_t i) { return static_cast<std::uint8_t>((bits[i / 8] >> (i % 8)) & 1); }
 
