@@ -24,8 +24,13 @@ constexpr std::uint8_t kOrder[kScalar] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x
 
 bool below_order(const std::uint8_t* p) { return std::memcmp(p, kOrder, kScalar) < 0; }  // public data
 
-// A scalar from 32 uniform bytes: the statistical distance to uniform is (2^256 − n)/2^256 < 2^-127.
-Secp256k1Scalar uniform_scalar(const std::uint8_t* p) { return Secp256k1Scalar::from_bytes_reduce({p, kScalar}); }
+// A scalar from 32 uniform bytes, the value mod n (statistical distance to uniform below 2^-127).
+// The bytes are below n except with probability below 2^-127, so the one-multiplication decoding
+// applies; only in that event does the reduction run, and all it reveals is that it happened.
+Secp256k1Scalar uniform_scalar(const std::uint8_t* p) {
+  auto s = Secp256k1Scalar::from_bytes({p, kScalar});
+  return s.ok() ? *s : Secp256k1Scalar::from_bytes_reduce({p, kScalar});
+}
 
 // bit·s for a canonical encoding s (below n) and a secret bit, without branching on the bit:
 // the encoding is masked before it is decoded, which costs no more than decoding it.
