@@ -119,7 +119,6 @@ Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(
     for (std::size_t w = 0; w < words; ++w) r[w] = u[w] ^ u0[w];
     if (deviation) r[deviation->row / 64] ^= std::uint64_t{1} << (deviation->row % 64);
     store_words(r.span(), {payload.corrections.data() + (chunk - 1) * bytes, bytes});
-
   }
 
   WipedWords row_words(rows * kRowWords);
