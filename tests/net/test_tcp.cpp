@@ -397,7 +397,8 @@ TEST_CASE("transport units decode strictly") {
   CHECK(u->resume.next_expected == 7);
   CHECK(u->resume.first_unacked == 3);
   Bytes msg(40, 9);
-  auto d = wire::decode_unit(wire::encode_data({5, 6}, msg));
+  Bytes data_unit = wire::encode_data({5, 6}, msg);  // the decoded unit is a view into it
+  auto d = wire::decode_unit(data_unit);
   REQUIRE(d);
   CHECK(d->data.seq == 5);
   CHECK(d->data.ack == 6);
