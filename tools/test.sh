@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds tsign and runs every test twice: a strict-warnings build, then under ASan + UBSan.
-# Usage: tools/test.sh [--quick]   (--quick skips the sanitizer pass)
+# Builds tsign, runs a short fuzzing pass over every decoder, then every test twice: under
+# ASan + UBSan, and in a strict-warnings build (whose summary closes the output).
+# Usage: tools/test.sh [--quick]   (--quick skips the sanitizer and fuzzing passes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -13,7 +14,8 @@ run_suite() {
   ctest --preset "$preset" -j "$jobs"
 }
 
-run_suite default
 if [ "${1:-}" != "--quick" ]; then
+  tools/fuzz.sh 5    # a short pass over every decoder; tools/fuzz.sh 600 is the long one
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite asan
 fi
+run_suite default

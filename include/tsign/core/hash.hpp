@@ -53,6 +53,10 @@ Sha256 tagged_hasher(std::string_view tag);
 Digest32 hmac_sha256(ByteSpan key, std::initializer_list<ByteSpan> parts);
 Digest64 hmac_sha512(ByteSpan key, std::initializer_list<ByteSpan> parts);
 
+// RIPEMD-160 and Bitcoin's HASH160 = RIPEMD160(SHA256(x)), for BIP-32 fingerprints.
+ByteArray<20> ripemd160(ByteSpan data);
+ByteArray<20> hash160(ByteSpan data);
+
 // RFC 9380 expand_message_xmd with SHA-256; out_len <= 255 * 32, dst <= 255 bytes.
 Bytes expand_message_xmd_sha256(ByteSpan msg, ByteSpan dst, std::size_t out_len);
 

@@ -1,0 +1,64 @@
+// Secrets really leave memory: scalars wipe themselves, and Secret<T> storage is locked.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <new>
+#include <string>
+
+#include "tsign/core/secret.hpp"
+#include "tsign/math/group.hpp"
+
+using namespace tsign;
+
+namespace {
+
+// Kilobytes of locked memory of this process (VmLck in /proc/self/status).
+long locked_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmLck:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+template <class T>
+bool all_zero_after_destruction(const T& value) {
+  alignas(T) unsigned char storage[sizeof(T)];
+  T* p = new (storage) T(value);
+  p->~T();
+  for (unsigned char b : storage) {
+    if (b != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("scalars wipe their bytes when destroyed", "", Secp256k1Scalar, Ed25519Scalar) {
+  CHECK(all_zero_after_destruction(TestType::random()));
+}
+
+TEST_CASE("Secret<T> lives in locked memory and unlocks when released") {
+  const long before = locked_kib();
+  REQUIRE(before >= 0);
+  {
+    Secret<Secp256k1Scalar> key(Secp256k1Scalar::random());
+    SecretBytes bytes(64);
+    CHECK(locked_kib() > before);
+  }
+  CHECK(locked_kib() == before);
+}
+
+TEST_CASE("moving a secret leaves nothing behind in the source") {
+  Secret<Secp256k1Scalar> a(Secp256k1Scalar::random());
+  const auto value = a.expose();
+  Secret<Secp256k1Scalar> b = std::move(a);
+  CHECK_FALSE(a.has_value());  // NOLINT: checking the moved-from state is the point
+  CHECK(b.expose() == value);
+  SecretBytes s = SecretBytes::copy_of(value.to_bytes());
+  SecretBytes t;
+  t = std::move(s);
+  CHECK(s.empty());  // NOLINT
+  CHECK(t.size() == 32);
+}

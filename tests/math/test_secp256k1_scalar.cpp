@@ -1,0 +1,155 @@
+// Secp256k1Scalar against GMP as an independent oracle, on random and edge values.
+#include <gmp.h>
+
+#include <catch2/catch.hpp>
+
+#include "tsign/core/random.hpp"
+#include "tsign/math/secp256k1.hpp"
+
+using namespace tsign;
+
+namespace {
+
+const char* kOrderHex = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141";
+
+struct Mpz {
+  mpz_t v;
+  Mpz() { mpz_init(v); }
+  explicit Mpz(const char* hex) { mpz_init_set_str(v, hex, 16); }
+  ~Mpz() { mpz_clear(v); }
+  Mpz(const Mpz&) = delete;
+  Mpz& operator=(const Mpz&) = delete;
+};
+
+void import_be(Mpz& out, ByteSpan b) { mpz_import(out.v, b.size(), 1, 1, 1, 0, b.data()); }
+
+ByteArray<32> export_be(const Mpz& x) {
+  ByteArray<32> out{};
+  std::size_t count = 0;
+  std::uint8_t buf[64] = {};
+  mpz_export(buf, &count, 1, 1, 1, 0, x.v);
+  std::copy(buf, buf + count, out.begin() + (32 - count));
+  return out;
+}
+
+const Mpz& order() {
+  static Mpz n(kOrderHex);
+  return n;
+}
+
+// Edge inputs as 32-byte strings (some not canonical).
+std::vector<ByteArray<32>> edge_values() {
+  std::vector<ByteArray<32>> out;
+  Mpz x;
+  for (const char* hex : {"0", "1", "2", kOrderHex}) {
+    mpz_set_str(x.v, hex, 16);
+    out.push_back(export_be(x));
+  }
+  mpz_sub_ui(x.v, order().v, 1);
+  out.push_back(export_be(x));
+  mpz_sub_ui(x.v, order().v, 2);
+  out.push_back(export_be(x));
+  mpz_add_ui(x.v, order().v, 1);
+  out.push_back(export_be(x));
+  ByteArray<32> all_ones;
+  all_ones.fill(0xff);
+  out.push_back(all_ones);
+  return out;
+}
+
+Secp256k1Scalar reduce(ByteSpan b) { return Secp256k1Scalar::from_bytes_reduce(b); }
+
+void check_against_gmp(const ByteArray<32>& ab, const ByteArray<32>& bb) {
+  Mpz a, b, r;
+  import_be(a, ab);
+  import_be(b, bb);
+  mpz_mod(a.v, a.v, order().v);
+  mpz_mod(b.v, b.v, order().v);
+  Secp256k1Scalar sa = reduce(ab), sb = reduce(bb);
+  REQUIRE(sa.to_bytes() == export_be(a));
+
+  mpz_add(r.v, a.v, b.v);
+  mpz_mod(r.v, r.v, order().v);
+  CHECK((sa + sb).to_bytes() == export_be(r));
+  mpz_sub(r.v, a.v, b.v);
+  mpz_mod(r.v, r.v, order().v);
+  CHECK((sa - sb).to_bytes() == export_be(r));
+  mpz_mul(r.v, a.v, b.v);
+  mpz_mod(r.v, r.v, order().v);
+  CHECK((sa * sb).to_bytes() == export_be(r));
+  mpz_neg(r.v, a.v);
+  mpz_mod(r.v, r.v, order().v);
+  CHECK((-sa).to_bytes() == export_be(r));
+  if (mpz_sgn(a.v) == 0) {
+    CHECK(sa.invert().is_zero());
+  } else {
+    REQUIRE(mpz_invert(r.v, a.v, order().v) != 0);
+    CHECK(sa.invert().to_bytes() == export_be(r));
+  }
+  CHECK((sa == sb) == (mpz_cmp(a.v, b.v) == 0));
+}
+
+}  // namespace
+
+TEST_CASE("secp256k1 scalar arithmetic matches GMP on edge values") {
+  auto edges = edge_values();
+  for (const auto& a : edges) {
+    for (const auto& b : edges) check_against_gmp(a, b);
+  }
+}
+
+TEST_CASE("secp256k1 scalar arithmetic matches GMP on random values") {
+  for (int i = 0; i < 2000; ++i) check_against_gmp(random_array<32>(), random_array<32>());
+}
+
+TEST_CASE("secp256k1 scalar wide reduction matches GMP") {
+  for (std::size_t len : {0u, 1u, 31u, 32u, 33u, 48u, 64u}) {
+    for (int i = 0; i < 50; ++i) {
+      Bytes wide = random_bytes(len);
+      if (i == 0) std::fill(wide.begin(), wide.end(), 0xff);
+      Mpz x;
+      if (len > 0) import_be(x, wide);
+      mpz_mod(x.v, x.v, order().v);
+      CHECK(Secp256k1Scalar::from_bytes_reduce(wide).to_bytes() == export_be(x));
+    }
+  }
+}
+
+TEST_CASE("secp256k1 scalar decoding is strict") {
+  Mpz x;
+  auto n = export_be(order());
+  CHECK_FALSE(Secp256k1Scalar::from_bytes(n).ok());
+  mpz_add_ui(x.v, order().v, 1);
+  CHECK_FALSE(Secp256k1Scalar::from_bytes(export_be(x)).ok());
+  ByteArray<32> ones;
+  ones.fill(0xff);
+  CHECK_FALSE(Secp256k1Scalar::from_bytes(ones).ok());
+  CHECK_FALSE(Secp256k1Scalar::from_bytes(Bytes(31)).ok());
+  CHECK_FALSE(Secp256k1Scalar::from_bytes(Bytes(33)).ok());
+  mpz_sub_ui(x.v, order().v, 1);
+  auto nm1 = Secp256k1Scalar::from_bytes(export_be(x));
+  REQUIRE(nm1.ok());
+  CHECK(nm1->to_bytes() == export_be(x));
+  auto zero = Secp256k1Scalar::from_bytes(Bytes(32));
+  REQUIRE(zero.ok());
+  CHECK(zero->is_zero());
+}
+
+TEST_CASE("secp256k1 scalar algebraic properties") {
+  using S = Secp256k1Scalar;
+  for (int i = 0; i < 200; ++i) {
+    S a = S::random(), b = S::random(), c = S::random();
+    CHECK(a + b == b + a);
+    CHECK(a * b == b * a);
+    CHECK((a + b) + c == a + (b + c));
+    CHECK((a * b) * c == a * (b * c));
+    CHECK(a * (b + c) == a * b + a * c);
+    CHECK(a - a == S::zero());
+    CHECK(a + (-a) == S::zero());
+    CHECK(a * a.invert() == S::one());
+    CHECK(a * S::one() == a);
+    CHECK(a * S::zero() == S::zero());
+  }
+  CHECK(S::from_u64(6) * S::from_u64(7) == S::from_u64(42));
+  CHECK_FALSE(S::random().is_zero());
+}

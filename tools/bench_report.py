@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Turns Google Benchmark JSON into BENCHMARKS.md and a chart of signing time against t."""
+import json
+import platform
+import re
+import subprocess
+import sys
+from collections import defaultdict
+
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def compiler():
+    try:
+        return subprocess.run(["c++", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        return "unknown compiler"
+
+
+def to_ms(bench):
+    scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[bench.get("time_unit", "ns")]
+    return bench["real_time"] * scale, bench["cpu_time"] * scale
+
+
+def main(src, out_md, out_png):
+    data = json.load(open(src))
+    rows = [b for b in data["benchmarks"] if b.get("run_type", "iteration") == "iteration"]
+    by_name = {b["name"]: b for b in rows}
+    baseline = {}
+    for key in ("baseline/schnorrsig_sign", "baseline/ecdsa_sign", "baseline/point_mul"):
+        if key in by_name:
+            baseline[key] = to_ms(by_name[key])[1]
+
+    groups = defaultdict(list)
+    for b in rows:
+        groups[b["name"].split("/")[0]].append(b)
+
+    ctx = data.get("context", {})
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {ctx.get('date', '')} on {cpu_model()} ({ctx.get('num_cpus', '?')} cores, "
+        f"{ctx.get('mhz_per_cpu', '?')} MHz), {compiler()}, release build. Produced by `tools/bench.sh`; "
+        "times are CPU time of the calling thread unless the name says `total` (all parties' compute "
+        "in one process). Ratios divide by the single-signer baseline timed in the same run, so they "
+        "travel across machines better than the absolute figures.",
+        "",
+        "![signing time against t](docs/signing-time.png)",
+        "",
+    ]
+    ref_name = "baseline/schnorrsig_sign" if "baseline/schnorrsig_sign" in baseline else next(iter(baseline), None)
+    for group in sorted(groups):
+        lines += [f"## {group}", "", "| benchmark | time (ms) | CPU (ms) | × baseline | counters |", "|---|---:|---:|---:|---|"]
+        for b in groups[group]:
+            real, cpu = to_ms(b)
+            ref = baseline.get("baseline/ecdsa_sign") if b["name"].startswith("ecdsa") else baseline.get(ref_name)
+            ratio = f"{cpu / ref:.1f}" if ref else ""
+            counters = ", ".join(
+                f"{k}={v:.0f}" for k, v in b.items()
+                if k not in ("name", "run_name", "run_type", "repetitions", "repetition_index", "threads",
+                             "iterations", "real_time", "cpu_time", "time_unit", "family_index",
+                             "per_family_instance_index", "aggregate_name", "aggregate_unit")
+                and isinstance(v, (int, float)))
+            lines.append(f"| `{b['name']}` | {real:.4f} | {cpu:.4f} | {ratio} | {counters} |")
+        lines.append("")
+    open(out_md, "w").write("\n".join(lines))
+
+    # Signing time against t: FROST round 2 + aggregate per suite, and ECDSA signing.
+    series = defaultdict(dict)
+    for b in rows:
+        m = re.match(r"(frost_\w+)/(round2|aggregate)/(\d+)/(\d+)$", b["name"])
+        if m:
+            series[m.group(1)].setdefault(int(m.group(3)), 0.0)
+            series[m.group(1)][int(m.group(3))] += to_ms(b)[1]
+        m = re.match(r"ecdsa/sign_total/(\d+)/(\d+)$", b["name"])
+        if m:
+            series["ecdsa (all signers)"][int(m.group(1))] = to_ms(b)[1]
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib missing: no chart", file=sys.stderr)
+        return
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name, points in sorted(series.items()):
+        ts = sorted(points)
+        ax.plot(ts, [points[t] for t in ts], marker="o", label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("threshold t (signers)")
+    ax.set_ylabel("signing compute (ms)")
+    ax.set_title("tsign signing time against t")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out_png, dpi=110)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
