@@ -7,6 +7,7 @@
 #include "driver.hpp"
 #include "signing_check.hpp"
 #include "tsign/dkg/dkg.hpp"
+#include "tsign/frost/signing_protocol.hpp"
 
 namespace tsign::test {
 
@@ -80,6 +81,32 @@ void check_key(const std::vector<KeyShare<G>>& shares) {
 }  // namespace tsign::test
 
 namespace tsign::test {
+
+// The listed holders sign `message` with FROST (SigningProtocol, driven like the others); the
+// signature must verify under the suite's reference verifier (libsecp256k1 BIP-340 for TR,
+// libsodium for Ed25519), for the output key of `tweak` in the TR suite.
+template <class C>
+bool frost_signature_verifies(const std::vector<KeyShare<typename C::Group>>& shares, const std::vector<PartyId>& signers,
+                              const Bytes& message, const frost::TaprootTweak& tweak = {}) {
+  std::vector<frost::SigningProtocol<C>> parties;
+  for (const auto* s : signers_of(shares, signers)) parties.emplace_back(s->clone(), signers, message, tweak);
+  if (parties.size() != signers.size()) return false;
+  std::vector<RoundProtocol*> ptrs;
+  for (auto& p : parties) ptrs.push_back(&p);
+  if (!run_protocols(ptrs).all_finished() || !parties.front().signature()) return false;
+  auto key = shares.front().group_public_key;
+  if constexpr (C::kTaproot) key = frost::taproot_output_key(key, tweak).value();
+  return frost::verify_signature<C>(message, *parties.front().signature(), key);
+}
+
+// The identifiers of the last `count` holders.
+template <class G>
+std::vector<PartyId> last_ids(const std::vector<KeyShare<G>>& shares, std::size_t count) {
+  std::vector<PartyId> out;
+  for (std::size_t i = shares.size() - count; i < shares.size(); ++i) out.push_back(shares[i].self);
+  return out;
+}
+
 inline bool contains_id(const std::vector<PartyId>& ids, PartyId p) {
   return std::find(ids.begin(), ids.end(), p) != ids.end();
 }

@@ -20,6 +20,19 @@ std::vector<typename G::Scalar> lambdas_of(const std::vector<const KeyShare<G>*>
 
 }  // namespace
 
+KeyShare<Secp256k1> taproot_tweaked(const KeyShare<Secp256k1>& share, const frost::TaprootTweak& tweak) {
+  const Secp256k1Scalar t = frost::taproot_tweak_scalar(share.group_public_key, tweak).value();
+  const Secp256k1Point tG = Secp256k1Point::base_mul(t);
+  const bool negate = !share.group_public_key.has_even_y();
+  KeyShare<Secp256k1> out = share.clone();
+  auto shift = [&](const Secp256k1Point& p) { return (negate ? -p : p) + tG; };
+  out.group_public_key = shift(out.group_public_key);
+  for (auto& entry : out.verifying_shares) entry.second = shift(entry.second);
+  Secp256k1Scalar& s = out.signing_share.expose_mut();
+  s = (negate ? -s : s) + t;
+  return out;
+}
+
 bool threshold_signature_verifies(const std::vector<const KeyShare<Secp256k1>*>& signers, ByteSpan message) {
   using Scalar = Secp256k1Scalar;
   using Point = Secp256k1Point;

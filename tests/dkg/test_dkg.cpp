@@ -2,6 +2,7 @@
 // large (34, 50) case, configuration errors, and the resulting keys signing.
 #include "helpers.hpp"
 #include "tsign/dkg/public_data.hpp"
+#include "tsign/frost/keygen.hpp"
 
 using namespace tsign;
 using namespace tsign::test;
@@ -17,22 +18,30 @@ TEMPLATE_TEST_CASE("DKG produces one consistent key that any t holders sign with
   }));
   auto shares = generate_key<TestType>(t, ids);
   check_key(shares);
+  CHECK(frost_signature_verifies<TestType>(shares, last_ids(shares, t), Bytes{'f', 'r', 'o', 's', 't'}));
   const auto& ks = shares.front();
   CHECK(ks.epoch == 0);
-  CHECK(ks.key_id == derive_key_id<G>(ks.group_public_key, ks.chain_code));
+  CHECK(ks.key_id == frost::derive_key_id<G>(ks.group_public_key));
   // The share survives its own encoding.
   auto back = KeyShare<G>::decode(ks.encode().expose());
   REQUIRE(back.ok());
   CHECK(back->signing_share.expose() == ks.signing_share.expose());
   if constexpr (TestType::kTaproot) {
-    // The output key is the TapTweak of some key: nobody knows an untweaked secret for it.
-    CHECK_FALSE(ks.group_public_key.is_identity());
+    // The shares are of the internal key; tweaked as FROST tweaks them at signing, they sign for
+    // the BIP-341 output key.
+    std::vector<KeyShare<G>> tweaked;
+    for (const auto& s : shares) tweaked.push_back(taproot_tweaked(s, frost::TaprootTweak::no_scripts()));
+    CHECK(tweaked[0].group_public_key == frost::taproot_output_key(ks.group_public_key, frost::TaprootTweak::no_scripts()).value());
+    CHECK(threshold_signature_verifies(first_signers(tweaked, t), Bytes{'t', 'r'}));
+    CHECK(frost_signature_verifies<TestType>(shares, last_ids(shares, t), Bytes{'t', 'r'},
+                                             frost::TaprootTweak::no_scripts()));
   }
 }
 
 TEST_CASE("DKG at (34, 50) on secp256k1") {
   auto shares = generate_key<FrostSecp256k1>(34, ids_1_to(50), 9);
   check_key(shares);
+  CHECK(frost_signature_verifies<FrostSecp256k1>(shares, last_ids(shares, 34), Bytes{'b', 'i', 'g'}));
 }
 
 TEST_CASE("two DKG runs give unrelated keys and chain codes") {

@@ -33,6 +33,7 @@ TEMPLATE_TEST_CASE("refresh keeps the key and makes old shares useless", "", Fro
   auto old_shares = generate_key<TestType>(3, {1, 2, 3, 4, 5});
   auto new_shares = refresh(old_shares, 20);
   check_key(new_shares);
+  CHECK(frost_signature_verifies<TestType>(new_shares, {2, 4, 5}, Bytes{'n', 'e', 'w'}));
   for (std::size_t i = 0; i < new_shares.size(); ++i) {
     const auto& o = old_shares[i];
     const auto& n = new_shares[i];
@@ -51,6 +52,11 @@ TEMPLATE_TEST_CASE("refresh keeps the key and makes old shares useless", "", Fro
   CHECK_FALSE(threshold_signature_verifies(mixed, message));
   mixed = {&old_shares[0], &new_shares[1], &new_shares[2]};
   CHECK_FALSE(threshold_signature_verifies(mixed, message));
+  std::vector<KeyShare<G>> mixed_holders;
+  mixed_holders.push_back(old_shares[0].clone());
+  mixed_holders.push_back(old_shares[1].clone());
+  mixed_holders.push_back(new_shares[2].clone());
+  CHECK_FALSE(frost_signature_verifies<TestType>(mixed_holders, {1, 2, 3}, message));
   // A second refresh moves on again.
   auto newer = refresh(new_shares, 21);
   check_key(newer);

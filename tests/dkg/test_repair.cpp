@@ -84,6 +84,7 @@ TEMPLATE_TEST_CASE("repair gives a lost share back", "", FrostSecp256k1, FrostEd
       with_repaired.push_back(shares[0].clone());
       with_repaired.push_back(shares[2].clone());
       CHECK(threshold_signature_verifies(first_signers(with_repaired, 3), Bytes{'r'}));
+      CHECK(frost_signature_verifies<TestType>(with_repaired, {1, 2, 3}, Bytes{'r'}));
     }
   }
 }

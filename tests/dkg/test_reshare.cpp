@@ -28,6 +28,7 @@ TEMPLATE_TEST_CASE("resharing hands the key to a new committee", "", FrostSecp25
       auto new_shares = reshare<G>(old_shares, c.config);
       REQUIRE(new_shares.size() == c.config.new_parties.size());
       check_key(new_shares);
+      CHECK(frost_signature_verifies<TestType>(new_shares, last_ids(new_shares, c.config.new_threshold), Bytes{'r'}));
       for (const auto& n : new_shares) {
         CHECK(n.group_public_key == old_shares[0].group_public_key);
         CHECK(n.chain_code == old_shares[0].chain_code);

@@ -10,7 +10,12 @@
 //   2  broadcast: echo of round 1 and the party's verifying share s_j·G.
 // Output (after round 2): s_j = Σ_i f_i(j), the verifying share of every party (each claim
 // checked against Σ_i C_i), group key Σ_i C_i(0), chain code = hash of all contributions in party
-// order, key id, epoch 0; then the suite's post-processing (post_dkg.hpp).
+// order, key id (frost::derive_key_id), epoch 0.
+//
+// In every suite the share is of the key as generated. For the Taproot suite that is the
+// internal key: FROST applies a BIP-341 tweak when signing (frost/taproot.hpp), and signing with
+// TaprootTweak::no_scripts() gives exactly the output key ZcashFoundation/frost bakes into its
+// key packages after its DKG (tests/dkg reproduces its vectors that way).
 //
 // Every check names the parties that broke it: a message that does not decode, a proof that
 // fails, a contribution that does not open its commitment, a share that does not match its

@@ -10,13 +10,6 @@
 
 namespace tsign {
 
-// Names a key from its group key and chain code: the same through refresh and resharing, and
-// computable by anyone who knows the public key.
-template <PrimeOrderGroup G>
-KeyId derive_key_id(const typename G::Point& group_public_key, const ByteArray<32>& chain_code) {
-  return tagged_hash("tsign/key-id", {as_bytes(G::kName), group_public_key.to_bytes(), chain_code});
-}
-
 template <PrimeOrderGroup G>
 struct KeyPublicData {
   using Point = typename G::Point;
