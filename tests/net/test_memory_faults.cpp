@@ -154,7 +154,7 @@ TEST_CASE("dropped messages: a timeout naming exactly the missing party") {
   f.from = 1;
   f.round = 1;
   run.hub.add_fault(Fault::drop(f));
-  auto out = run.go(300);
+  auto out = run.go(1000);
   for (PartyId p : {2u, 3u}) {
     INFO(describe(out.at(p)));
     REQUIRE_FALSE(out.at(p));
@@ -167,7 +167,7 @@ TEST_CASE("messages lost to one party: that party names the sender") {
   Run run;
   run.hub.add_fault(Fault::drop(from_to(2, 1)));
   run.hub.add_fault(Fault::drop(from_to(3, 1)));
-  auto out = run.go(300);
+  auto out = run.go(1000);
   REQUIRE_FALSE(out.at(1));
   CHECK(out.at(1).error().kind == ErrorKind::Timeout);
   CHECK(out.at(1).error().culprits == std::vector<PartyId>{2, 3});
@@ -176,7 +176,7 @@ TEST_CASE("messages lost to one party: that party names the sender") {
 TEST_CASE("a crashed party: a timeout naming it") {
   Run run;
   run.hub.add_fault(Fault::crash(2, 1));
-  auto out = run.go(300);
+  auto out = run.go(1000);
   for (PartyId p : {1u, 3u}) {
     INFO(describe(out.at(p)));
     REQUIRE_FALSE(out.at(p));
