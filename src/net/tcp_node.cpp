@@ -514,4 +514,9 @@ std::string TcpNode::peer_status(PartyId peer) const { return core_->peer_note(p
 bool TcpNode::connected(PartyId peer) const { return core_->peer_connected(peer); }
 void TcpNode::reset_connection(PartyId peer) { core_->post_reset(peer); }
 
+Status run_protocol(RoundProtocol& protocol, TcpNode& node, const SessionId& session, const EngineOptions& options) {
+  TSIGN_TRY(auto view, node.open_session(session));
+  return run_protocol(protocol, *view, session, options);
+}
+
 }  // namespace tsign
