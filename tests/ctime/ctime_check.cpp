@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tsign/core/random.hpp"
+#include "tsign/frost/frost.hpp"
 #include "tsign/keys/key_share.hpp"
 #include "tsign/ot/multiply.hpp"
 #include "tsign/sss/shamir.hpp"
@@ -58,6 +59,33 @@ void shamir_and_feldman() {
   }
 }
 
+// Dealer key generation, round 1, round 2 and aggregation for one FROST suite (2 of 3; for TR
+// with a Taproot tweak). Only the signature shares and the signature are published.
+template <class C>
+void frost_signing() {
+  const std::vector<PartyId> ids = {1, 2, 3};
+  auto dealt = frost::trusted_dealer_keygen<typename C::Group>(2, ids);
+  if (!dealt.ok()) return;
+  frost::SigningPackage<C> package;
+  package.message = {1, 2, 3};
+  if constexpr (C::kTaproot) package.taproot = frost::TaprootTweak::no_scripts();
+  std::vector<frost::SigningNonces<C>> nonces;
+  for (int i = 0; i < 2; ++i) {
+    auto n = frost::commit<C>(dealt->shares[static_cast<std::size_t>(i)]);
+    if (!n.ok()) return;
+    package.commitments.push_back(n->commitments());
+    nonces.push_back(std::move(n).value());
+  }
+  std::vector<frost::SignatureShare<C>> shares;
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto z = frost::sign(package, std::move(nonces[i]), dealt->shares[i]);
+    if (!z.ok()) return;
+    shares.push_back(*z);
+  }
+  auto sig = frost::aggregate(package, shares, frost::PublicKeyPackage<C>::from_key_share(dealt->shares[0]));
+  if (!sig.ok()) std::printf("FROST signature failed: %s\n", sig.error().describe().c_str());
+}
+
 // The OT layer: a pair's setup (base OTs, GGM trees), then one multiplication (extension with
 // its check, the DKLs23 random VOLE with its check), through the wire format.
 void ot_setup_and_multiply() {
@@ -97,6 +125,9 @@ int main() {
       {"ed25519 scalar arithmetic", scalar_arithmetic<Ed25519>},
       {"secp256k1 Shamir + Feldman", shamir_and_feldman<Secp256k1>},
       {"ed25519 Shamir + Feldman", shamir_and_feldman<Ed25519>},
+      {"FROST(secp256k1) signing", frost_signing<FrostSecp256k1>},
+      {"FROST(secp256k1, TR) signing", frost_signing<FrostSecp256k1Tr>},
+      {"FROST(Ed25519) signing", frost_signing<FrostEd25519>},
       {"OT setup + DKLs23 multiplication", ot_setup_and_multiply},
   };
   detail::classify_randomness_for_ctime_check(true);
