@@ -1,0 +1,63 @@
+#pragma once
+// Distributed key generation with no dealer (FROST KeyGen: Pedersen's DKG with Feldman
+// commitments and a proof of knowledge of each constant term), for the FROST ciphersuites.
+//
+// Rounds (every party is both dealer and holder):
+//   0  broadcast: commitment C_i to a random polynomial f_i of degree t-1, a proof of knowledge
+//      of f_i(0) bound to this session, and a hash commitment to a random 32-byte contribution
+//      to the chain code.
+//   1  broadcast: echo of round 0 and the opened contribution; direct: f_i(j) to each party j.
+//   2  broadcast: echo of round 1 and the party's verifying share s_j·G.
+// Output (after round 2): s_j = Σ_i f_i(j), the verifying share of every party (each claim
+// checked against Σ_i C_i), group key Σ_i C_i(0), chain code = hash of all contributions in party
+// order, key id, epoch 0; then the suite's post-processing (post_dkg.hpp).
+//
+// Every check names the parties that broke it: a message that does not decode, a proof that
+// fails, a contribution that does not open its commitment, a share that does not match its
+// dealer's commitment, a verifying share that does not match the commitments, an echo that
+// shows a broadcast differed between recipients. The party that finds a fault aborts and keeps
+// nothing; since every party sends round 2 only after all its own checks passed, nobody can
+// finish while another party has aborted.
+#include <memory>
+
+#include "tsign/dkg/messages.hpp"
+#include "tsign/dkg/staged_protocol.hpp"
+#include "tsign/frost/ciphersuite.hpp"
+#include "tsign/keys/key_share.hpp"
+
+namespace tsign {
+
+struct DkgConfig {
+  SessionId session{};           // unique per run and known to every party
+  std::vector<PartyId> parties;  // every participant, ascending
+  std::uint32_t threshold = 0;   // t, with 2 <= t <= n
+};
+
+template <FrostCiphersuite C>
+class DkgParty final : public StagedProtocol {
+ public:
+  using Group = typename C::Group;
+  static constexpr std::size_t kRounds = 3;
+
+  static Result<DkgParty> create(PartyId self, DkgConfig config);
+  ~DkgParty() override;
+  DkgParty(DkgParty&&) noexcept;
+  DkgParty& operator=(DkgParty&&) noexcept;
+
+  std::size_t round_count() const override { return kRounds; }
+  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
+
+  // The new key share, once the protocol finished; it can be taken once.
+  Result<KeyShare<Group>> take_key_share();
+
+ private:
+  struct State;
+  DkgParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state);
+  Result<std::vector<OutgoingMessage>> on_start() override;
+  Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
+  void wipe() override;
+
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace tsign

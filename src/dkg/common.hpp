@@ -1,0 +1,137 @@
+#pragma once
+// Pieces the protocols of this layer share: blame collection, echo judging, batch checks of
+// claimed verifying shares, and agreement on a key's public data.
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tsign/dkg/messages.hpp"
+#include "tsign/net/round_protocol.hpp"
+
+namespace tsign::dkg_internal {
+
+// Every party that failed a check in one step, with the reason for each; the step aborts with
+// all of them named.
+class Blame {
+ public:
+  void add(PartyId party, std::string why) { entries_.emplace_back(party, std::move(why)); }
+  // Takes over the culprits of an error (an error without culprits is kept as a general one).
+  void add(const Error& error);
+  bool empty() const { return entries_.empty() && general_.empty(); }
+  Status status(std::string_view step) const;
+
+ private:
+  std::vector<std::pair<PartyId, std::string>> entries_;
+  std::vector<std::string> general_;
+};
+
+inline OutgoingMessage broadcast(Bytes payload) { return {std::nullopt, std::move(payload)}; }
+inline OutgoingMessage direct(PartyId to, Bytes payload) { return {to, std::move(payload)}; }
+
+// Compares other parties' echoes with our own digests. A party whose echo contradicts the
+// broadcast it sent us, or that misreports our own broadcast, is proven faulty. Any other
+// disagreement (k's broadcast as we got it versus as j reports it) cannot be settled without
+// signatures: both k and j are named, unless one of them is already proven faulty.
+void judge_echoes(PartyId self, const EchoEntries& mine, const std::map<PartyId, EchoEntries>& theirs, Blame& blame);
+
+// Checks every claimed point P_k == commitment(k) with one random linear combination,
+// Σ r_k·P_k == Σ_j (Σ_k r_k·k^j)·C_j (|claims| + t multiplications instead of |claims|·t), and
+// checks one by one only when that fails, naming each k whose claim is wrong.
+template <PrimeOrderGroup G>
+void check_evaluations(const FeldmanCommitment<G>& commitment, const std::map<PartyId, typename G::Point>& claims,
+                       Blame& blame, const std::string& what) {
+  using Scalar = typename G::Scalar;
+  using Point = typename G::Point;
+  if (claims.empty()) return;
+  const auto& coeffs = commitment.coefficients();
+  std::vector<Scalar> weights(coeffs.size());
+  std::vector<Point> lhs;
+  lhs.reserve(claims.size());
+  for (const auto& [id, point] : claims) {
+    const Scalar r = Scalar::random();
+    lhs.push_back(point * r);
+    const Scalar x = identifier_scalar<G>(id);
+    Scalar power = r;
+    for (auto& w : weights) {
+      w += power;
+      power *= x;
+    }
+  }
+  std::vector<Point> rhs;
+  rhs.reserve(coeffs.size());
+  for (std::size_t j = 0; j < coeffs.size(); ++j) rhs.push_back(coeffs[j] * weights[j]);
+  if (Point::sum(lhs) == Point::sum(rhs)) return;
+  for (const auto& [id, point] : claims) {
+    if (!(commitment.evaluate(id) == point)) blame.add(id, what);
+  }
+}
+
+// Commits a context to a protocol run: everything the parties must agree on is hashed into
+// it, and every proof, commitment and digest of the run is bound to it.
+class ContextHasher {
+ public:
+  explicit ContextHasher(std::string_view protocol) : h_(tagged_hasher("tsign/context")) { h_.update_framed(as_bytes(protocol)); }
+  ContextHasher& bytes(ByteSpan b) { h_.update_framed(b); return *this; }
+  ContextHasher& u64(std::uint64_t v) { h_.update_u64(v); return *this; }
+  ContextHasher& ids(const std::vector<PartyId>& ids) {
+    h_.update_u64(ids.size());
+    for (PartyId p : ids) h_.update_u32(p);
+    return *this;
+  }
+  Digest32 finish() { return h_.finish(); }
+
+ private:
+  Sha256 h_;
+};
+
+// The digest the acknowledgement round compares: the new public data, bound to the run.
+template <PrimeOrderGroup G>
+Digest32 ack_digest(const Digest32& context, const KeyPublicData<G>& data) {
+  return tagged_hash("tsign/ack", {context, data.digest()});
+}
+
+// The public data a party without a share of the epoch adopts: the version presented by the
+// most senders among those that match what the party expects (`accept`). Senders presenting
+// anything else are named. Returns nothing when no sender presents an acceptable version.
+template <PrimeOrderGroup G, class Accept>
+std::optional<KeyPublicData<G>> agree_on_public_data(const std::map<PartyId, const KeyPublicData<G>*>& presented,
+                                                     Accept accept, Blame& blame) {
+  std::map<Digest32, std::vector<PartyId>> by_digest;
+  std::map<Digest32, const KeyPublicData<G>*> sample;
+  for (const auto& [sender, data] : presented) {
+    if (!accept(*data)) {
+      blame.add(sender, "presented public data of another key, epoch or committee");
+      continue;
+    }
+    const Digest32 d = data->digest();
+    by_digest[d].push_back(sender);
+    sample[d] = data;
+  }
+  if (by_digest.empty()) return std::nullopt;
+  auto best = std::max_element(by_digest.begin(), by_digest.end(),
+                               [](const auto& a, const auto& b) { return a.second.size() < b.second.size(); });
+  for (const auto& [digest, senders] : by_digest) {
+    if (digest == best->first) continue;
+    for (PartyId s : senders) blame.add(s, "presented public data that differs from the other holders'");
+  }
+  return *sample.at(best->first);
+}
+
+// Named parties of a set, ascending.
+inline std::vector<PartyId> sorted_union(std::vector<PartyId> a, const std::vector<PartyId>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  std::sort(a.begin(), a.end());
+  a.erase(std::unique(a.begin(), a.end()), a.end());
+  return a;
+}
+
+inline bool contains(const std::vector<PartyId>& sorted, PartyId p) {
+  return std::binary_search(sorted.begin(), sorted.end(), p);
+}
+
+// Identifiers non-zero, distinct and ascending (the order every party iterates in).
+Status validate_party_list(const std::vector<PartyId>& ids, std::string_view what);
+
+}  // namespace tsign::dkg_internal

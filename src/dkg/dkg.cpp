@@ -1,0 +1,268 @@
+#include "tsign/dkg/dkg.hpp"
+
+#include <optional>
+
+#include "common.hpp"
+#include "tsign/core/random.hpp"
+#include "tsign/dkg/post_dkg.hpp"
+#include "tsign/sss/shamir.hpp"
+
+namespace tsign {
+
+using namespace dkg_internal;
+
+template <FrostCiphersuite C>
+struct DkgParty<C>::State {
+  using G = typename C::Group;
+  using Scalar = typename C::Scalar;
+  using Point = typename C::Point;
+
+  DkgConfig config;
+  PartyId self = 0;
+  Digest32 context{};
+
+  std::optional<Polynomial<G>> polynomial;  // dropped once the shares are dealt
+  ByteArray<32> contribution{};             // chain-code contribution, opened in round 1
+  std::map<PartyId, FeldmanCommitment<G>> commitments;
+  std::map<PartyId, Digest32> contribution_commitments;
+  std::map<PartyId, ByteArray<32>> contributions;
+  EchoEntries echo0, echo1;  // digests of the round-0 and round-1 broadcasts as received here
+  Secret<Scalar> share;
+  Point own_verifying_share;
+  FeldmanCommitment<G> joint;  // Σ_i C_i
+  std::optional<KeyShare<G>> output;
+
+  Digest32 contribution_commitment(PartyId id, const ByteArray<32>& value) const {
+    Sha256 h = tagged_hasher("tsign/dkg/chain-code-commitment");
+    h.update(context).update_u32(id).update(value);
+    return h.finish();
+  }
+
+  ByteArray<32> chain_code() const {
+    Sha256 h = tagged_hasher("tsign/dkg/chain-code");
+    h.update(context);
+    for (const auto& [id, value] : contributions) h.update_u32(id).update(value);
+    return h.finish();
+  }
+
+  std::vector<PartyId> others() const {
+    std::vector<PartyId> out;
+    for (PartyId p : config.parties) {
+      if (p != self) out.push_back(p);
+    }
+    return out;
+  }
+
+  Result<std::vector<OutgoingMessage>> start() {
+    polynomial.emplace(Polynomial<G>::random(config.threshold - 1, Scalar::random()));
+    random_fill(contribution);
+    contributions[self] = contribution;
+    DkgCommitMessage<G> msg;
+    msg.commitment = FeldmanCommitment<G>::of(*polynomial);
+    msg.proof = prove_knowledge<C>(self, polynomial->constant(), context);
+    msg.chain_commitment = contribution_commitment(self, contribution);
+    Bytes payload = msg.encode(config.session);
+    echo0[self] = broadcast_digest(context, 0, self, payload);
+    commitments.emplace(self, std::move(msg.commitment));
+    std::vector<OutgoingMessage> out;
+    out.push_back(broadcast(std::move(payload)));
+    return out;
+  }
+
+  // Round 0 in: commitments and proofs. Out: openings, echo, shares.
+  Result<std::vector<OutgoingMessage>> round0(const RoundMessages& in) {
+    Blame blame;
+    for (const auto& [sender, payload] : in.broadcast) {
+      auto msg = DkgCommitMessage<G>::decode(payload, config.session, config.threshold);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      auto proof = verify_knowledge<C>(sender, msg->commitment.constant(), msg->proof, context);
+      if (!proof.ok()) blame.add(sender, "proof of knowledge of the constant term does not verify");
+      echo0[sender] = broadcast_digest(context, 0, sender, payload);
+      contribution_commitments[sender] = msg->chain_commitment;
+      commitments.emplace(sender, std::move(msg->commitment));
+    }
+    TSIGN_CHECK(blame.status("DKG round 0"));
+
+    std::vector<OutgoingMessage> out;
+    DkgOpenMessage open{echo0, contribution};
+    Bytes payload = open.encode(config.session);
+    echo1[self] = broadcast_digest(context, 1, self, payload);
+    out.push_back(broadcast(std::move(payload)));
+    for (PartyId p : others()) {
+      ScalarMessage<G> share_msg{DkgMessageType::DkgShare, polynomial->evaluate(identifier_scalar<G>(p))};
+      out.push_back(direct(p, share_msg.encode(config.session)));
+    }
+    share = Secret<Scalar>(polynomial->evaluate(identifier_scalar<G>(self)));
+    polynomial.reset();
+    return out;
+  }
+
+  // Round 1 in: echoes, openings, shares. Out: echo and verifying share.
+  Result<std::vector<OutgoingMessage>> round1(const RoundMessages& in) {
+    Blame blame;
+    std::map<PartyId, EchoEntries> echoes;
+    for (const auto& [sender, payload] : in.broadcast) {
+      auto msg = DkgOpenMessage::decode(payload, config.session, config.parties);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      if (!(contribution_commitment(sender, msg->chain_contribution) == contribution_commitments.at(sender))) {
+        blame.add(sender, "chain-code contribution does not open its commitment");
+      }
+      echo1[sender] = broadcast_digest(context, 1, sender, payload);
+      contributions[sender] = msg->chain_contribution;
+      echoes.emplace(sender, std::move(msg->echo));
+    }
+    judge_echoes(self, echo0, echoes, blame);
+
+    std::vector<ScalarMessage<G>> received;
+    std::vector<DealtShare<G>> dealt;
+    received.reserve(in.direct.size());
+    for (const auto& [sender, payload] : in.direct) {
+      auto msg = ScalarMessage<G>::decode(payload, DkgMessageType::DkgShare, config.session);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      received.push_back(std::move(msg).value());
+      dealt.push_back({sender, received.back().value, &commitments.at(sender)});
+    }
+    if (auto verified = feldman_verify_batch<G>(self, dealt); !verified.ok()) blame.add(verified.error());
+    TSIGN_CHECK(blame.status("DKG round 1"));
+
+    for (const auto& s : dealt) share.expose_mut() += s.value;
+    std::vector<FeldmanCommitment<G>> all;
+    for (const auto& entry : commitments) all.push_back(entry.second);
+    joint = FeldmanCommitment<G>::sum(all);
+    if (joint.constant().is_identity()) {
+      return make_error(ErrorKind::ProtocolAborted, "DKG round 1: the group key is the identity");
+    }
+
+    own_verifying_share = Point::base_mul(share.expose());
+    ConfirmMessage<G> confirm{DkgMessageType::DkgConfirm, echo1, own_verifying_share};
+    std::vector<OutgoingMessage> out;
+    out.push_back(broadcast(confirm.encode(config.session)));
+    return out;
+  }
+
+  // Round 2 in: echoes and verifying shares. Produces the key share.
+  Status round2(const RoundMessages& in) {
+    Blame blame;
+    std::map<PartyId, EchoEntries> echoes;
+    std::map<PartyId, Point> claims;
+    for (const auto& [sender, payload] : in.broadcast) {
+      auto msg = ConfirmMessage<G>::decode(payload, DkgMessageType::DkgConfirm, config.session, config.parties, true);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      claims.emplace(sender, *msg->verifying_share);
+      echoes.emplace(sender, std::move(msg->echo));
+    }
+    judge_echoes(self, echo1, echoes, blame);
+    check_evaluations<G>(joint, claims, blame, "verifying share does not match the commitments");
+    TSIGN_CHECK(blame.status("DKG round 2"));
+
+    KeyShare<G> ks;
+    ks.epoch = 0;
+    ks.self = self;
+    ks.threshold = config.threshold;
+    ks.parties = config.parties;
+    ks.signing_share = std::move(share);
+    ks.verifying_shares = std::move(claims);
+    ks.verifying_shares[self] = own_verifying_share;
+    ks.group_public_key = joint.constant();
+    ks.chain_code = chain_code();
+    post_dkg<C>(ks);
+    ks.key_id = derive_key_id<G>(ks.group_public_key, ks.chain_code);
+    if (auto valid = ks.validate(); !valid.ok()) {
+      return make_error(ErrorKind::Internal, "DKG produced an inconsistent key share: " + valid.error().message);
+    }
+    output.emplace(std::move(ks));
+    return {};
+  }
+};
+
+template <FrostCiphersuite C>
+Result<DkgParty<C>> DkgParty<C>::create(PartyId self, DkgConfig config) {
+  TSIGN_CHECK(validate_party_list(config.parties, "DKG parties"));
+  if (!contains(config.parties, self)) {
+    return make_error(ErrorKind::InvalidInput, "party " + std::to_string(self) + " is not among the DKG parties");
+  }
+  if (config.threshold < 2 || config.threshold > config.parties.size()) {
+    return make_error(ErrorKind::InvalidInput, "DKG threshold must satisfy 2 <= t <= n");
+  }
+  auto state = std::make_unique<State>();
+  state->self = self;
+  state->context = ContextHasher("dkg")
+                       .bytes(as_bytes(C::kName))
+                       .bytes(config.session)
+                       .u64(config.threshold)
+                       .ids(config.parties)
+                       .finish();
+  std::vector<PartyId> parties = config.parties;
+  state->config = std::move(config);
+  return DkgParty(self, std::move(parties), std::move(state));
+}
+
+template <FrostCiphersuite C>
+DkgParty<C>::DkgParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state)
+    : StagedProtocol("dkg/" + std::string(C::kName), self, std::move(parties)), state_(std::move(state)) {}
+
+template <FrostCiphersuite C>
+DkgParty<C>::~DkgParty() = default;
+template <FrostCiphersuite C>
+DkgParty<C>::DkgParty(DkgParty&&) noexcept = default;
+template <FrostCiphersuite C>
+DkgParty<C>& DkgParty<C>::operator=(DkgParty&&) noexcept = default;
+
+template <FrostCiphersuite C>
+RoundSpec DkgParty<C>::expects_from(std::size_t round, PartyId sender) const {
+  if (sender == self() || !contains(parties(), sender) || round >= kRounds) return {};
+  return {true, round == 1};
+}
+
+template <FrostCiphersuite C>
+Result<std::vector<OutgoingMessage>> DkgParty<C>::on_start() {
+  return state_->start();
+}
+
+template <FrostCiphersuite C>
+Result<std::vector<OutgoingMessage>> DkgParty<C>::on_round(std::size_t round, const RoundMessages& in) {
+  switch (round) {
+    case 0: return state_->round0(in);
+    case 1: return state_->round1(in);
+    default: {
+      TSIGN_CHECK(state_->round2(in));
+      return std::vector<OutgoingMessage>{};
+    }
+  }
+}
+
+template <FrostCiphersuite C>
+void DkgParty<C>::wipe() {
+  if (!state_) return;
+  state_->polynomial.reset();
+  state_->share.reset();
+  state_->output.reset();
+}
+
+template <FrostCiphersuite C>
+Result<KeyShare<typename C::Group>> DkgParty<C>::take_key_share() {
+  if (!state_ || !state_->output) {
+    return make_error(ErrorKind::InvalidInput, "the DKG has no key share to hand out (not finished, failed or taken)");
+  }
+  KeyShare<Group> out = std::move(*state_->output);
+  state_->output.reset();
+  return out;
+}
+
+template class DkgParty<FrostSecp256k1>;
+template class DkgParty<FrostSecp256k1Tr>;
+template class DkgParty<FrostEd25519>;
+
+}  // namespace tsign

@@ -1,0 +1,80 @@
+#pragma once
+// Shared set-up for the key-management tests: run a DKG and collect the key shares.
+#include <catch2/catch.hpp>
+
+#include <numeric>
+
+#include "driver.hpp"
+#include "signing_check.hpp"
+#include "tsign/dkg/dkg.hpp"
+
+namespace tsign::test {
+
+inline SessionId session_of(std::uint8_t tag) {
+  SessionId s{};
+  s.fill(tag);
+  return s;
+}
+
+inline std::vector<PartyId> ids_1_to(std::uint32_t n) {
+  std::vector<PartyId> ids(n);
+  std::iota(ids.begin(), ids.end(), 1u);
+  return ids;
+}
+
+template <class C>
+std::vector<DkgParty<C>> dkg_parties(const DkgConfig& config) {
+  std::vector<DkgParty<C>> out;
+  for (PartyId p : config.parties) out.push_back(DkgParty<C>::create(p, config).value());
+  return out;
+}
+
+// Runs a clean DKG and returns every party's key share, in party order.
+template <class C>
+std::vector<KeyShare<typename C::Group>> generate_key(std::uint32_t t, const std::vector<PartyId>& ids,
+                                                      std::uint8_t session_tag = 1) {
+  auto parties = dkg_parties<C>({session_of(session_tag), ids, t});
+  auto result = run_protocols(pointers(parties));
+  REQUIRE(result.all_finished());
+  std::vector<KeyShare<typename C::Group>> shares;
+  for (auto& p : parties) shares.push_back(p.take_key_share().value());
+  return shares;
+}
+
+// The shares of the listed parties, as signer pointers.
+template <class G>
+std::vector<const KeyShare<G>*> signers_of(const std::vector<KeyShare<G>>& shares, const std::vector<PartyId>& ids) {
+  std::vector<const KeyShare<G>*> out;
+  for (PartyId id : ids) {
+    for (const auto& s : shares) {
+      if (s.self == id) out.push_back(&s);
+    }
+  }
+  return out;
+}
+
+// Every share agrees on the public data, validates, and any t of them (first and last t) sign.
+template <class G>
+void check_key(const std::vector<KeyShare<G>>& shares) {
+  REQUIRE_FALSE(shares.empty());
+  const auto& first = shares.front();
+  for (const auto& s : shares) {
+    REQUIRE(s.validate().ok());
+    CHECK(s.group_public_key == first.group_public_key);
+    CHECK(s.key_id == first.key_id);
+    CHECK(s.chain_code == first.chain_code);
+    CHECK(s.epoch == first.epoch);
+    CHECK(s.threshold == first.threshold);
+    CHECK(s.parties == first.parties);
+    CHECK(s.verifying_shares == first.verifying_shares);
+  }
+  const Bytes message = {'t', 's', 'i', 'g', 'n'};
+  const std::size_t t = first.threshold;
+  CHECK(threshold_signature_verifies(first_signers(shares, t), message));
+  std::vector<const KeyShare<G>*> last;
+  for (std::size_t i = shares.size() - t; i < shares.size(); ++i) last.push_back(&shares[i]);
+  CHECK(threshold_signature_verifies(last, message));
+  if (t > 1) CHECK_FALSE(threshold_signature_verifies(first_signers(shares, t - 1), message));
+}
+
+}  // namespace tsign::test

@@ -1,0 +1,69 @@
+// Distributed key generation driven as a RoundProtocol: random committees in every suite, the
+// large (34, 50) case, configuration errors, and the resulting keys signing.
+#include "helpers.hpp"
+#include "tsign/dkg/public_data.hpp"
+
+using namespace tsign;
+using namespace tsign::test;
+
+TEMPLATE_TEST_CASE("DKG produces one consistent key that any t holders sign with", "", FrostSecp256k1,
+                   FrostSecp256k1Tr, FrostEd25519) {
+  using G = typename TestType::Group;
+  const auto [t, ids] = GENERATE(table<std::uint32_t, std::vector<PartyId>>({
+      {2, {1, 2, 3}},
+      {3, {1, 2, 3, 4, 5}},
+      {2, {7, 300, 65537}},
+      {4, {2, 3, 5, 8, 13, 21, 34}},
+  }));
+  auto shares = generate_key<TestType>(t, ids);
+  check_key(shares);
+  const auto& ks = shares.front();
+  CHECK(ks.epoch == 0);
+  CHECK(ks.key_id == derive_key_id<G>(ks.group_public_key, ks.chain_code));
+  // The share survives its own encoding.
+  auto back = KeyShare<G>::decode(ks.encode().expose());
+  REQUIRE(back.ok());
+  CHECK(back->signing_share.expose() == ks.signing_share.expose());
+  if constexpr (TestType::kTaproot) {
+    // The output key is the TapTweak of some key: nobody knows an untweaked secret for it.
+    CHECK_FALSE(ks.group_public_key.is_identity());
+  }
+}
+
+TEST_CASE("DKG at (34, 50) on secp256k1") {
+  auto shares = generate_key<FrostSecp256k1>(34, ids_1_to(50), 9);
+  check_key(shares);
+}
+
+TEST_CASE("two DKG runs give unrelated keys and chain codes") {
+  auto a = generate_key<FrostEd25519>(2, {1, 2, 3}, 1);
+  auto b = generate_key<FrostEd25519>(2, {1, 2, 3}, 2);
+  CHECK_FALSE(a[0].group_public_key == b[0].group_public_key);
+  CHECK(a[0].chain_code != b[0].chain_code);
+  CHECK(a[0].key_id != b[0].key_id);
+}
+
+TEST_CASE("DKG configuration is validated") {
+  using P = DkgParty<FrostSecp256k1>;
+  const SessionId s = session_of(1);
+  CHECK_FALSE(P::create(1, {s, {1, 2, 3}, 1}).ok());     // t < 2
+  CHECK_FALSE(P::create(1, {s, {1, 2, 3}, 4}).ok());     // t > n
+  CHECK_FALSE(P::create(4, {s, {1, 2, 3}, 2}).ok());     // not a party
+  CHECK_FALSE(P::create(1, {s, {1, 3, 2}, 2}).ok());     // not ascending
+  CHECK_FALSE(P::create(1, {s, {1, 1, 2}, 2}).ok());     // duplicate
+  CHECK_FALSE(P::create(0, {s, {0, 1, 2}, 2}).ok());     // zero identifier
+  CHECK(P::create(1, {s, {1, 2, 3}, 3}).ok());
+}
+
+TEST_CASE("DKG refuses calls out of order and hands its key share out once") {
+  auto parties = dkg_parties<FrostSecp256k1>({session_of(3), {1, 2}, 2});
+  CHECK_FALSE(parties[0].advance(0, {}).ok());  // before start
+  CHECK_FALSE(parties[0].take_key_share().ok());
+  auto fresh = dkg_parties<FrostSecp256k1>({session_of(3), {1, 2}, 2});
+  auto result = run_protocols(pointers(fresh));
+  REQUIRE(result.all_finished());
+  CHECK(fresh[0].finished());
+  CHECK(fresh[0].take_key_share().ok());
+  CHECK_FALSE(fresh[0].take_key_share().ok());
+  CHECK_FALSE(fresh[0].start().ok());
+}
