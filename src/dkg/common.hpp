@@ -3,6 +3,7 @@
 // claimed verifying shares, and agreement on a key's public data.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -92,12 +93,22 @@ Digest32 ack_digest(const Digest32& context, const KeyPublicData<G>& data) {
   return tagged_hash("tsign/ack", {context, data.digest()});
 }
 
-// The public data a party without a share of the epoch adopts: the version presented by the
-// most senders among those that match what the party expects (`accept`). Senders presenting
-// anything else are named. Returns nothing when no sender presents an acceptable version.
+// Settles which public data of the key's current epoch a round builds on. A holder knows it and
+// names every sender that presents anything else. A party without a share adopts the version
+// presented by the most senders among those `accept` approves of (the key it expects) and names
+// every sender presenting anything else. Returns nothing when no sender presents an acceptable
+// version (the caller names them all).
 template <PrimeOrderGroup G, class Accept>
-std::optional<KeyPublicData<G>> agree_on_public_data(const std::map<PartyId, const KeyPublicData<G>*>& presented,
-                                                     Accept accept, Blame& blame) {
+std::optional<KeyPublicData<G>> settle_public_data(const KeyPublicData<G>* own,
+                                                   const std::map<PartyId, const KeyPublicData<G>*>& presented,
+                                                   Accept accept, Blame& blame) {
+  if (own != nullptr) {
+    const Digest32 mine = own->digest();
+    for (const auto& [sender, data] : presented) {
+      if (!(data->digest() == mine)) blame.add(sender, "holds different public data for this key (another epoch?)");
+    }
+    return *own;
+  }
   std::map<Digest32, std::vector<PartyId>> by_digest;
   std::map<Digest32, const KeyPublicData<G>*> sample;
   for (const auto& [sender, data] : presented) {

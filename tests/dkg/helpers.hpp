@@ -78,3 +78,9 @@ void check_key(const std::vector<KeyShare<G>>& shares) {
 }
 
 }  // namespace tsign::test
+
+namespace tsign::test {
+inline bool contains_id(const std::vector<PartyId>& ids, PartyId p) {
+  return std::find(ids.begin(), ids.end(), p) != ids.end();
+}
+}  // namespace tsign::test

@@ -1,0 +1,234 @@
+#include "tsign/dkg/refresh.hpp"
+
+#include <optional>
+
+#include "common.hpp"
+#include "tsign/sss/shamir.hpp"
+
+namespace tsign {
+
+using namespace dkg_internal;
+
+template <PrimeOrderGroup G>
+struct RefreshParty<G>::State {
+  using Scalar = typename G::Scalar;
+  using Point = typename G::Point;
+
+  SessionId session{};
+  PartyId self = 0;
+  KeyPublicData<G> old;
+  Digest32 old_digest{};
+  Digest32 context{};
+
+  std::optional<Polynomial<G>> polynomial;
+  std::map<PartyId, FeldmanCommitment<G>> commitments;
+  EchoEntries echo0, echo1;
+  Secret<Scalar> share;  // starts as the old share, becomes the new one
+  Point own_verifying_share;
+  FeldmanCommitment<G> joint;
+  KeyPublicData<G> fresh;  // the new epoch's public data
+  Digest32 ack{};
+  std::optional<KeyShare<G>> output;
+
+  std::vector<PartyId> parties() const { return old.parties(); }
+
+  Result<std::vector<OutgoingMessage>> start() {
+    polynomial.emplace(Polynomial<G>::random(old.threshold - 1, Scalar::zero()));
+    RefreshDealMessage<G> msg{old_digest, FeldmanCommitment<G>::of(*polynomial)};
+    Bytes payload = msg.encode(session);
+    echo0[self] = broadcast_digest(context, 0, self, payload);
+    commitments.emplace(self, std::move(msg.commitment));
+    std::vector<OutgoingMessage> out;
+    out.push_back(broadcast(std::move(payload)));
+    for (PartyId p : parties()) {
+      if (p == self) continue;
+      ScalarMessage<G> m{DkgMessageType::RefreshShare, polynomial->evaluate(identifier_scalar<G>(p))};
+      out.push_back(direct(p, m.encode(session)));
+    }
+    share.expose_mut() += polynomial->evaluate(identifier_scalar<G>(self));
+    polynomial.reset();
+    return out;
+  }
+
+  // Round 0 in: zero-constant commitments and shares. Out: new verifying share.
+  Result<std::vector<OutgoingMessage>> round0(const RoundMessages& in) {
+    Blame blame;
+    for (const auto& [sender, payload] : in.broadcast) {
+      auto msg = RefreshDealMessage<G>::decode(payload, session, old.threshold);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      if (!(msg->key_digest == old_digest)) blame.add(sender, "holds different public data for this key (another epoch?)");
+      echo0[sender] = broadcast_digest(context, 0, sender, payload);
+      commitments.emplace(sender, std::move(msg->commitment));
+    }
+    std::vector<ScalarMessage<G>> received;
+    std::vector<DealtShare<G>> dealt;
+    received.reserve(in.direct.size());
+    for (const auto& [sender, payload] : in.direct) {
+      auto msg = ScalarMessage<G>::decode(payload, DkgMessageType::RefreshShare, session);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      received.push_back(std::move(msg).value());
+      if (commitments.count(sender)) dealt.push_back({sender, received.back().value, &commitments.at(sender)});
+    }
+    if (auto verified = feldman_verify_batch<G>(self, dealt); !verified.ok()) blame.add(verified.error());
+    TSIGN_CHECK(blame.status("refresh round 0"));
+
+    for (const auto& d : dealt) share.expose_mut() += d.value;
+    std::vector<FeldmanCommitment<G>> all;
+    for (const auto& entry : commitments) all.push_back(entry.second);
+    joint = FeldmanCommitment<G>::sum(all);
+    own_verifying_share = Point::base_mul(share.expose());
+    ConfirmMessage<G> confirm{DkgMessageType::RefreshConfirm, echo0, own_verifying_share};
+    Bytes payload = confirm.encode(session);
+    echo1[self] = broadcast_digest(context, 1, self, payload);
+    std::vector<OutgoingMessage> out;
+    out.push_back(broadcast(std::move(payload)));
+    return out;
+  }
+
+  // Round 1 in: new verifying shares. Out: acknowledgement of the new public data.
+  Result<std::vector<OutgoingMessage>> round1(const RoundMessages& in) {
+    Blame blame;
+    std::map<PartyId, EchoEntries> echoes;
+    std::map<PartyId, Point> claims, deltas;
+    const auto everyone = parties();
+    for (const auto& [sender, payload] : in.broadcast) {
+      auto msg = ConfirmMessage<G>::decode(payload, DkgMessageType::RefreshConfirm, session, everyone, true);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      echo1[sender] = broadcast_digest(context, 1, sender, payload);
+      claims.emplace(sender, *msg->verifying_share);
+      deltas.emplace(sender, *msg->verifying_share - old.verifying_shares.at(sender));
+      echoes.emplace(sender, std::move(msg->echo));
+    }
+    judge_echoes(self, echo0, echoes, blame);
+    check_evaluations<G>(joint, deltas, blame, "new verifying share does not match the refresh commitments");
+    TSIGN_CHECK(blame.status("refresh round 1"));
+
+    fresh = old;
+    fresh.epoch = old.epoch + 1;
+    fresh.verifying_shares = std::move(claims);
+    fresh.verifying_shares[self] = own_verifying_share;
+    ack = ack_digest(context, fresh);
+    AckMessage msg{DkgMessageType::RefreshAck, echo1, ack};
+    std::vector<OutgoingMessage> out;
+    out.push_back(broadcast(msg.encode(session)));
+    return out;
+  }
+
+  // Round 2 in: acknowledgements. Produces the new share.
+  Status round2(const RoundMessages& in) {
+    Blame blame;
+    std::map<PartyId, EchoEntries> echoes;
+    const auto everyone = parties();
+    for (const auto& [sender, payload] : in.broadcast) {
+      auto msg = AckMessage::decode(payload, DkgMessageType::RefreshAck, session, everyone);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      if (!(msg->ack == ack)) blame.add(sender, "acknowledged different new public data");
+      echoes.emplace(sender, std::move(msg->echo));
+    }
+    judge_echoes(self, echo1, echoes, blame);
+    TSIGN_CHECK(blame.status("refresh round 2"));
+
+    KeyShare<G> ks;
+    ks.key_id = fresh.key_id;
+    ks.epoch = fresh.epoch;
+    ks.self = self;
+    ks.threshold = fresh.threshold;
+    ks.parties = everyone;
+    ks.signing_share = std::move(share);
+    ks.verifying_shares = fresh.verifying_shares;
+    ks.group_public_key = fresh.group_public_key;
+    ks.chain_code = fresh.chain_code;
+    if (auto valid = ks.validate(); !valid.ok()) {
+      return make_error(ErrorKind::Internal, "refresh produced an inconsistent key share: " + valid.error().message);
+    }
+    output.emplace(std::move(ks));
+    return {};
+  }
+};
+
+template <PrimeOrderGroup G>
+Result<RefreshParty<G>> RefreshParty<G>::create(const KeyShare<G>& share, const SessionId& session) {
+  TSIGN_CHECK(share.validate());
+  if (share.threshold < 2) return make_error(ErrorKind::InvalidInput, "refresh needs a threshold of at least 2");
+  auto state = std::make_unique<State>();
+  state->session = session;
+  state->self = share.self;
+  state->old = KeyPublicData<G>::of(share);
+  state->old_digest = state->old.digest();
+  state->share = share.signing_share.clone();
+  state->context = ContextHasher("refresh")
+                       .bytes(as_bytes(G::kName))
+                       .bytes(session)
+                       .bytes(state->old_digest)
+                       .finish();
+  return RefreshParty(share.self, share.parties, std::move(state));
+}
+
+template <PrimeOrderGroup G>
+RefreshParty<G>::RefreshParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state)
+    : StagedProtocol("refresh/" + std::string(G::kName), self, std::move(parties)), state_(std::move(state)) {}
+
+template <PrimeOrderGroup G>
+RefreshParty<G>::~RefreshParty() = default;
+template <PrimeOrderGroup G>
+RefreshParty<G>::RefreshParty(RefreshParty&&) noexcept = default;
+template <PrimeOrderGroup G>
+RefreshParty<G>& RefreshParty<G>::operator=(RefreshParty&&) noexcept = default;
+
+template <PrimeOrderGroup G>
+RoundSpec RefreshParty<G>::expects_from(std::size_t round, PartyId sender) const {
+  if (sender == self() || !contains(parties(), sender) || round >= kRounds) return {};
+  return {true, round == 0};
+}
+
+template <PrimeOrderGroup G>
+Result<std::vector<OutgoingMessage>> RefreshParty<G>::on_start() {
+  return state_->start();
+}
+
+template <PrimeOrderGroup G>
+Result<std::vector<OutgoingMessage>> RefreshParty<G>::on_round(std::size_t round, const RoundMessages& in) {
+  switch (round) {
+    case 0: return state_->round0(in);
+    case 1: return state_->round1(in);
+    default: {
+      TSIGN_CHECK(state_->round2(in));
+      return std::vector<OutgoingMessage>{};
+    }
+  }
+}
+
+template <PrimeOrderGroup G>
+void RefreshParty<G>::wipe() {
+  if (!state_) return;
+  state_->polynomial.reset();
+  state_->share.reset();
+  state_->output.reset();
+}
+
+template <PrimeOrderGroup G>
+Result<KeyShare<G>> RefreshParty<G>::take_key_share() {
+  if (!state_ || !state_->output) {
+    return make_error(ErrorKind::InvalidInput, "the refresh has no key share to hand out (not finished, failed or taken)");
+  }
+  KeyShare<G> out = std::move(*state_->output);
+  state_->output.reset();
+  return out;
+}
+
+template class RefreshParty<Secp256k1>;
+template class RefreshParty<Ed25519>;
+
+}  // namespace tsign

@@ -1,0 +1,341 @@
+#include "tsign/dkg/reshare.hpp"
+
+#include <optional>
+
+#include "common.hpp"
+#include "tsign/sss/shamir.hpp"
+
+namespace tsign {
+
+using namespace dkg_internal;
+
+template <PrimeOrderGroup G>
+struct ReshareParty<G>::State {
+  using Scalar = typename G::Scalar;
+  using Point = typename G::Point;
+
+  ReshareConfig config;
+  PartyId self = 0;
+  std::vector<PartyId> everyone;  // Q ∪ N
+  bool dealer = false;
+  bool receiver = false;
+  KeyId key_id{};
+  Point group_public_key;
+  Digest32 context{};
+
+  std::optional<KeyPublicData<G>> own_old;  // holders only
+  std::optional<Secret<Scalar>> old_share;  // dealers only
+  std::optional<KeyPublicData<G>> old;      // settled in round 0
+
+  std::optional<Polynomial<G>> polynomial;
+  std::map<PartyId, FeldmanCommitment<G>> commitments;
+  EchoEntries echo0, echo1;
+  Secret<Scalar> share;
+  Point own_verifying_share;
+  FeldmanCommitment<G> joint;
+  KeyPublicData<G> fresh;
+  Digest32 ack{};
+  std::optional<KeyShare<G>> output;
+
+  Result<std::vector<OutgoingMessage>> start() {
+    std::vector<OutgoingMessage> out;
+    if (!dealer) return out;
+    TSIGN_TRY(Scalar lambda, lagrange_coefficient<G>(self, config.old_quorum));
+    polynomial.emplace(Polynomial<G>::random(config.new_threshold - 1, lambda * old_share->expose()));
+    old_share.reset();
+    ReshareDealMessage<G> msg{*own_old, FeldmanCommitment<G>::of(*polynomial)};
+    Bytes payload = msg.encode(config.session);
+    echo0[self] = broadcast_digest(context, 0, self, payload);
+    commitments.emplace(self, std::move(msg.commitment));
+    out.push_back(broadcast(std::move(payload)));
+    for (PartyId p : config.new_parties) {
+      if (p == self) continue;
+      ScalarMessage<G> m{DkgMessageType::ReshareShare, polynomial->evaluate(identifier_scalar<G>(p))};
+      out.push_back(direct(p, m.encode(config.session)));
+    }
+    if (receiver) share = Secret<Scalar>(polynomial->evaluate(identifier_scalar<G>(self)));
+    polynomial.reset();
+    return out;
+  }
+
+  bool acceptable(const KeyPublicData<G>& data) const {
+    if (!(data.key_id == key_id) || !(data.group_public_key == group_public_key)) return false;
+    if (config.old_quorum.size() < data.threshold) return false;
+    for (PartyId p : config.old_quorum) {
+      if (!data.verifying_shares.count(p)) return false;
+    }
+    return true;
+  }
+
+  // Round 0 in: the dealers' public data, commitments and (for receivers) shares.
+  Result<std::vector<OutgoingMessage>> round0(const RoundMessages& in) {
+    Blame blame;
+    std::map<PartyId, ReshareDealMessage<G>> deals;
+    for (const auto& [sender, payload] : in.broadcast) {
+      auto msg = ReshareDealMessage<G>::decode(payload, config.session, config.new_threshold);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      echo0[sender] = broadcast_digest(context, 0, sender, payload);
+      deals.emplace(sender, std::move(msg).value());
+    }
+    std::map<PartyId, const KeyPublicData<G>*> presented;
+    for (const auto& [sender, deal] : deals) presented.emplace(sender, &deal.key);
+    old = settle_public_data<G>(own_old ? &*own_old : nullptr, presented,
+                                [this](const KeyPublicData<G>& d) { return acceptable(d); }, blame);
+    if (!old) {
+      for (PartyId p : config.old_quorum) blame.add(p, "no dealer presented the expected key");
+      return blame.status("resharing round 0").error();
+    }
+    for (auto& [sender, deal] : deals) commitments.emplace(sender, std::move(deal.commitment));
+
+    // Each dealer's constant is λ_i·x_i: its commitment must be λ_i·X_i.
+    TSIGN_TRY(auto lambdas, lagrange_coefficients<G>(config.old_quorum));
+    std::vector<Point> constants;
+    for (std::size_t k = 0; k < config.old_quorum.size(); ++k) {
+      const PartyId dealer_id = config.old_quorum[k];
+      auto it = commitments.find(dealer_id);
+      if (it == commitments.end()) continue;
+      constants.push_back(it->second.constant());
+      if (!(it->second.constant() == old->verifying_shares.at(dealer_id) * lambdas[k])) {
+        blame.add(dealer_id, "constant commitment is not λ_i·X_i: the dealer does not share its own share");
+      }
+    }
+
+    std::vector<ScalarMessage<G>> received;
+    std::vector<DealtShare<G>> dealt;
+    received.reserve(in.direct.size());
+    for (const auto& [sender, payload] : in.direct) {
+      auto msg = ScalarMessage<G>::decode(payload, DkgMessageType::ReshareShare, config.session);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      received.push_back(std::move(msg).value());
+      if (commitments.count(sender)) dealt.push_back({sender, received.back().value, &commitments.at(sender)});
+    }
+    if (auto verified = feldman_verify_batch<G>(self, dealt); !verified.ok()) blame.add(verified.error());
+    TSIGN_CHECK(blame.status("resharing round 0"));
+    if (!(Point::sum(constants) == old->group_public_key)) {
+      return make_error(ErrorKind::ProtocolAborted,
+                        "resharing round 0: the quorum's verifying shares do not interpolate to the group key");
+    }
+
+    for (const auto& d : dealt) share.expose_mut() += d.value;
+    std::vector<FeldmanCommitment<G>> all;
+    for (const auto& entry : commitments) all.push_back(entry.second);
+    joint = FeldmanCommitment<G>::sum(all);
+    std::optional<Point> mine;
+    if (receiver) {
+      own_verifying_share = Point::base_mul(share.expose());
+      mine = own_verifying_share;
+    }
+    ConfirmMessage<G> confirm{DkgMessageType::ReshareConfirm, echo0, mine};
+    Bytes payload = confirm.encode(config.session);
+    echo1[self] = broadcast_digest(context, 1, self, payload);
+    std::vector<OutgoingMessage> out;
+    out.push_back(broadcast(std::move(payload)));
+    return out;
+  }
+
+  // Round 1 in: echoes and the receivers' verifying shares. Out: acknowledgement.
+  Result<std::vector<OutgoingMessage>> round1(const RoundMessages& in) {
+    Blame blame;
+    std::map<PartyId, EchoEntries> echoes;
+    std::map<PartyId, Point> claims;
+    for (const auto& [sender, payload] : in.broadcast) {
+      const bool from_receiver = contains(config.new_parties, sender);
+      auto msg = ConfirmMessage<G>::decode(payload, DkgMessageType::ReshareConfirm, config.session, config.old_quorum,
+                                           from_receiver);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      echo1[sender] = broadcast_digest(context, 1, sender, payload);
+      if (from_receiver) claims.emplace(sender, *msg->verifying_share);
+      echoes.emplace(sender, std::move(msg->echo));
+    }
+    judge_echoes(self, echo0, echoes, blame);
+    check_evaluations<G>(joint, claims, blame, "new verifying share does not match the dealers' commitments");
+    TSIGN_CHECK(blame.status("resharing round 1"));
+
+    fresh = *old;
+    fresh.epoch = old->epoch + 1;
+    fresh.threshold = config.new_threshold;
+    fresh.verifying_shares = std::move(claims);
+    if (receiver) fresh.verifying_shares[self] = own_verifying_share;
+    ack = ack_digest(context, fresh);
+    AckMessage msg{DkgMessageType::ReshareAck, echo1, ack};
+    std::vector<OutgoingMessage> out;
+    out.push_back(broadcast(msg.encode(config.session)));
+    return out;
+  }
+
+  // Round 2 in: acknowledgements. Receivers produce their new share.
+  Status round2(const RoundMessages& in) {
+    Blame blame;
+    std::map<PartyId, EchoEntries> echoes;
+    for (const auto& [sender, payload] : in.broadcast) {
+      auto msg = AckMessage::decode(payload, DkgMessageType::ReshareAck, config.session, everyone);
+      if (!msg.ok()) {
+        blame.add(sender, msg.error().message);
+        continue;
+      }
+      if (!(msg->ack == ack)) blame.add(sender, "acknowledged different new public data");
+      echoes.emplace(sender, std::move(msg->echo));
+    }
+    judge_echoes(self, echo1, echoes, blame);
+    TSIGN_CHECK(blame.status("resharing round 2"));
+    if (!receiver) return {};
+
+    KeyShare<G> ks;
+    ks.key_id = fresh.key_id;
+    ks.epoch = fresh.epoch;
+    ks.self = self;
+    ks.threshold = fresh.threshold;
+    ks.parties = config.new_parties;
+    ks.signing_share = std::move(share);
+    ks.verifying_shares = fresh.verifying_shares;
+    ks.group_public_key = fresh.group_public_key;
+    ks.chain_code = fresh.chain_code;
+    if (auto valid = ks.validate(); !valid.ok()) {
+      return make_error(ErrorKind::Internal, "resharing produced an inconsistent key share: " + valid.error().message);
+    }
+    output.emplace(std::move(ks));
+    return {};
+  }
+};
+
+template <PrimeOrderGroup G>
+Result<ReshareParty<G>> ReshareParty<G>::make(PartyId self, const KeyShare<G>* share, const KeyId& key_id,
+                                              const typename G::Point& group_public_key, ReshareConfig config) {
+  TSIGN_CHECK(validate_party_list(config.old_quorum, "old quorum"));
+  TSIGN_CHECK(validate_party_list(config.new_parties, "new committee"));
+  if (config.new_threshold < 2 || config.new_threshold > config.new_parties.size()) {
+    return make_error(ErrorKind::InvalidInput, "new threshold must satisfy 2 <= t' <= n'");
+  }
+  auto state = std::make_unique<State>();
+  state->self = self;
+  state->dealer = contains(config.old_quorum, self);
+  state->receiver = contains(config.new_parties, self);
+  if (!state->dealer && !state->receiver) {
+    return make_error(ErrorKind::InvalidInput,
+                      "party " + std::to_string(self) + " is neither in the old quorum nor in the new committee");
+  }
+  if (share != nullptr) {
+    TSIGN_CHECK(share->validate());
+    for (PartyId p : config.old_quorum) {
+      if (!share->verifying_shares.count(p)) {
+        return make_error(ErrorKind::InvalidInput, "old quorum member " + std::to_string(p) + " holds no share of this key");
+      }
+    }
+    if (config.old_quorum.size() < share->threshold) {
+      return make_error(ErrorKind::InvalidInput, "the old quorum is smaller than the key's threshold");
+    }
+    state->own_old = KeyPublicData<G>::of(*share);
+    if (state->dealer) state->old_share.emplace(share->signing_share.clone());
+  } else if (state->dealer) {
+    return make_error(ErrorKind::InvalidInput, "a dealer of the old quorum needs its key share");
+  }
+  state->key_id = key_id;
+  state->group_public_key = group_public_key;
+  state->everyone = sorted_union(config.old_quorum, config.new_parties);
+  state->context = ContextHasher("reshare")
+                       .bytes(as_bytes(G::kName))
+                       .bytes(config.session)
+                       .bytes(key_id)
+                       .bytes(group_public_key.to_bytes())
+                       .ids(config.old_quorum)
+                       .ids(config.new_parties)
+                       .u64(config.new_threshold)
+                       .finish();
+  std::vector<PartyId> everyone = state->everyone;
+  state->config = std::move(config);
+  return ReshareParty(self, std::move(everyone), std::move(state));
+}
+
+template <PrimeOrderGroup G>
+Result<ReshareParty<G>> ReshareParty<G>::create(const KeyShare<G>& share, ReshareConfig config) {
+  return make(share.self, &share, share.key_id, share.group_public_key, std::move(config));
+}
+
+template <PrimeOrderGroup G>
+Result<ReshareParty<G>> ReshareParty<G>::join(PartyId self, const KeyId& key_id, const typename G::Point& group_public_key,
+                                              ReshareConfig config) {
+  if (contains(config.old_quorum, self)) {
+    return make_error(ErrorKind::InvalidInput, "a dealer of the old quorum joins with its key share (create)");
+  }
+  return make(self, nullptr, key_id, group_public_key, std::move(config));
+}
+
+template <PrimeOrderGroup G>
+ReshareParty<G>::ReshareParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state)
+    : StagedProtocol("reshare/" + std::string(G::kName), self, std::move(parties)), state_(std::move(state)) {}
+
+template <PrimeOrderGroup G>
+ReshareParty<G>::~ReshareParty() = default;
+template <PrimeOrderGroup G>
+ReshareParty<G>::ReshareParty(ReshareParty&&) noexcept = default;
+template <PrimeOrderGroup G>
+ReshareParty<G>& ReshareParty<G>::operator=(ReshareParty&&) noexcept = default;
+
+template <PrimeOrderGroup G>
+bool ReshareParty<G>::is_dealer() const {
+  return state_->dealer;
+}
+
+template <PrimeOrderGroup G>
+bool ReshareParty<G>::is_receiver() const {
+  return state_->receiver;
+}
+
+template <PrimeOrderGroup G>
+RoundSpec ReshareParty<G>::expects_from(std::size_t round, PartyId sender) const {
+  if (sender == self() || !contains(parties(), sender) || round >= kRounds) return {};
+  if (round > 0) return {true, false};
+  const bool from_dealer = contains(state_->config.old_quorum, sender);
+  return {from_dealer, from_dealer && state_->receiver};
+}
+
+template <PrimeOrderGroup G>
+Result<std::vector<OutgoingMessage>> ReshareParty<G>::on_start() {
+  return state_->start();
+}
+
+template <PrimeOrderGroup G>
+Result<std::vector<OutgoingMessage>> ReshareParty<G>::on_round(std::size_t round, const RoundMessages& in) {
+  switch (round) {
+    case 0: return state_->round0(in);
+    case 1: return state_->round1(in);
+    default: {
+      TSIGN_CHECK(state_->round2(in));
+      return std::vector<OutgoingMessage>{};
+    }
+  }
+}
+
+template <PrimeOrderGroup G>
+void ReshareParty<G>::wipe() {
+  if (!state_) return;
+  state_->polynomial.reset();
+  state_->old_share.reset();
+  state_->share.reset();
+  state_->output.reset();
+}
+
+template <PrimeOrderGroup G>
+Result<KeyShare<G>> ReshareParty<G>::take_key_share() {
+  if (!state_ || !state_->output) {
+    return make_error(ErrorKind::InvalidInput,
+                      "the resharing has no key share to hand out (not a receiver, not finished, failed or taken)");
+  }
+  KeyShare<G> out = std::move(*state_->output);
+  state_->output.reset();
+  return out;
+}
+
+template class ReshareParty<Secp256k1>;
+template class ReshareParty<Ed25519>;
+
+}  // namespace tsign
