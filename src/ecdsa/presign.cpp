@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "deviation.hpp"
 #include "dkg/common.hpp"
 #include "presignature_access.hpp"
 #include "sign_messages.hpp"
@@ -66,11 +67,7 @@ struct EcdsaPresignParty::State {
   std::map<PartyId, Point> zero_points;  // z_ij·G for each peer j
   std::map<PartyId, std::vector<Scalar>> sender_shares;  // c_u, c_v from answering each peer
   std::optional<Presignature> output;
-
-  std::size_t index_of(PartyId p) const {
-    return static_cast<std::size_t>(std::lower_bound(config.signers.begin(), config.signers.end(), p) -
-                                    config.signers.begin());
-  }
+  PresignDeviation deviation;  // tests only
 
   // The zero-share points a signer lists, keyed by the other end of each pair.
   std::map<PartyId, Point> zero_claims(PartyId of, const std::vector<Point>& points) const {
@@ -166,6 +163,7 @@ struct EcdsaPresignParty::State {
     }
     sk = lambdas.at(self) * share->key.signing_share.expose() + zeta;
     if (self == tweak_holder) sk += derived.tweak;
+    if (deviation.secret_share_offset) sk += *deviation.secret_share_offset;
     public_share = Point::base_mul(sk);
   }
 
@@ -413,6 +411,10 @@ Result<std::vector<OutgoingMessage>> EcdsaPresignParty::on_round(std::size_t rou
       return std::vector<OutgoingMessage>{};
     }
   }
+}
+
+void ecdsa_internal::DeviationAccess::set(EcdsaPresignParty& party, const PresignDeviation& deviation) {
+  party.state_->deviation = deviation;
 }
 
 const Secp256k1Point& EcdsaPresignParty::public_key() const { return state_->derived.xpub.key; }

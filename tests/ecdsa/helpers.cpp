@@ -17,6 +17,27 @@ std::vector<EcdsaKeyShare> generate_key(std::uint32_t t, const std::vector<Party
   return shares;
 }
 
+std::vector<EcdsaKeyShare> cached_key(std::uint32_t t, std::uint32_t n) {
+  static std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<EcdsaKeyShare>> cache;
+  auto& key = cache[{t, n}];
+  if (key.empty()) key = generate_key(t, ids_1_to(n));
+  std::vector<EcdsaKeyShare> copy;
+  for (const auto& share : key) copy.push_back(share.clone());
+  return copy;
+}
+
+std::vector<Presignature> presign(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& signers,
+                                  const std::vector<std::uint32_t>& path) {
+  const EcdsaPresignConfig config{random_session(), signers, path};
+  std::vector<EcdsaPresignParty> parties;
+  for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaPresignParty::create(*share, config).value());
+  auto run = run_protocols(pointers(parties));
+  REQUIRE(run.all_finished());
+  std::vector<Presignature> out;
+  for (auto& p : parties) out.push_back(p.take_presignature().value());
+  return out;
+}
+
 std::vector<EcdsaKeyShare*> pick(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& ids) {
   std::vector<EcdsaKeyShare*> out;
   for (PartyId id : ids) {

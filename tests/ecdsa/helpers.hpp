@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "driver.hpp"
+#include "tsign/core/codec.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/ecdsa/keygen.hpp"
 #include "tsign/ecdsa/sign.hpp"
@@ -24,6 +25,10 @@ inline std::vector<PartyId> ids_1_to(std::uint32_t n) {
 // Runs the ECDSA key generation and returns every share, in party order.
 std::vector<EcdsaKeyShare> generate_key(std::uint32_t t, const std::vector<PartyId>& ids);
 
+// A copy of a key generated once per (t, n) for the whole test binary (key generation is the
+// slow part); tests that disable pairs work on their own copy.
+std::vector<EcdsaKeyShare> cached_key(std::uint32_t t, std::uint32_t n);
+
 // The shares of the listed parties, by pointer into `shares`.
 std::vector<EcdsaKeyShare*> pick(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& ids);
 
@@ -40,6 +45,10 @@ SignRun sign(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& sig
 // Every finished signer holds the same signature, and it verifies with libsecp256k1 and recovers
 // `expected_key`.
 void check_signatures(const SignRun& run, const Digest32& digest, const Secp256k1Point& expected_key);
+
+// Runs presigning among `signers` and returns each signer's presignature, in signer order.
+std::vector<Presignature> presign(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& signers,
+                                  const std::vector<std::uint32_t>& path = {});
 
 // Every signer except `culprit` failed with an error naming exactly `culprit`; no signature.
 void expect_blamed(const SignRun& run, PartyId culprit);

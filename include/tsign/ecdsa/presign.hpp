@@ -49,6 +49,7 @@ struct EcdsaPresignConfig {
 
 namespace ecdsa_internal {
 struct PresignatureAccess;
+struct DeviationAccess;
 }
 
 // The message-independent part of one signature, for one signer. Single use by construction:
@@ -114,6 +115,7 @@ class EcdsaPresignParty final : public StagedProtocol {
 
  private:
   friend class EcdsaSignParty;
+  friend struct ecdsa_internal::DeviationAccess;
   struct State;
   EcdsaPresignParty(std::string name, PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state);
   static Result<EcdsaPresignParty> make(EcdsaKeyShare& share, EcdsaPresignConfig config,

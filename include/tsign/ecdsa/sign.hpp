@@ -78,6 +78,7 @@ class EcdsaSignParty final : public StagedProtocol {
   const Secp256k1Point& public_key() const;  // the (derived) key the signature verifies against
 
  private:
+  friend struct ecdsa_internal::DeviationAccess;
   EcdsaSignParty(PartyId self, std::vector<PartyId> parties, EcdsaPresignParty presign, const Digest32& digest);
   Result<std::vector<OutgoingMessage>> on_start() override;
   Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
