@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libsecp256k1-dev libsodium-dev libboost1.81-dev   # the library
+  libp11-kit-dev                                    # pkcs11.h (PKCS#11 v2.40) for the HSM option
   catch2 libgmp-dev nlohmann-json3-dev softhsm2    # tests: Catch2 v2, GMP oracle, JSON vectors, PKCS#11 token
   libbenchmark-dev                                  # bench/
   iproute2 valgrind                                 # namespace and constant-time tests
