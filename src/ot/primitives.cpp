@@ -26,7 +26,7 @@ KeyedHash& KeyedHash::update_u32(std::uint32_t v) {
 
 void KeyedHash::finish(std::span<std::uint8_t> out) {
   assert(out.size() == out_len_);
-  crypto_generichash_blake2b_final(&state_, out.data(), out.size());
+  crypto_generichash_blake2b_final(&state_, out.data(), out_len_);
   sodium_memzero(&state_, sizeof state_);
 }
 

@@ -17,7 +17,8 @@
 // dealer's commitment, a verifying share that does not match the commitments, an echo that
 // shows a broadcast differed between recipients. The party that finds a fault aborts and keeps
 // nothing; since every party sends round 2 only after all its own checks passed, nobody can
-// finish while another party has aborted.
+// finish while another party has aborted. (The last round has no later round to echo it in:
+// its consistency between recipients is the engine's echo step's to check.)
 #include <memory>
 
 #include "tsign/dkg/messages.hpp"

@@ -13,6 +13,10 @@
 // (each claim checked); group key, chain code and key id stay; the epoch increments. Nothing is
 // output before every holder acknowledged the same new public data, and the caller's current
 // share is never modified: it stays usable if the refresh fails.
+//
+// Every round's broadcasts are echoed in the next round, so a party that told different parties
+// different things is caught inside the protocol; the acknowledgements, being last, are checked
+// for consistency by the engine's echo step.
 #include <memory>
 
 #include "tsign/dkg/messages.hpp"

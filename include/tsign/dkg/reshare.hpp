@@ -19,6 +19,10 @@
 // acknowledged the same new public data. Nothing is output before the acknowledgements, so a
 // failure at any point leaves the old epoch fully usable; only after a successful run may the
 // old shares be deleted.
+//
+// Every round's broadcasts are echoed in the next round, so a party that told different parties
+// different things is caught inside the protocol; the acknowledgements, being last, are checked
+// for consistency by the engine's echo step.
 #include <memory>
 
 #include "tsign/dkg/messages.hpp"
