@@ -64,7 +64,7 @@ void write_cluster(const fs::path& dir) {
     config.listen_port = ports[i];
     config.static_key = keys[i].clone();
     for (std::size_t j = 0; j < kParties.size(); ++j) {
-      if (j != i) config.peers.push_back({kParties[j], "127.0.0.1", ports[j], keys[j].public_key});
+      if (j != i) config.peers.push_back({kParties[j], "127.0.0.1", ports[j], keys[j].public_key()});
     }
     const std::string key_file = "party" + std::to_string(kParties[i]) + ".key";
     if (!write_static_key_file(dir / key_file, keys[i]).ok()) std::exit(1);
