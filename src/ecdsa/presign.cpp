@@ -7,6 +7,7 @@
 #include "deviation.hpp"
 #include "dkg/common.hpp"
 #include "presignature_access.hpp"
+#include "secret_mul.hpp"
 #include "sign_messages.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/dkg/public_data.hpp"
@@ -243,11 +244,11 @@ struct EcdsaPresignParty::State {
     }
     const Scalar& x = chi.at(j);
     bool consistent = true;
-    if (!(reply.nonce * x == Point::base_mul((*d)[0]) + reply.gamma_u)) {
+    if (!(secret_mul(reply.nonce, x) == Point::base_mul((*d)[0]) + reply.gamma_u)) {
       blame.add(j, "Gamma_u check failed: the multiplication did not use the committed r_j");
       consistent = false;
     }
-    if (!(reply.public_share * x == Point::base_mul((*d)[1]) + reply.gamma_v)) {
+    if (!(secret_mul(reply.public_share, x) == Point::base_mul((*d)[1]) + reply.gamma_v)) {
       blame.add(j, "Gamma_v check failed: the multiplication did not use the sk_j behind pk_j");
       consistent = false;
     }
