@@ -3,6 +3,7 @@
 #include <string>
 
 #include "tsign/core/hash.hpp"
+#include "tsign/core/secret.hpp"
 
 namespace tsign {
 
@@ -17,8 +18,12 @@ Bytes concat(std::initializer_list<ByteSpan> parts) {
 // hash_to_field(m, 1) over the secp256k1 order: expand_message_xmd(SHA-256) to 48 bytes, reduce.
 Secp256k1Scalar secp_hash_to_field(std::string_view context, std::string_view tag, std::initializer_list<ByteSpan> parts) {
   const std::string dst = std::string(context) + std::string(tag);
-  Bytes wide = expand_message_xmd_sha256(concat(parts), as_bytes(dst), 48);
-  return Secp256k1Scalar::from_bytes_reduce(wide);
+  Bytes msg = concat(parts);  // holds the secret share when hashing nonces
+  Bytes wide = expand_message_xmd_sha256(msg, as_bytes(dst), 48);
+  Secp256k1Scalar out = Secp256k1Scalar::from_bytes_reduce(wide);
+  tsign::detail::secure_wipe(msg.data(), msg.size());
+  tsign::detail::secure_wipe(wide.data(), wide.size());
+  return out;
 }
 
 Bytes sha256_with_prefix(std::string_view context, std::string_view tag, std::initializer_list<ByteSpan> parts) {

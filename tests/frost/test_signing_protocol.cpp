@@ -1,0 +1,193 @@
+// FROST signing as a RoundProtocol, driven here by a minimal loop (start(), then advance() per
+// round with every other party's broadcasts), including faulty peers.
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <memory>
+
+#include "frost_helpers.hpp"
+
+using namespace tsign;
+using namespace tsign::test;
+
+namespace {
+
+// Lets a test rewrite (or drop, by returning nullopt) what `sender` broadcasts in `round`.
+using Tamper = std::function<std::optional<Bytes>(std::size_t round, PartyId sender, Bytes payload)>;
+
+template <class C>
+struct Run {
+  std::vector<std::unique_ptr<SigningProtocol<C>>> parties;
+  std::map<PartyId, Status> outcome;
+};
+
+template <class C>
+Run<C> run(const std::vector<KeyShare<GroupOf<C>>>& shares, const std::vector<PartyId>& signers, const Bytes& message,
+           TaprootTweak taproot = {}, Tamper tamper = {}) {
+  Run<C> r;
+  for (PartyId id : signers) {
+    r.parties.push_back(std::make_unique<SigningProtocol<C>>(share_of<C>(shares, id).clone(), signers, message, taproot));
+  }
+  std::map<PartyId, std::vector<OutgoingMessage>> out;
+  for (auto& p : r.parties) {
+    auto msgs = p->start();
+    if (!msgs.ok()) {
+      r.outcome.emplace(p->self(), msgs.error());
+      continue;
+    }
+    out[p->self()] = std::move(msgs).value();
+  }
+  for (std::size_t round = 0; round < 2; ++round) {
+    std::map<PartyId, std::vector<OutgoingMessage>> next;
+    for (auto& p : r.parties) {
+      if (r.outcome.count(p->self())) continue;
+      RoundMessages in;
+      for (const auto& [sender, msgs] : out) {
+        if (sender == p->self()) continue;
+        for (const auto& m : msgs) {
+          REQUIRE_FALSE(m.to.has_value());  // FROST only broadcasts
+          REQUIRE(p->expects_from(round, sender).broadcast);
+          std::optional<Bytes> payload = m.payload;
+          if (tamper) payload = tamper(round, sender, m.payload);
+          if (payload) in.broadcast[sender] = *payload;
+        }
+      }
+      auto msgs = p->advance(round, in);
+      if (!msgs.ok()) {
+        r.outcome.emplace(p->self(), msgs.error());
+        continue;
+      }
+      next[p->self()] = std::move(msgs).value();
+    }
+    out = std::move(next);
+  }
+  for (auto& p : r.parties) r.outcome.emplace(p->self(), Status{});
+  return r;
+}
+
+// Every party except `except` failed with ProtocolAborted naming exactly `culprits`.
+template <class C>
+void check_all_blame(const Run<C>& r, std::vector<PartyId> culprits, std::vector<PartyId> except = {}) {
+  for (const auto& [id, status] : r.outcome) {
+    if (std::find(except.begin(), except.end(), id) != except.end()) continue;
+    INFO("party " << id);
+    REQUIRE_FALSE(status.ok());
+    INFO(status.error().describe());
+    CHECK(status.error().kind == ErrorKind::ProtocolAborted);
+    CHECK(status.error().culprits == culprits);
+  }
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("FROST signing runs peer to peer through the RoundProtocol interface", "[protocol]", FrostSecp256k1,
+                   FrostSecp256k1Tr, FrostEd25519) {
+  using C = TestType;
+  const auto shares = deal<C>(3, range_ids(5));
+  const std::vector<PartyId> signers{1, 3, 4, 5};
+  const Bytes message = random_message();
+  const TaprootTweak taproot = C::kTaproot ? TaprootTweak::with_merkle_root(random_array<32>()) : TaprootTweak::none();
+  auto r = run<C>(shares, signers, message, taproot);
+  const auto& first = *r.parties.front();
+  CHECK(first.round_count() == 2);
+  CHECK(first.parties() == signers);
+  CHECK(first.name() == std::string(C::kName) + "/sign");
+  CHECK_FALSE(first.expects_from(0, first.self()).any());
+  CHECK_FALSE(first.expects_from(0, 2).any());  // a holder that is not signing
+  CHECK_FALSE(first.expects_from(2, 3).any());
+  for (const auto& p : r.parties) {
+    INFO("party " << p->self());
+    REQUIRE(r.outcome.at(p->self()).ok());
+    REQUIRE(p->signature().has_value());
+    CHECK(*p->signature() == *first.signature());
+    CHECK(reference_verify<C>(message, *p->signature(), shares.front().group_public_key, taproot));
+  }
+}
+
+TEMPLATE_TEST_CASE("the signing protocol names faulty peers", "[protocol]", FrostSecp256k1, FrostSecp256k1Tr,
+                   FrostEd25519) {
+  using C = TestType;
+  const auto shares = deal<C>(2, range_ids(4));
+  const std::vector<PartyId> signers{1, 2, 3, 4};
+  const Bytes message = random_message();
+
+  SECTION("wrong signature shares") {
+    auto r = run<C>(shares, signers, message, {}, [](std::size_t round, PartyId sender, Bytes payload) -> std::optional<Bytes> {
+      if (round == 1 && (sender == 2 || sender == 4)) {
+        auto share = SignatureShare<C>::decode(payload).value();
+        share.share += C::Scalar::one();
+        return share.encode();
+      }
+      return payload;
+    });
+    // 2 and 4 see the others' honest shares and their own, so they blame only the other one.
+    for (PartyId honest : {1, 3}) {
+      REQUIRE_FALSE(r.outcome.at(honest).ok());
+      CHECK(r.outcome.at(honest).error().kind == ErrorKind::ProtocolAborted);
+      CHECK(r.outcome.at(honest).error().culprits == std::vector<PartyId>{2, 4});
+    }
+    CHECK(r.outcome.at(2).error().culprits == std::vector<PartyId>{4});
+    CHECK(r.outcome.at(4).error().culprits == std::vector<PartyId>{2});
+  }
+  SECTION("malformed commitments") {
+    auto r = run<C>(shares, signers, message, {}, [](std::size_t round, PartyId sender, Bytes payload) -> std::optional<Bytes> {
+      if (round == 0 && sender == 3) payload.pop_back();
+      return payload;
+    });
+    check_all_blame(r, {3}, {3});
+  }
+  SECTION("commitments under another identifier") {
+    auto r = run<C>(shares, signers, message, {}, [&](std::size_t round, PartyId sender, Bytes payload) -> std::optional<Bytes> {
+      if (round == 0 && sender == 1) {
+        auto c = SigningCommitments<C>::decode(payload).value();
+        c.identifier = 2;
+        return c.encode();
+      }
+      return payload;
+    });
+    check_all_blame(r, {1}, {1});
+  }
+  SECTION("commitments that do not match the nonces used") {
+    // Party 4's broadcast is replaced by other valid commitments: its share fails everywhere else.
+    const auto decoy = commit<C>(share_of<C>(shares, 4)).value().commitments().encode();
+    auto r = run<C>(shares, signers, message, {}, [&](std::size_t round, PartyId sender, Bytes payload) -> std::optional<Bytes> {
+      if (round == 0 && sender == 4) return decoy;
+      return payload;
+    });
+    check_all_blame(r, {4}, {4});
+    CHECK(r.outcome.at(4).ok() == false);
+  }
+  SECTION("a missing message") {
+    auto r = run<C>(shares, signers, message, {}, [](std::size_t round, PartyId sender, Bytes payload) -> std::optional<Bytes> {
+      if (round == 1 && sender == 2) return std::nullopt;
+      return payload;
+    });
+    check_all_blame(r, {2}, {2});
+  }
+}
+
+TEST_CASE("the signing protocol refuses bad set-ups and misuse", "[protocol]") {
+  using C = FrostSecp256k1;
+  const auto shares = deal<C>(3, range_ids(5));
+  auto start_with = [&](std::vector<PartyId> signers, TaprootTweak taproot = {}) {
+    SigningProtocol<C> p(shares[0].clone(), std::move(signers), Bytes{1}, taproot);
+    return p.start();
+  };
+  CHECK(start_with({1, 2}).error().kind == ErrorKind::InvalidInput);         // fewer than t
+  CHECK(start_with({2, 3, 4}).error().kind == ErrorKind::InvalidInput);      // self not signing
+  CHECK(start_with({1, 2, 9}).error().culprits == std::vector<PartyId>{9});  // not a holder
+  CHECK(start_with({1, 2, 2, 3}).error().culprits == std::vector<PartyId>{2});
+  CHECK_FALSE(start_with({1, 2, 3}, TaprootTweak::no_scripts()).ok());       // no tweak outside TR
+
+  SigningProtocol<C> p(shares[0].clone(), {1, 2, 3}, Bytes{1});
+  CHECK_FALSE(p.advance(0, {}).ok());  // before start()
+  REQUIRE(p.start().ok());
+  CHECK_FALSE(p.start().ok());
+  CHECK_FALSE(p.advance(1, {}).ok());  // out of order
+  RoundMessages unexpected;
+  unexpected.broadcast[4] = Bytes{0};
+  auto e = p.advance(0, unexpected);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().culprits == std::vector<PartyId>{4});
+  CHECK_FALSE(p.signature().has_value());
+}
