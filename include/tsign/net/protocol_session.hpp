@@ -1,0 +1,99 @@
+#pragma once
+// The engine's core without any I/O: it wraps one RoundProtocol, turns its messages into
+// envelopes, routes what arrives, runs the echo step after every round that carries broadcasts,
+// and reports who is missing. run_protocol() drives it over a Transport; an application with its
+// own event loop can drive it directly (feed received bytes, send what it returns, and call
+// timeout_error() when its own timer for the current step fires).
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <string>
+#include <vector>
+
+#include "tsign/core/bytes.hpp"
+#include "tsign/core/result.hpp"
+#include "tsign/net/envelope.hpp"
+#include "tsign/net/round_protocol.hpp"
+#include "tsign/net/session_id.hpp"
+
+namespace tsign {
+
+struct OutboundPacket {
+  PartyId to = 0;
+  Bytes data;
+};
+
+// Counters for one session, as seen by one party.
+struct SessionStats {
+  std::size_t messages_sent = 0;
+  std::size_t bytes_sent = 0;
+  std::size_t messages_received = 0;
+  std::size_t bytes_received = 0;
+  std::size_t duplicates_ignored = 0;  // identical copies of a message already held
+  std::size_t stale_ignored = 0;       // messages for a step this party already finished
+  std::size_t unknown_ignored = 0;     // messages from a transport identity outside the session
+};
+
+class Router;
+
+class ProtocolSession {
+ public:
+  // `protocol` must outlive the session. max_payload bounds each received payload.
+  ProtocolSession(RoundProtocol& protocol, const SessionId& session, std::size_t max_payload = kDefaultMaxPayload);
+  ~ProtocolSession();
+  ProtocolSession(const ProtocolSession&) = delete;
+  ProtocolSession& operator=(const ProtocolSession&) = delete;
+
+  // This party's round-0 packets. Call once, first.
+  Result<std::vector<OutboundPacket>> start();
+  // One message from `from`, the sender as the transport authenticated it. Returns the packets to
+  // send now (possibly none). An error ends the session: send abort_packets() to tell the others,
+  // unless stopped_by_peer() says a peer's abort ended it.
+  Result<std::vector<OutboundPacket>> receive(PartyId from, ByteSpan data);
+
+  bool finished() const { return finished_; }
+  bool failed() const { return failed_; }
+  bool stopped_by_peer() const { return stopped_by_peer_; }
+  // Increases every time the session moves to the next step, so a driver restarts its deadline.
+  std::size_t step() const { return step_; }
+  // "round 2" or "echo of round 1": the step this party is waiting in.
+  std::string step_name() const;
+  // The parties whose messages the current step still lacks, ascending.
+  std::vector<PartyId> missing() const;
+  // The Timeout error for the current step: culprits are exactly missing().
+  Error timeout_error(std::string_view detail = {}) const;
+  // Abort notices for every other party, carrying `reason` and the parties blamed.
+  std::vector<OutboundPacket> abort_packets(const Error& reason) const;
+
+  const SessionStats& stats() const { return stats_; }
+  const SessionId& session_id() const { return session_; }
+
+ private:
+  enum class Phase { Collect, Echo };
+
+  Result<std::vector<OutboundPacket>> progress();
+  Result<std::vector<OutboundPacket>> emit(std::size_t round, std::vector<OutgoingMessage> messages);
+  std::vector<OutboundPacket> echo_packets(std::size_t round);
+  Error fail(Error error);
+  Bytes seal(std::uint32_t round, PartyId to, MessageKind kind, Bytes payload) const;
+  void count_sent(const std::vector<OutboundPacket>& packets);
+
+  RoundProtocol& protocol_;
+  SessionId session_;
+  std::size_t max_payload_;
+  std::unique_ptr<Router> router_;
+  std::vector<PartyId> others_;
+  // This party's own broadcast payload of each round (empty optional: it sent none).
+  std::vector<std::optional<Bytes>> own_broadcast_;
+  std::size_t round_ = 0;
+  Phase phase_ = Phase::Collect;
+  std::size_t step_ = 0;
+  bool started_ = false;
+  bool finished_ = false;
+  bool failed_ = false;
+  bool stopped_by_peer_ = false;
+  SessionStats stats_;
+};
+
+}  // namespace tsign

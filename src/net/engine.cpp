@@ -1,0 +1,91 @@
+#include "tsign/net/engine.hpp"
+
+#include <algorithm>
+
+namespace tsign {
+
+void AbortSignal::request(std::string reason) {
+  std::lock_guard lock(mutex_);
+  if (requested_.load(std::memory_order_relaxed)) return;
+  reason_ = std::move(reason);
+  requested_.store(true, std::memory_order_release);
+}
+
+std::string AbortSignal::reason() const {
+  std::lock_guard lock(mutex_);
+  return reason_;
+}
+
+namespace {
+
+// Sends best-effort: a peer that cannot be reached is found by its own deadline.
+void send_all(Transport& transport, std::vector<OutboundPacket> packets) {
+  for (auto& p : packets) (void)transport.send(p.to, std::move(p.data));
+}
+
+std::string peer_notes(const Transport& transport, const std::vector<PartyId>& parties) {
+  std::string out;
+  for (PartyId p : parties) {
+    std::string note = transport.peer_status(p);
+    if (note.empty()) continue;
+    out += (out.empty() ? "" : "; ") + ("party " + std::to_string(p) + ": " + note);
+  }
+  return out;
+}
+
+Status run(ProtocolSession& session, Transport& transport, const EngineOptions& options) {
+  using Clock = Transport::Clock;
+  auto fail_and_notify = [&](Error error) -> Status {
+    send_all(transport, session.abort_packets(error));
+    return error;
+  };
+
+  auto first = session.start();
+  if (!first) return fail_and_notify(first.error());
+  send_all(transport, std::move(first).value());
+
+  std::size_t step = session.step();
+  Clock::time_point deadline = Clock::now() + options.round_timeout;
+  while (!session.finished()) {
+    if (options.abort != nullptr && options.abort->requested()) {
+      Error error = make_error(ErrorKind::ProtocolAborted, "aborted locally: " + options.abort->reason());
+      return fail_and_notify(std::move(error));
+    }
+    Clock::time_point wait_until = deadline;
+    if (options.abort != nullptr) wait_until = std::min(deadline, Clock::now() + options.poll_interval);
+    auto received = transport.receive(wait_until);
+    if (!received) return received.error();
+    if (!received->has_value()) {
+      if (Clock::now() >= deadline) return session.timeout_error(peer_notes(transport, session.missing()));
+      continue;
+    }
+    IncomingMessage& message = **received;
+    auto out = session.receive(message.from, message.data);
+    if (!out) {
+      if (session.stopped_by_peer()) return out.error();
+      return fail_and_notify(out.error());
+    }
+    send_all(transport, std::move(out).value());
+    if (session.step() != step) {
+      step = session.step();
+      deadline = Clock::now() + options.round_timeout;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Status run_protocol(RoundProtocol& protocol, Transport& transport, const SessionId& session,
+                    const EngineOptions& options) {
+  if (transport.self() != protocol.self()) {
+    return make_error(ErrorKind::InvalidInput, "transport is party " + std::to_string(transport.self()) +
+                                                   " but the protocol runs as party " + std::to_string(protocol.self()));
+  }
+  ProtocolSession machine(protocol, session, options.max_message_size);
+  Status status = run(machine, transport, options);
+  if (options.stats != nullptr) *options.stats = machine.stats();
+  return status;
+}
+
+}  // namespace tsign

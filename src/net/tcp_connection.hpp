@@ -1,0 +1,61 @@
+#pragma once
+// One TCP connection to one peer: the preamble, the Noise_KK handshake under a deadline, then
+// encrypted, length-prefixed, fragmented frames in both directions. Lives on the io thread.
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "tcp_core.hpp"
+#include "tsign/net/noise.hpp"
+#include "tsign/net/tcp_wire.hpp"
+
+namespace tsign {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  // `dialed` is the peer this side dialled (the initiator); nullopt for an accepted socket.
+  Connection(NodeCore& core, tcp::socket socket, std::optional<PartyId> dialed);
+
+  void start();
+  // Established connections only: fragments, encrypts and queues one unit (see tcp_wire.hpp).
+  void send_unit(const Bytes& unit);
+  void close(const std::string& reason);
+
+  PartyId peer() const { return peer_; }
+  bool initiator() const { return initiator_; }
+  bool established() const { return established_; }
+  bool closed() const { return closed_; }
+
+ private:
+  void read_preamble();
+  void read_frame(bool handshake, std::function<void(Bytes)> then);
+  void on_first_message(Bytes body);
+  void on_second_message(Bytes body);
+  void finish_handshake();
+  void read_records();
+  void enqueue(Bytes frame);
+  void write_next();
+  Bytes frame(ByteSpan body) const;
+
+  NodeCore& core_;
+  tcp::socket socket_;
+  asio::steady_timer deadline_;
+  const bool initiator_;
+  PartyId peer_ = 0;
+  std::optional<NoiseHandshakeKK> handshake_;
+  NoiseCipher send_;
+  NoiseCipher receive_;
+  ByteArray<wire::kPreambleSize> preamble_{};
+  ByteArray<wire::kFrameHeaderSize> header_{};
+  Bytes body_;
+  Bytes partial_;  // a unit being reassembled
+  std::deque<Bytes> writes_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool established_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace tsign

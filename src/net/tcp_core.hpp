@@ -1,0 +1,129 @@
+#pragma once
+// Internals of the TCP transport shared by the node and its connections. Everything except the
+// session tables and the peer notes (guarded by mutex_) belongs to the io thread.
+#include <boost/asio.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "tsign/net/tcp_transport.hpp"
+#include "tsign/net/tcp_wire.hpp"
+
+namespace tsign {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+class Connection;
+
+struct SessionInbox {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::deque<IncomingMessage> messages;
+  std::size_t bytes = 0;
+  bool closed = false;
+};
+
+class NodeCore {
+ public:
+  NodeCore(PartyConfig config, TcpOptions options);
+
+  // Any thread.
+  Status post_send(PartyId to, Bytes message);
+  Result<std::shared_ptr<SessionInbox>> open_session(const SessionId& session);
+  void close_session(const SessionId& session);
+  std::string peer_note(PartyId peer) const;
+  bool peer_connected(PartyId peer) const;
+  bool stopped() const { return stopped_.load(); }
+  void post_peer_address(PartyId peer, std::string host, std::uint16_t port);
+  void shutdown();  // then join the thread
+
+  // The io thread, from connections.
+  void on_established(const std::shared_ptr<Connection>& c);
+  void on_closed(const std::shared_ptr<Connection>& c, const std::string& reason);
+  void on_unit(const std::shared_ptr<Connection>& c, ByteSpan unit);
+  void post_reset(PartyId peer);
+  // A responder's check of a preamble's claimed initiator: its pinned key, or an error.
+  Result<X25519PublicKey> accept_initiator(PartyId initiator) const;
+  bool handshake_slot_available() const;
+
+  const PartyConfig config;
+  const TcpOptions options;
+  const Digest32 cluster_hash;
+  asio::io_context io;  // declared before everything that holds io objects
+
+  Status listen();
+  std::uint16_t bound_port() const { return bound_port_; }
+  void run();  // the io thread's body
+
+ private:
+  struct Peer {
+    PartyId id = 0;
+    std::string host;
+    std::uint16_t port = 0;
+    std::shared_ptr<Connection> conn;  // established
+    bool dialing = false;              // resolve, connect or handshake under way
+    bool redial_pending = false;
+    std::chrono::milliseconds backoff{0};
+    std::string last_failure;  // kept in the note while redialling
+    std::unique_ptr<asio::steady_timer> redial_timer;
+    // Reliable delivery across reconnections (tcp_wire.hpp): what the peer has not acknowledged.
+    struct Outgoing {
+      std::uint64_t seq = 0;
+      Bytes message;  // session id | engine bytes
+      std::chrono::steady_clock::time_point queued;
+    };
+    std::deque<Outgoing> outbox;
+    std::size_t outbox_bytes = 0;
+    std::uint64_t next_seq = 0;
+    bool resumed = false;  // the peer's Resume arrived on the current connection
+    wire::Incarnation peer_incarnation{};
+    std::uint64_t next_expected = 0;
+    bool ack_due = false;
+  };
+  struct Pending {
+    std::deque<IncomingMessage> messages;
+    std::size_t bytes = 0;
+    std::chrono::steady_clock::time_point created;
+  };
+
+  void accept_next();
+  void ensure_dial(Peer& p);
+  void dial(Peer& p);
+  void dial_failed(PartyId id, const std::string& reason);
+  void schedule_redial(Peer& p);
+  bool wants_connection(const Peer& p) const;
+  void send_to_peer(PartyId to, Bytes message);
+  void deliver(PartyId from, ByteSpan message);
+  void on_resume(Peer& p, const wire::Resume& r);
+  void acknowledged(Peer& p, std::uint64_t ack);
+  void transmit(Peer& p, const Peer::Outgoing& entry);
+  void expire_outbox(Peer& p);
+  std::uint64_t first_unacked(const Peer& p) const;
+  void note(PartyId peer, bool connected, std::string text);
+  void kick_all();
+
+  tcp::acceptor acceptor_;
+  std::uint16_t bound_port_ = 0;
+  std::map<PartyId, Peer> peers_;
+  std::set<std::shared_ptr<Connection>> connections_;
+  std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::atomic<bool> stopped_{false};
+  const wire::Incarnation incarnation_;
+
+  mutable std::mutex mutex_;
+  std::map<SessionId, std::shared_ptr<SessionInbox>> sessions_;
+  std::map<SessionId, Pending> pending_;
+  std::deque<SessionId> closed_order_;
+  std::set<SessionId> closed_;
+  std::map<PartyId, std::pair<bool, std::string>> notes_;
+};
+
+}  // namespace tsign

@@ -1,0 +1,517 @@
+#include <algorithm>
+#include <exception>
+
+#include "tcp_connection.hpp"
+#include "tcp_core.hpp"
+#include "tsign/core/random.hpp"
+
+namespace tsign {
+
+namespace {
+constexpr std::size_t kRememberClosedSessions = 4096;
+}  // namespace
+
+NodeCore::NodeCore(PartyConfig cfg, TcpOptions opts)
+    : config(std::move(cfg)), options(opts), cluster_hash(config.cluster_hash()), acceptor_(io),
+      incarnation_(random_array<16>()) {
+  for (const auto& p : config.peers) {
+    Peer peer;
+    peer.id = p.id;
+    peer.host = p.host;
+    peer.port = p.port;
+    peer.backoff = options.reconnect_initial;
+    peer.redial_timer = std::make_unique<asio::steady_timer>(io);
+    peers_.emplace(p.id, std::move(peer));
+  }
+  work_ = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(io.get_executor());
+}
+
+Status NodeCore::listen() {
+  boost::system::error_code ec;
+  tcp::resolver resolver(io);
+  auto results = resolver.resolve(config.listen_host, std::to_string(config.listen_port),
+                                  tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    return make_error(ErrorKind::Transport, "cannot resolve listen address " + config.listen_host + ": " + ec.message());
+  }
+  tcp::endpoint endpoint = results.begin()->endpoint();
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return make_error(ErrorKind::Transport, "cannot listen on " + config.listen_host + ":" +
+                                                std::to_string(config.listen_port) + ": " + ec.message());
+  }
+  bound_port_ = acceptor_.local_endpoint(ec).port();
+  accept_next();
+  return {};
+}
+
+void NodeCore::run() {
+  while (!stopped_.load()) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception&) {
+      // A handler threw (out of memory): keep serving the other connections.
+    }
+  }
+}
+
+void NodeCore::accept_next() {
+  acceptor_.async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
+    if (stopped_.load() || !acceptor_.is_open()) return;
+    if (!error) {
+      if (handshake_slot_available()) {
+        auto c = std::make_shared<Connection>(*this, std::move(socket), std::nullopt);
+        connections_.insert(c);
+        c->start();
+      } else {
+        boost::system::error_code ec;
+        socket.close(ec);
+      }
+    }
+    accept_next();
+  });
+}
+
+bool NodeCore::handshake_slot_available() const {
+  std::size_t in_progress = 0;
+  for (const auto& c : connections_) in_progress += c->established() ? 0 : 1;
+  return in_progress < options.max_handshakes_in_progress;
+}
+
+Result<X25519PublicKey> NodeCore::accept_initiator(PartyId initiator) const {
+  const PeerConfig* p = config.peer(initiator);
+  if (p == nullptr) {
+    return make_error(ErrorKind::Transport, "connection claims to be party " + std::to_string(initiator) +
+                                                ", which is not in the configuration");
+  }
+  if (initiator > config.id) {
+    return make_error(ErrorKind::Transport, "party " + std::to_string(initiator) +
+                                                " dialled in, but the lower party id always dials");
+  }
+  return p->static_key;
+}
+
+void NodeCore::note(PartyId peer, bool connected, std::string text) {
+  std::lock_guard lock(mutex_);
+  notes_[peer] = {connected, std::move(text)};
+}
+
+std::string NodeCore::peer_note(PartyId peer) const {
+  std::lock_guard lock(mutex_);
+  auto it = notes_.find(peer);
+  return it == notes_.end() ? std::string() : it->second.second;
+}
+
+bool NodeCore::peer_connected(PartyId peer) const {
+  std::lock_guard lock(mutex_);
+  auto it = notes_.find(peer);
+  return it != notes_.end() && it->second.first;
+}
+
+bool NodeCore::wants_connection(const Peer& p) const {
+  if (!p.outbox.empty()) return true;
+  std::lock_guard lock(mutex_);
+  return !sessions_.empty();
+}
+
+void NodeCore::ensure_dial(Peer& p) {
+  if (stopped_.load() || p.id < config.id || p.conn || p.dialing || p.redial_pending || p.port == 0) return;
+  if (!wants_connection(p)) return;
+  dial(p);
+}
+
+void NodeCore::dial(Peer& p) {
+  p.dialing = true;
+  const std::string where = p.host + ":" + std::to_string(p.port);
+  note(p.id, false, p.last_failure.empty() ? "connecting to " + where : p.last_failure + "; redialling " + where);
+  const PartyId id = p.id;
+  auto resolver = std::make_shared<tcp::resolver>(io);
+  resolver->async_resolve(
+      p.host, std::to_string(p.port), tcp::resolver::numeric_service,
+      [this, id, resolver](const boost::system::error_code& error, tcp::resolver::results_type results) {
+        if (stopped_.load()) return;
+        if (error) return dial_failed(id, "cannot resolve its address: " + error.message());
+        auto socket = std::make_shared<tcp::socket>(io);
+        auto timer = std::make_shared<asio::steady_timer>(io, options.handshake_timeout);
+        timer->async_wait([socket](const boost::system::error_code& e) {
+          if (!e) {
+            boost::system::error_code ignored;
+            socket->close(ignored);
+          }
+        });
+        asio::async_connect(*socket, results,
+                            [this, id, socket, timer](const boost::system::error_code& e, const tcp::endpoint&) {
+                              timer->cancel();
+                              if (stopped_.load()) return;
+                              if (e) return dial_failed(id, "cannot connect: " + e.message());
+                              auto c = std::make_shared<Connection>(*this, std::move(*socket), id);
+                              connections_.insert(c);
+                              c->start();
+                            });
+      });
+}
+
+void NodeCore::dial_failed(PartyId id, const std::string& reason) {
+  Peer& p = peers_.at(id);
+  p.dialing = false;
+  p.last_failure = reason;
+  note(id, false, reason);
+  schedule_redial(p);
+}
+
+void NodeCore::schedule_redial(Peer& p) {
+  if (stopped_.load() || p.redial_pending || p.conn || !wants_connection(p)) return;
+  p.redial_pending = true;
+  // Jitter keeps many parties that lost the same peer from dialling in lockstep.
+  auto jitter = std::chrono::milliseconds(random_below(static_cast<std::uint64_t>(p.backoff.count()) / 4 + 1));
+  p.redial_timer->expires_after(p.backoff + jitter);
+  p.backoff = std::min(p.backoff * 2, options.reconnect_max);
+  const PartyId id = p.id;
+  p.redial_timer->async_wait([this, id](const boost::system::error_code& error) {
+    if (error || stopped_.load()) return;
+    Peer& peer = peers_.at(id);
+    peer.redial_pending = false;
+    ensure_dial(peer);
+  });
+}
+
+void NodeCore::on_established(const std::shared_ptr<Connection>& c) {
+  Peer& p = peers_.at(c->peer());
+  std::shared_ptr<Connection> old = std::exchange(p.conn, c);
+  p.dialing = false;
+  p.resumed = false;
+  p.backoff = options.reconnect_initial;
+  p.last_failure.clear();
+  note(p.id, true, "connected");
+  if (old && old != c) old->close("replaced by a newer connection");
+  expire_outbox(p);
+  c->send_unit(wire::encode_resume({incarnation_, p.peer_incarnation, p.next_expected, first_unacked(p)}));
+}
+
+std::uint64_t NodeCore::first_unacked(const Peer& p) const {
+  return p.outbox.empty() ? p.next_seq : p.outbox.front().seq;
+}
+
+void NodeCore::expire_outbox(Peer& p) {
+  const auto now = std::chrono::steady_clock::now();
+  while (!p.outbox.empty() && now - p.outbox.front().queued > options.unacked_ttl) {
+    p.outbox_bytes -= p.outbox.front().message.size();
+    p.outbox.pop_front();
+  }
+}
+
+void NodeCore::acknowledged(Peer& p, std::uint64_t ack) {
+  while (!p.outbox.empty() && p.outbox.front().seq < ack) {
+    p.outbox_bytes -= p.outbox.front().message.size();
+    p.outbox.pop_front();
+  }
+}
+
+void NodeCore::transmit(Peer& p, const Peer::Outgoing& entry) {
+  p.conn->send_unit(wire::encode_data({entry.seq, p.next_expected}, entry.message));
+  p.ack_due = false;
+}
+
+void NodeCore::on_resume(Peer& p, const wire::Resume& r) {
+  if (r.mine != p.peer_incarnation) {
+    // A peer seen for the first time, or restarted: its numbering starts where it says.
+    p.peer_incarnation = r.mine;
+    p.next_expected = r.first_unacked;
+  } else {
+    // Messages it gave up on (expired) are skipped; the engine's deadlines report any loss.
+    p.next_expected = std::max(p.next_expected, r.first_unacked);
+  }
+  if (r.yours == incarnation_) acknowledged(p, r.next_expected);
+  p.resumed = true;
+  for (const auto& entry : p.outbox) {
+    if (!p.conn || p.conn->closed()) break;
+    transmit(p, entry);
+  }
+}
+
+void NodeCore::on_unit(const std::shared_ptr<Connection>& c, ByteSpan bytes) {
+  auto it = peers_.find(c->peer());
+  if (it == peers_.end() || it->second.conn != c) return;
+  Peer& p = it->second;
+  auto unit = wire::decode_unit(bytes);
+  if (!unit) return c->close("party " + std::to_string(p.id) + " sent " + unit.error().message);
+  if ((unit->type == wire::UnitType::Resume) == p.resumed) {
+    return c->close("party " + std::to_string(p.id) + (p.resumed ? " resumed twice" : " sent data before resuming"));
+  }
+  switch (unit->type) {
+    case wire::UnitType::Resume:
+      on_resume(p, unit->resume);
+      return;
+    case wire::UnitType::Ack:
+      acknowledged(p, unit->ack);
+      return;
+    case wire::UnitType::Data:
+      break;
+  }
+  acknowledged(p, unit->data.ack);
+  if (unit->data.seq > p.next_expected) {
+    return c->close("party " + std::to_string(p.id) + " skipped messages (sequence gap)");
+  }
+  if (unit->data.seq == p.next_expected) {
+    ++p.next_expected;
+    deliver(p.id, unit->message);
+  }
+  if (!p.ack_due) {
+    // One acknowledgement for everything that arrives in this burst, unless data carries it.
+    p.ack_due = true;
+    asio::post(io, [this, id = p.id] {
+      Peer& peer = peers_.at(id);
+      if (!peer.ack_due || !peer.conn || !peer.resumed || peer.conn->closed()) return;
+      peer.ack_due = false;
+      peer.conn->send_unit(wire::encode_ack(peer.next_expected));
+    });
+  }
+}
+
+void NodeCore::post_reset(PartyId peer) {
+  asio::post(io, [this, peer] {
+    auto it = peers_.find(peer);
+    if (it != peers_.end() && it->second.conn) it->second.conn->close("connection reset on request");
+  });
+}
+
+void NodeCore::on_closed(const std::shared_ptr<Connection>& c, const std::string& reason) {
+  connections_.erase(c);
+  if (stopped_.load()) return;
+  auto it = peers_.find(c->peer());
+  if (it == peers_.end()) return;  // a connection rejected before it named a known peer
+  Peer& p = it->second;
+  const bool was_current = p.conn == c;
+  if (was_current) {
+    p.conn.reset();
+    p.resumed = false;
+  }
+  if (c->initiator() && !c->established()) p.dialing = false;
+  if (!p.conn) {
+    std::string what = was_current ? "connection lost: " + reason : reason;
+    if (!c->initiator() && !c->established()) what = "rejected its incoming connection: " + reason;
+    note(p.id, false, what);
+    if (c->initiator()) p.last_failure = what;
+  }
+  if (c->initiator()) schedule_redial(p);
+}
+
+void NodeCore::deliver(PartyId from, ByteSpan message) {
+  SessionId session;
+  std::copy(message.begin(), message.begin() + 32, session.begin());
+  IncomingMessage incoming{from, Bytes(message.begin() + 32, message.end())};
+  const std::size_t size = incoming.data.size();
+  std::lock_guard lock(mutex_);
+  if (auto it = sessions_.find(session); it != sessions_.end()) {
+    SessionInbox& inbox = *it->second;
+    std::lock_guard inbox_lock(inbox.mutex);
+    if (inbox.bytes + size > options.max_session_inbox_bytes) return;  // the engine's deadline will tell
+    inbox.bytes += size;
+    inbox.messages.push_back(std::move(incoming));
+    inbox.cv.notify_one();
+    return;
+  }
+  if (closed_.count(session)) return;
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    it = now - it->second.created > options.pending_session_ttl ? pending_.erase(it) : std::next(it);
+  }
+  auto it = pending_.find(session);
+  if (it == pending_.end()) {
+    if (options.max_pending_sessions == 0) return;
+    if (pending_.size() >= options.max_pending_sessions) {
+      auto oldest = std::min_element(pending_.begin(), pending_.end(),
+                                     [](const auto& a, const auto& b) { return a.second.created < b.second.created; });
+      pending_.erase(oldest);
+    }
+    it = pending_.emplace(session, Pending{{}, 0, now}).first;
+  }
+  if (it->second.bytes + size > options.max_pending_bytes) return;
+  it->second.bytes += size;
+  it->second.messages.push_back(std::move(incoming));
+}
+
+Result<std::shared_ptr<SessionInbox>> NodeCore::open_session(const SessionId& session) {
+  if (stopped_.load()) return make_error(ErrorKind::Transport, "TCP node stopped");
+  auto inbox = std::make_shared<SessionInbox>();
+  {
+    std::lock_guard lock(mutex_);
+    if (sessions_.count(session)) return make_error(ErrorKind::InvalidInput, "session already open on this node");
+    if (closed_.erase(session)) {
+      closed_order_.erase(std::find(closed_order_.begin(), closed_order_.end(), session));
+    }
+    if (auto it = pending_.find(session); it != pending_.end()) {
+      inbox->messages = std::move(it->second.messages);
+      inbox->bytes = it->second.bytes;
+      pending_.erase(it);
+    }
+    sessions_.emplace(session, inbox);
+  }
+  asio::post(io, [this] { kick_all(); });
+  return inbox;
+}
+
+void NodeCore::close_session(const SessionId& session) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(session);
+  if (closed_.insert(session).second) {
+    closed_order_.push_back(session);
+    if (closed_order_.size() > kRememberClosedSessions) {
+      closed_.erase(closed_order_.front());
+      closed_order_.pop_front();
+    }
+  }
+}
+
+void NodeCore::kick_all() {
+  for (auto& [id, p] : peers_) ensure_dial(p);
+}
+
+Status NodeCore::post_send(PartyId to, Bytes message) {
+  if (stopped_.load()) return make_error(ErrorKind::Transport, "TCP node stopped");
+  asio::post(io, [this, to, message = std::move(message)]() mutable { send_to_peer(to, std::move(message)); });
+  return {};
+}
+
+void NodeCore::send_to_peer(PartyId to, Bytes message) {
+  Peer& p = peers_.at(to);
+  expire_outbox(p);
+  if (p.outbox_bytes + message.size() > options.max_queued_bytes) {
+    note(to, p.conn != nullptr, "too much unacknowledged data; messages dropped");
+    return;
+  }
+  p.outbox_bytes += message.size();
+  p.outbox.push_back({p.next_seq++, std::move(message), std::chrono::steady_clock::now()});
+  if (p.conn && p.resumed && !p.conn->closed()) {
+    transmit(p, p.outbox.back());
+    return;
+  }
+  ensure_dial(p);
+}
+
+void NodeCore::post_peer_address(PartyId peer, std::string host, std::uint16_t port) {
+  asio::post(io, [this, peer, host = std::move(host), port]() mutable {
+    Peer& p = peers_.at(peer);
+    p.host = std::move(host);
+    p.port = port;
+    p.backoff = options.reconnect_initial;
+    ensure_dial(p);
+  });
+}
+
+void NodeCore::shutdown() {
+  if (stopped_.exchange(true)) return;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, inbox] : sessions_) {
+      std::lock_guard inbox_lock(inbox->mutex);
+      inbox->closed = true;
+      inbox->cv.notify_all();
+    }
+  }
+  asio::post(io, [this] {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    for (auto& [id, p] : peers_) p.redial_timer->cancel();
+    auto all = connections_;
+    for (const auto& c : all) c->close("node stopped");
+    for (auto& [id, p] : peers_) p.conn.reset();
+    work_.reset();
+    io.stop();
+  });
+}
+
+// ---- the session view ----------------------------------------------------------------------
+
+namespace {
+
+class TcpSession final : public Transport {
+ public:
+  TcpSession(std::shared_ptr<NodeCore> core, const SessionId& session, std::shared_ptr<SessionInbox> inbox)
+      : core_(std::move(core)), session_(session), inbox_(std::move(inbox)) {}
+  ~TcpSession() override { core_->close_session(session_); }
+
+  PartyId self() const override { return core_->config.id; }
+
+  Status send(PartyId to, Bytes data) override {
+    if (core_->config.peer(to) == nullptr) {
+      return make_error(ErrorKind::InvalidInput, "TCP transport: party " + std::to_string(to) + " is not a configured peer");
+    }
+    if (data.size() > core_->options.max_message_size) {
+      return make_error(ErrorKind::InvalidInput, "TCP transport: message of " + std::to_string(data.size()) +
+                                                     " bytes exceeds the size limit");
+    }
+    Bytes message(session_.begin(), session_.end());
+    append(message, data);
+    return core_->post_send(to, std::move(message));
+  }
+
+  Result<std::optional<IncomingMessage>> receive(Clock::time_point deadline) override {
+    std::unique_lock lock(inbox_->mutex);
+    inbox_->cv.wait_until(lock, deadline, [&] { return !inbox_->messages.empty() || inbox_->closed; });
+    if (!inbox_->messages.empty()) {
+      IncomingMessage m = std::move(inbox_->messages.front());
+      inbox_->messages.pop_front();
+      inbox_->bytes -= m.data.size();
+      return std::optional<IncomingMessage>(std::move(m));
+    }
+    if (inbox_->closed) return make_error(ErrorKind::Transport, "TCP node stopped");
+    return std::optional<IncomingMessage>{};
+  }
+
+  std::string peer_status(PartyId peer) const override { return core_->peer_note(peer); }
+
+ private:
+  std::shared_ptr<NodeCore> core_;
+  SessionId session_;
+  std::shared_ptr<SessionInbox> inbox_;
+};
+
+}  // namespace
+
+// ---- the node ------------------------------------------------------------------------------
+
+TcpNode::TcpNode(std::shared_ptr<NodeCore> core) : core_(std::move(core)) {}
+
+Result<std::unique_ptr<TcpNode>> TcpNode::start(PartyConfig config, TcpOptions options) {
+  if (config.id == 0 || config.peers.empty()) {
+    return make_error(ErrorKind::InvalidInput, "TCP node: configuration needs an id and at least one peer");
+  }
+  auto core = std::make_shared<NodeCore>(std::move(config), options);
+  TSIGN_CHECK(core->listen());
+  std::unique_ptr<TcpNode> node(new TcpNode(core));
+  node->thread_ = std::thread([raw = core.get()] { raw->run(); });
+  return node;
+}
+
+TcpNode::~TcpNode() {
+  core_->shutdown();
+  thread_.join();
+}
+
+PartyId TcpNode::self() const { return core_->config.id; }
+std::uint16_t TcpNode::listen_port() const { return core_->bound_port(); }
+
+Status TcpNode::set_peer_address(PartyId peer, std::string host, std::uint16_t port) {
+  if (core_->config.peer(peer) == nullptr) {
+    return make_error(ErrorKind::InvalidInput, "party " + std::to_string(peer) + " is not a configured peer");
+  }
+  if (port == 0) return make_error(ErrorKind::InvalidInput, "port 0");
+  core_->post_peer_address(peer, std::move(host), port);
+  return {};
+}
+
+Result<std::unique_ptr<Transport>> TcpNode::open_session(const SessionId& session) {
+  TSIGN_TRY(auto inbox, core_->open_session(session));
+  return std::unique_ptr<Transport>(std::make_unique<TcpSession>(core_, session, std::move(inbox)));
+}
+
+std::string TcpNode::peer_status(PartyId peer) const { return core_->peer_note(peer); }
+bool TcpNode::connected(PartyId peer) const { return core_->peer_connected(peer); }
+void TcpNode::reset_connection(PartyId peer) { core_->post_reset(peer); }
+
+}  // namespace tsign

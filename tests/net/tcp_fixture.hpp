@@ -1,0 +1,163 @@
+#pragma once
+// TCP test helpers: a cluster of nodes on 127.0.0.1 with ephemeral ports, and a raw socket for
+// playing a hostile or broken peer. Every wait is bounded.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "net_fixture.hpp"
+#include "tsign/net/tcp_transport.hpp"
+
+namespace tsign::test {
+
+inline TcpOptions fast_tcp_options() {
+  TcpOptions o;
+  o.handshake_timeout = std::chrono::milliseconds(1000);
+  o.reconnect_initial = std::chrono::milliseconds(20);
+  o.reconnect_max = std::chrono::milliseconds(200);
+  return o;
+}
+
+struct Cluster {
+  std::vector<PartyId> ids;
+  std::map<PartyId, PartyConfig> configs;
+  std::map<PartyId, std::unique_ptr<TcpNode>> nodes;
+
+  explicit Cluster(std::vector<PartyId> party_ids) : ids(std::move(party_ids)) {
+    for (PartyId id : ids) {
+      PartyConfig c;
+      c.id = id;
+      c.listen_host = "127.0.0.1";
+      c.listen_port = 0;
+      configs.emplace(id, std::move(c));
+    }
+    for (auto& [id, c] : configs) {
+      for (auto& [other, oc] : configs) {
+        if (other != id) c.peers.push_back({other, "127.0.0.1", 0, oc.static_key.public_key()});
+      }
+    }
+  }
+  // Starts every node (or the given ones) and tells each where the others listen.
+  void start(const TcpOptions& options = fast_tcp_options(), std::vector<PartyId> which = {}) {
+    if (which.empty()) which = ids;
+    for (PartyId id : which) nodes[id] = TcpNode::start(configs.at(id).clone(), options).value();
+    wire_addresses();
+  }
+  void wire_addresses() {
+    for (auto& [id, node] : nodes) {
+      if (!node) continue;
+      for (auto& [other, other_node] : nodes) {
+        if (other != id && other_node) REQUIRE(node->set_peer_address(other, "127.0.0.1", other_node->listen_port()));
+      }
+    }
+  }
+  void point_at(PartyId peer, std::uint16_t port) {
+    for (auto& [id, node] : nodes) {
+      if (node && id != peer) REQUIRE(node->set_peer_address(peer, "127.0.0.1", port));
+    }
+  }
+};
+
+// Runs the given parties of a group, each over its own node's session view, in threads.
+inline std::map<PartyId, Status> run_over_tcp(Cluster& cluster, CoinTossGroup& group, int timeout_ms,
+                                              std::vector<PartyId> which = {}) {
+  if (which.empty()) which = group.ids;
+  std::map<PartyId, Status> out;
+  for (PartyId p : which) out.emplace(p, Status{});
+  std::vector<std::thread> threads;
+  for (PartyId p : which) {
+    threads.emplace_back([&, p] {
+      auto view = cluster.nodes.at(p)->open_session(group.session);
+      if (!view) {
+        out.at(p) = view.error();
+        return;
+      }
+      out.at(p) = run_protocol(group.party(p), **view, group.session, quick_options(timeout_ms));
+    });
+  }
+  for (auto& t : threads) t.join();
+  return out;
+}
+
+// A blocking loopback socket with a receive timeout.
+class RawSocket {
+ public:
+  explicit RawSocket(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
+  }
+  ~RawSocket() { ::close(fd_); }
+  RawSocket(const RawSocket&) = delete;
+  RawSocket& operator=(const RawSocket&) = delete;
+
+  void send(ByteSpan data) {
+    std::size_t off = 0;
+    while (off < data.size()) {
+      ssize_t n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) return;  // the peer may already have closed: that is what tests look for
+      off += static_cast<std::size_t>(n);
+    }
+  }
+  // Reads exactly n bytes; false on close or timeout.
+  bool read_exact(Bytes& out, std::size_t n) {
+    out.assign(n, 0);
+    std::size_t off = 0;
+    while (off < n) {
+      ssize_t r = ::recv(fd_, out.data() + off, n - off, 0);
+      if (r <= 0) return false;
+      off += static_cast<std::size_t>(r);
+    }
+    return true;
+  }
+  // True once the peer closes the connection; false if it is still open after ~5 s.
+  bool closed_by_peer() {
+    std::uint8_t buf[4096];
+    for (int i = 0; i < 100; ++i) {
+      ssize_t r = ::recv(fd_, buf, sizeof buf, 0);
+      if (r == 0) return true;
+      if (r < 0) return errno == ECONNRESET || errno == EPIPE;
+    }
+    return false;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// A listening socket that never accepts: connections complete in the kernel and then stall.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(fd_, 16);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentListener() { ::close(fd_); }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace tsign::test

@@ -1,0 +1,235 @@
+// Whole sessions over the in-process hub, one thread per party, with one injected fault each.
+#include <catch2/catch.hpp>
+
+#include "net_fixture.hpp"
+#include "tsign/net/memory_transport.hpp"
+
+using namespace tsign;
+using namespace tsign::test;
+using std::chrono::milliseconds;
+
+namespace {
+
+struct Run {
+  CoinTossGroup group;
+  MemoryHub hub;
+  explicit Run(std::vector<PartyId> ids = {1, 2, 3}) : group(ids), hub(ids) {}
+  std::map<PartyId, Status> go(int timeout_ms = 5000, const EngineOptions* custom = nullptr) {
+    EngineOptions options = custom ? *custom : quick_options(timeout_ms);
+    auto statuses = run_in_threads(hub, group.pointers(), group.session, options);
+    std::map<PartyId, Status> out;
+    for (std::size_t i = 0; i < statuses.size(); ++i) out.emplace(group.ids[i], statuses[i]);
+    return out;
+  }
+};
+
+MessageFilter from_to(PartyId from, PartyId to, std::optional<std::uint32_t> round = std::nullopt) {
+  MessageFilter f;
+  f.from = from;
+  f.to = to;
+  f.round = round;
+  return f;
+}
+
+MessageFilter everything() { return {}; }
+
+}  // namespace
+
+TEST_CASE("in-process runs succeed for several group sizes") {
+  for (auto ids : {std::vector<PartyId>{1, 2}, std::vector<PartyId>{1, 2, 3}, std::vector<PartyId>{3, 8, 10, 21, 40}}) {
+    Run run(ids);
+    auto out = run.go();
+    for (auto& [id, s] : out) CHECK(describe(s) == "ok");
+    CHECK(run.group.all_agree());
+  }
+}
+
+TEST_CASE("success despite reordering") {
+  Run run;
+  run.hub.add_fault(Fault::reorder(everything()));
+  auto out = run.go();
+  for (auto& [id, s] : out) CHECK(describe(s) == "ok");
+  CHECK(run.group.all_agree());
+  CHECK(run.hub.fault_hits()[0] > 0);
+}
+
+TEST_CASE("success despite duplicates, immediate and late") {
+  Run run;
+  MessageFilter odd;
+  odd.from = 1;
+  run.hub.add_fault(Fault::duplicate(odd));
+  run.hub.add_fault(Fault::duplicate(everything(), milliseconds(20)));
+  auto out = run.go();
+  for (auto& [id, s] : out) CHECK(describe(s) == "ok");
+  CHECK(run.group.all_agree());
+}
+
+TEST_CASE("success despite delays") {
+  Run run;
+  run.hub.add_fault(Fault::delay_by(from_to(1, 2, 0), milliseconds(60)));
+  run.hub.add_fault(Fault::delay_by(from_to(3, 1), milliseconds(15)));
+  auto out = run.go();
+  for (auto& [id, s] : out) CHECK(describe(s) == "ok");
+  CHECK(run.group.all_agree());
+}
+
+TEST_CASE("a tampered direct message is blamed on its sender") {
+  Run run;
+  run.hub.add_fault(Fault::tamper(from_to(1, 2, 1)));
+  auto out = run.go();
+  INFO(describe(out.at(2)));
+  CHECK(blames(out.at(2), {1}));
+  CHECK(out.at(2).error().message.find("does not match the commitment") != std::string::npos);
+  CHECK(aborted_over(out.at(3), 1));  // stopped by party 2's notice, which blames 1
+  CHECK_FALSE(out.at(1));
+  CHECK_FALSE(run.group.party(3).value());
+}
+
+TEST_CASE("a tampered envelope is blamed on its sender") {
+  Run run;
+  run.hub.add_fault(Fault::tamper(from_to(3, 1, 2), [](Envelope& e) { e.round = 1; }));
+  auto out = run.go();
+  INFO(describe(out.at(1)));
+  CHECK(blames(out.at(1), {3}));
+}
+
+TEST_CASE("an equivocating broadcaster is named") {
+  SECTION("three parties") {
+    Run run;
+    run.hub.add_fault(Fault::equivocate(from_to(1, 3, 0)));
+    auto out = run.go();
+    INFO(describe(out.at(2)) << " / " << describe(out.at(3)));
+    // Party 3 holds the proof (1's own echo contradicts its broadcast) unless party 2's notice
+    // stops it first; party 2 can only tell that 1 and 3 disagree.
+    CHECK(aborted_over(out.at(3), 1));
+    CHECK(aborted_over(out.at(2), 1));
+    CHECK((blames(out.at(3), {1}) || blames(out.at(2), {1, 3})));
+  }
+  SECTION("five parties, final round") {
+    Run run({1, 2, 3, 4, 5});
+    run.hub.add_fault(Fault::equivocate(from_to(4, 2, 2)));
+    run.hub.add_fault(Fault::equivocate(from_to(4, 5, 2)));
+    auto out = run.go();
+    // 2 and 5 hold proof; 1 and 3 see two parties disagree with 4. Whoever finishes its check
+    // first stops the others with a notice blaming 4.
+    for (PartyId p : {1u, 2u, 3u, 5u}) {
+      INFO(describe(out.at(p)));
+      CHECK(aborted_naming(out.at(p), {4}));
+    }
+    for (PartyId p : {1u, 2u, 3u, 5u}) CHECK_FALSE(run.group.party(p).value());
+  }
+}
+
+TEST_CASE("a message replayed from another session is blamed on its sender") {
+  std::vector<RecordedMessage> earlier;
+  {
+    Run first;
+    first.hub.set_recording(true);
+    auto out = first.go();
+    for (auto& [id, s] : out) REQUIRE(s);
+    earlier = first.hub.recorded();
+  }
+  SECTION("the whole message: the engine sees the old session id") {
+    Run run;
+    run.hub.add_fault(Fault::replay(from_to(2, 3, 1), earlier));
+    auto out = run.go();
+    INFO(describe(out.at(3)));
+    CHECK(blames(out.at(3), {2}));
+    CHECK(out.at(3).error().message.find("another session") != std::string::npos);
+    CHECK(run.hub.fault_hits()[0] == 1);
+  }
+  SECTION("only the payload: the protocol's session binding catches it") {
+    Run run;
+    run.hub.add_fault(Fault::replay(from_to(2, 3, 1), earlier, true));
+    auto out = run.go();
+    INFO(describe(out.at(3)));
+    CHECK(blames(out.at(3), {2}));
+    CHECK(out.at(3).error().message.find("commitment") != std::string::npos);
+  }
+}
+
+TEST_CASE("dropped messages: a timeout naming exactly the missing party") {
+  Run run;
+  MessageFilter f;
+  f.from = 1;
+  f.round = 1;
+  run.hub.add_fault(Fault::drop(f));
+  auto out = run.go(300);
+  for (PartyId p : {2u, 3u}) {
+    INFO(describe(out.at(p)));
+    REQUIRE_FALSE(out.at(p));
+    CHECK(out.at(p).error().kind == ErrorKind::Timeout);
+    CHECK(out.at(p).error().culprits == std::vector<PartyId>{1});
+  }
+}
+
+TEST_CASE("messages lost to one party: that party names the sender") {
+  Run run;
+  run.hub.add_fault(Fault::drop(from_to(2, 1)));
+  run.hub.add_fault(Fault::drop(from_to(3, 1)));
+  auto out = run.go(300);
+  REQUIRE_FALSE(out.at(1));
+  CHECK(out.at(1).error().kind == ErrorKind::Timeout);
+  CHECK(out.at(1).error().culprits == std::vector<PartyId>{2, 3});
+}
+
+TEST_CASE("a crashed party: a timeout naming it") {
+  Run run;
+  run.hub.add_fault(Fault::crash(2, 1));
+  auto out = run.go(300);
+  for (PartyId p : {1u, 3u}) {
+    INFO(describe(out.at(p)));
+    REQUIRE_FALSE(out.at(p));
+    CHECK(out.at(p).error().kind == ErrorKind::Timeout);
+    CHECK(out.at(p).error().culprits == std::vector<PartyId>{2});
+  }
+  CHECK(out.at(2).error().kind == ErrorKind::Transport);
+}
+
+TEST_CASE("a party aborts the session") {
+  Run run;
+  MessageFilter silent;
+  silent.from = 3;
+  run.hub.add_fault(Fault::drop(silent));  // keeps the session from finishing on its own
+  AbortSignal stop;
+  stop.request("operator cancelled the request");
+  // Only party 1 gets the signal.
+  std::vector<Status> out(3);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 3; ++i) {
+    threads.emplace_back([&, i] {
+      EngineOptions o = quick_options(5000);
+      if (i == 0) o.abort = &stop;
+      auto* p = run.group.pointers()[i];
+      out[i] = run_protocol(*p, run.hub.endpoint(p->self()), run.group.session, o);
+    });
+  }
+  for (auto& t : threads) t.join();
+  REQUIRE_FALSE(out[0]);
+  CHECK(out[0].error().kind == ErrorKind::ProtocolAborted);
+  CHECK(out[0].error().culprits.empty());
+  for (std::size_t i : {1u, 2u}) {
+    INFO(describe(out[i]));
+    CHECK(blames(out[i], {1}));
+    CHECK(out[i].error().message.find("operator cancelled") != std::string::npos);
+  }
+}
+
+TEST_CASE("traffic from outside the session is ignored") {
+  CoinTossGroup group({1, 2, 3});
+  MemoryHub hub({1, 2, 3, 9});
+  REQUIRE(hub.endpoint(9).send(2, Bytes{1, 2, 3}));
+  REQUIRE(hub.endpoint(9).send(1, Bytes(100, 0)));
+  EngineOptions o = quick_options(5000);
+  auto out = run_in_threads(hub, group.pointers(), group.session, o);
+  for (auto& s : out) CHECK(describe(s) == "ok");
+  CHECK(group.all_agree());
+}
+
+TEST_CASE("the engine refuses a transport of another party") {
+  CoinTossGroup group({1, 2});
+  MemoryHub hub({1, 2});
+  auto s = run_protocol(group.party(1), hub.endpoint(2), group.session);
+  REQUIRE_FALSE(s);
+  CHECK(s.error().kind == ErrorKind::InvalidInput);
+}

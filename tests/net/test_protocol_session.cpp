@@ -1,0 +1,340 @@
+// The engine's core without threads or clocks: messages are delivered by hand, in any order.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "net_fixture.hpp"
+#include "tsign/net/protocol_session.hpp"
+
+using namespace tsign;
+using namespace tsign::test;
+
+namespace {
+
+struct InFlight {
+  PartyId from;
+  PartyId to;
+  Bytes data;
+};
+
+// Holds one ProtocolSession per party and the messages between them.
+struct Network {
+  CoinTossGroup group;
+  std::map<PartyId, std::unique_ptr<ProtocolSession>> sessions;
+  std::vector<InFlight> wire;
+  std::map<PartyId, Status> outcome;
+
+  explicit Network(std::vector<PartyId> ids) : group(std::move(ids)) {
+    for (auto* p : group.pointers()) sessions[p->self()] = std::make_unique<ProtocolSession>(*p, group.session);
+  }
+  void post(PartyId from, std::vector<OutboundPacket> packets) {
+    for (auto& p : packets) wire.push_back({from, p.to, std::move(p.data)});
+  }
+  void start() {
+    for (auto& [id, s] : sessions) {
+      auto out = s->start();
+      REQUIRE(out);
+      post(id, std::move(out).value());
+    }
+  }
+  void deliver(InFlight m) {
+    auto& s = *sessions.at(m.to);
+    auto out = s.receive(m.from, m.data);
+    if (!out) {
+      outcome[m.to] = out.error();
+      return;
+    }
+    post(m.to, std::move(out).value());
+  }
+  // Delivers everything, picking the next message at random.
+  void run(std::mt19937& rng) {
+    while (!wire.empty()) {
+      std::size_t i = std::uniform_int_distribution<std::size_t>(0, wire.size() - 1)(rng);
+      InFlight m = std::move(wire[i]);
+      wire.erase(wire.begin() + static_cast<std::ptrdiff_t>(i));
+      deliver(std::move(m));
+    }
+  }
+  // Takes the first message in flight matching the predicate out of the wire.
+  template <class Pred>
+  InFlight take(Pred pred) {
+    for (std::size_t i = 0; i < wire.size(); ++i) {
+      if (pred(wire[i])) {
+        InFlight m = std::move(wire[i]);
+        wire.erase(wire.begin() + static_cast<std::ptrdiff_t>(i));
+        return m;
+      }
+    }
+    FAIL("no such message in flight");
+    return {};
+  }
+};
+
+Envelope open(const InFlight& m) { return decode_envelope(m.data).value(); }
+
+}  // namespace
+
+TEST_CASE("any delivery order reaches the same value") {
+  for (std::uint32_t seed = 1; seed <= 40; ++seed) {
+    std::vector<PartyId> ids = seed % 2 ? std::vector<PartyId>{1, 2, 3} : std::vector<PartyId>{2, 5, 7, 11};
+    Network net(ids);
+    std::mt19937 rng(seed);
+    net.start();
+    net.run(rng);
+    INFO("seed " << seed);
+    CHECK(net.outcome.empty());
+    for (auto& [id, s] : net.sessions) CHECK(s->finished());
+    CHECK(net.group.all_agree());
+  }
+}
+
+TEST_CASE("a two-party session works and counts its traffic") {
+  Network net({4, 9});
+  std::mt19937 rng(7);
+  net.start();
+  net.run(rng);
+  CHECK(net.group.all_agree());
+  const auto& stats = net.sessions.at(4)->stats();
+  // Three rounds (two with broadcasts, each followed by an echo): five messages each way.
+  CHECK(stats.messages_sent == 5);
+  CHECK(stats.messages_received == 5);
+  CHECK(stats.bytes_sent > 0);
+}
+
+TEST_CASE("messages from later steps wait until their step") {
+  Network net({1, 2, 3});
+  net.start();
+  // Hold back everything party 1 sent to party 3 and let the rest run.
+  std::vector<InFlight> held;
+  for (auto it = net.wire.begin(); it != net.wire.end();) {
+    if (it->from == 1 && it->to == 3) {
+      held.push_back(std::move(*it));
+      it = net.wire.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  while (!net.wire.empty()) {
+    InFlight m = std::move(net.wire.front());
+    net.wire.erase(net.wire.begin());
+    if (m.from == 1 && m.to == 3) {
+      held.push_back(std::move(m));
+      continue;
+    }
+    net.deliver(std::move(m));
+  }
+  // Party 3 holds the echoes and later rounds of party 2 but is still in round 0.
+  CHECK(net.sessions.at(3)->step_name() == "round 0");
+  CHECK(net.sessions.at(3)->missing() == std::vector<PartyId>{1});
+  std::mt19937 rng(3);
+  for (auto& m : held) net.wire.push_back(std::move(m));
+  net.run(rng);
+  CHECK(net.outcome.empty());
+  CHECK(net.group.all_agree());
+}
+
+TEST_CASE("missing() and timeout_error() name exactly who is late") {
+  Network net({1, 2, 3});
+  net.start();
+  // Deliver only party 2's round-0 broadcast to party 1.
+  net.deliver(net.take([](const InFlight& m) { return m.from == 2 && m.to == 1; }));
+  auto& s1 = *net.sessions.at(1);
+  CHECK(s1.missing() == std::vector<PartyId>{3});
+  Error e = s1.timeout_error("note");
+  CHECK(e.kind == ErrorKind::Timeout);
+  CHECK(e.culprits == std::vector<PartyId>{3});
+  CHECK(e.message.find("round 0") != std::string::npos);
+  CHECK(e.message.find("note") != std::string::npos);
+}
+
+TEST_CASE("duplicates are ignored, conflicting copies blamed") {
+  Network net({1, 2, 3});
+  net.start();
+  InFlight m = net.take([](const InFlight& x) { return x.from == 2 && x.to == 1; });
+  net.deliver(m);
+  net.deliver(m);
+  CHECK(net.outcome.empty());
+  CHECK(net.sessions.at(1)->stats().duplicates_ignored == 1);
+  Envelope e = open(m);
+  e.payload.back() ^= 1;
+  net.deliver({2, 1, encode_envelope(e)});
+  REQUIRE(net.outcome.count(1));
+  CHECK(net.outcome.at(1).error().culprits == std::vector<PartyId>{2});
+}
+
+TEST_CASE("engine rules blame the authenticated sender") {
+  using Edit = std::function<void(Envelope&)>;
+  struct Case {
+    const char* name;
+    Edit edit;
+    const char* expect;
+  };
+  std::vector<Case> cases = {
+      {"wrong session", [](Envelope& e) { e.session[0] ^= 1; }, "another session"},
+      {"wrong protocol", [](Envelope& e) { e.protocol = "other"; }, "protocol 'other'"},
+      {"impersonation", [](Envelope& e) { e.sender = 3; }, "claiming to come from party 3"},
+      {"misaddressed", [](Envelope& e) { e.recipient = 3; }, "addressed to party 3"},
+      {"round out of range", [](Envelope& e) { e.round = 9; }, "round 9 of a 3-round"},
+      {"direct where a broadcast is due", [](Envelope& e) { e.recipient = 1; }, "where a broadcast is due"},
+      {"echo sent to one party", [](Envelope& e) { e.kind = MessageKind::Echo; e.round = 1; e.recipient = 1; }, "echo to one party"},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      Network net({1, 2, 3});
+      net.start();
+      InFlight m = net.take([](const InFlight& x) { return x.from == 2 && x.to == 1; });
+      Envelope e = open(m);
+      c.edit(e);
+      net.deliver({2, 1, encode_envelope(e)});
+      REQUIRE(net.outcome.count(1));
+      const Error& err = net.outcome.at(1).error();
+      INFO(err.describe());
+      CHECK(err.kind == ErrorKind::ProtocolAborted);
+      CHECK(err.culprits == std::vector<PartyId>{2});
+      CHECK(err.message.find(c.expect) != std::string::npos);
+      CHECK(net.sessions.at(1)->failed());
+      CHECK_FALSE(net.sessions.at(1)->stopped_by_peer());
+    }
+  }
+  SECTION("undecodable bytes") {
+    Network net({1, 2, 3});
+    net.start();
+    net.deliver({2, 1, Bytes{1, 2, 3}});
+    CHECK(net.outcome.at(1).error().culprits == std::vector<PartyId>{2});
+  }
+  SECTION("unknown senders are ignored") {
+    Network net({1, 2, 3});
+    net.start();
+    InFlight m = net.take([](const InFlight& x) { return x.from == 2 && x.to == 1; });
+    net.deliver({8, 1, m.data});
+    net.deliver({1, 1, m.data});
+    CHECK(net.outcome.empty());
+    CHECK(net.sessions.at(1)->stats().unknown_ignored == 2);
+  }
+}
+
+TEST_CASE("a direct message sent as a broadcast is a mix-up") {
+  Network net({1, 2, 3});
+  std::mt19937 rng(5);
+  net.start();
+  // Run round 0 and its echo everywhere, then turn 2's round-1 opening to 1 into a broadcast.
+  while (true) {
+    auto it = std::find_if(net.wire.begin(), net.wire.end(), [](const InFlight& m) { return open(m).round == 0; });
+    if (it == net.wire.end()) break;
+    InFlight m = std::move(*it);
+    net.wire.erase(it);
+    net.deliver(std::move(m));
+  }
+  InFlight m = net.take([](const InFlight& x) { return x.from == 2 && x.to == 1 && open(x).round == 1; });
+  Envelope e = open(m);
+  e.recipient = kBroadcastRecipient;
+  net.deliver({2, 1, encode_envelope(e)});
+  REQUIRE(net.outcome.count(1));
+  CHECK(net.outcome.at(1).error().culprits == std::vector<PartyId>{2});
+  CHECK(net.outcome.at(1).error().message.find("where a direct message is due") != std::string::npos);
+}
+
+TEST_CASE("echo step: misreports and equivocation") {
+  Network net({1, 2, 3});
+  net.start();
+  // Deliver every round-0 broadcast.
+  for (PartyId to : {1u, 2u, 3u}) {
+    for (PartyId from : {1u, 2u, 3u}) {
+      if (from == to) continue;
+      net.deliver(net.take([&](const InFlight& x) { return x.from == from && x.to == to; }));
+    }
+  }
+  SECTION("an echo that misreports this party's own broadcast blames the echoer") {
+    InFlight echo = net.take([](const InFlight& x) { return x.from == 3 && x.to == 1 && open(x).kind == MessageKind::Echo; });
+    Envelope e = open(echo);
+    e.payload[4 + 4] ^= 1;  // first entry is party 1's digest: count u32, sender u32, digest
+    net.deliver(net.take([](const InFlight& x) { return x.from == 2 && x.to == 1; }));
+    net.deliver({3, 1, encode_envelope(e)});
+    CHECK(blames(net.outcome.at(1), {3}));
+  }
+  SECTION("a broadcaster whose echo contradicts its broadcast is an equivocator") {
+    InFlight echo = net.take([](const InFlight& x) { return x.from == 2 && x.to == 1 && open(x).kind == MessageKind::Echo; });
+    Envelope e = open(echo);
+    e.payload[4 + 36 + 4] ^= 1;  // second entry: party 2's own digest
+    net.deliver(net.take([](const InFlight& x) { return x.from == 3 && x.to == 1; }));
+    net.deliver({2, 1, encode_envelope(e)});
+    CHECK(blames(net.outcome.at(1), {2}));
+    CHECK(net.outcome.at(1).error().message.find("equivocation") != std::string::npos);
+  }
+  SECTION("a third party's different copy puts both sides of the dispute in the blame") {
+    InFlight echo = net.take([](const InFlight& x) { return x.from == 3 && x.to == 1 && open(x).kind == MessageKind::Echo; });
+    Envelope e = open(echo);
+    e.payload[4 + 36 + 4] ^= 1;  // party 3 reports a different copy of party 2's broadcast
+    net.deliver(net.take([](const InFlight& x) { return x.from == 2 && x.to == 1; }));
+    net.deliver({3, 1, encode_envelope(e)});
+    CHECK(blames(net.outcome.at(1), {2, 3}));
+  }
+  SECTION("an echo listing the wrong broadcasters is malformed") {
+    InFlight echo = net.take([](const InFlight& x) { return x.from == 3 && x.to == 1 && open(x).kind == MessageKind::Echo; });
+    Envelope e = open(echo);
+    e.payload.resize(4 + 36 * 2);
+    e.payload[3] = 2;
+    net.deliver(net.take([](const InFlight& x) { return x.from == 2 && x.to == 1; }));
+    net.deliver({3, 1, encode_envelope(e)});
+    CHECK(blames(net.outcome.at(1), {3}));
+  }
+}
+
+TEST_CASE("an abort notice stops the session and names the aborter") {
+  Network net({1, 2, 3});
+  net.start();
+  auto notices = net.sessions.at(2)->abort_packets(make_error(ErrorKind::ProtocolAborted, "bad share", {3}));
+  REQUIRE(notices.size() == 2);
+  for (auto& p : notices) {
+    if (p.to == 1) net.deliver({2, 1, p.data});
+  }
+  const Error& e = net.outcome.at(1).error();
+  CHECK(e.kind == ErrorKind::ProtocolAborted);
+  CHECK(e.culprits == std::vector<PartyId>{2});
+  CHECK(e.message.find("bad share") != std::string::npos);
+  CHECK(e.message.find("blames parties 3") != std::string::npos);
+  CHECK(net.sessions.at(1)->stopped_by_peer());
+}
+
+TEST_CASE("a protocol that emits malformed rounds is an internal error") {
+  struct TwoBroadcasts final : RoundProtocol {
+    std::vector<PartyId> ids{1, 2};
+    std::string_view name() const override { return "bad"; }
+    PartyId self() const override { return 1; }
+    const std::vector<PartyId>& parties() const override { return ids; }
+    std::size_t round_count() const override { return 1; }
+    RoundSpec expects_from(std::size_t, PartyId) const override { return {true, false}; }
+    Result<std::vector<OutgoingMessage>> start() override {
+      return std::vector<OutgoingMessage>{{std::nullopt, {1}}, {std::nullopt, {2}}};
+    }
+    Result<std::vector<OutgoingMessage>> advance(std::size_t, const RoundMessages&) override {
+      return std::vector<OutgoingMessage>{};
+    }
+  } bad;
+  ProtocolSession s(bad, random_session_id());
+  auto out = s.start();
+  REQUIRE_FALSE(out);
+  CHECK(out.error().kind == ErrorKind::Internal);
+}
+
+TEST_CASE("echo step: a broadcast disputed by two echoers names the broadcaster alone") {
+  Network net({1, 2, 3, 4});
+  net.start();
+  for (PartyId to : {1u, 2u, 3u, 4u}) {
+    for (PartyId from : {1u, 2u, 3u, 4u}) {
+      if (from != to) net.deliver(net.take([&](const InFlight& x) { return x.from == from && x.to == to; }));
+    }
+  }
+  // Echoes of 3 and 4 both report another copy of party 2's broadcast (entry 2: index 1).
+  for (PartyId echoer : {3u, 4u}) {
+    InFlight echo = net.take([&](const InFlight& x) {
+      return x.from == echoer && x.to == 1 && open(x).kind == MessageKind::Echo;
+    });
+    Envelope e = open(echo);
+    e.payload[4 + 36 + 4] ^= 1;
+    net.deliver({echoer, 1, encode_envelope(e)});
+  }
+  net.deliver(net.take([](const InFlight& x) { return x.from == 2 && x.to == 1 && open(x).kind == MessageKind::Echo; }));
+  INFO(describe(net.outcome.at(1)));
+  CHECK(blames(net.outcome.at(1), {2}));
+}
