@@ -1,0 +1,84 @@
+#pragma once
+// Batched random 1-of-2 OT over ristretto255: the base OTs that seed the OT extension, run once
+// per ordered pair of parties at key generation.
+//
+// The protocol is the "simplest OT" of Chou and Orlandi with the checks a malicious peer needs:
+//   1. sender -> receiver  A = a·G and a Schnorr proof of knowledge of a (bound to the session).
+//   2. receiver -> sender  B_i = b_i·G + c_i·A for every OT i, c_i the secret choice bit.
+//   Receiver's key  k_i     = H(session, i, c_i, A, B_i, b_i·A)
+//   Sender's keys   k_{i,x} = H(session, i, x,   A, B_i, a·B_i − x·a·A)   for x = 0, 1
+// B_i is uniform whatever c_i is, so the sender learns nothing about the choices. Knowing both
+// keys of one OT needs both a·B_i and a·(B_i − A), hence a·A = a²·G: a computational Diffie-Hellman
+// problem. Every hash carries the session digest and the OT index, so keys of different OTs or
+// sessions are unrelated even when a peer reuses or relates points. The proof makes the sender's
+// key extractable and pins A to this session. Points are decoded strictly: a non-canonical
+// encoding or the identity is refused and the peer is named.
+//
+// Why not Endemic OT (Masny-Rindal): it needs two variable-base multiplications and two
+// hash-to-group evaluations per OT on the sender side; this variant needs one multiplication
+// and one point subtraction, which halves the dominant cost of key generation.
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include "tsign/core/bytes.hpp"
+#include "tsign/core/hash.hpp"
+#include "tsign/core/result.hpp"
+#include "tsign/core/secret.hpp"
+
+namespace tsign::ot {
+
+inline constexpr std::size_t kBaseOtKeySize = 32;
+inline constexpr std::size_t kMaxBaseOts = 1024;
+
+// Message 1, OT sender -> OT receiver.
+struct BaseOtSenderMsg {
+  static constexpr std::size_t kSize = 96;
+  ByteArray<32> a_point{};        // A
+  ByteArray<32> proof_commit{};   // R = r·G
+  ByteArray<32> proof_response{}; // s = r + e·a, e = H(session, A, R)
+
+  void encode_to(Bytes& out) const;
+  // Checks that A and R are canonical non-identity points and s a canonical scalar.
+  static Result<BaseOtSenderMsg> decode(ByteSpan in, PartyId from);
+};
+
+// Message 2, OT receiver -> OT sender: one point per OT.
+struct BaseOtReceiverMsg {
+  std::vector<ByteArray<32>> points;
+
+  void encode_to(Bytes& out) const;
+  // Exactly `count` canonical non-identity points.
+  static Result<BaseOtReceiverMsg> decode(ByteSpan in, std::size_t count, PartyId from);
+};
+
+class BaseOtSender {
+ public:
+  // session: a digest that binds the batch to one protocol run and one ordered pair;
+  // peer: the receiver, named in errors.
+  static std::pair<BaseOtSender, BaseOtSenderMsg> start(const Digest32& session, std::size_t count, PartyId peer);
+
+  // Both keys of every OT: bytes [64·i, 64·i + 32) are k_{i,0}, the next 32 bytes k_{i,1}.
+  Result<SecretBytes> finish(const BaseOtReceiverMsg& msg) &&;
+
+ private:
+  BaseOtSender(const Digest32& session, std::size_t count, PartyId peer, SecretBytes a, ByteArray<32> a_point)
+      : session_(session), count_(count), peer_(peer), a_(std::move(a)), a_point_(a_point) {}
+  Digest32 session_;
+  std::size_t count_;
+  PartyId peer_;
+  SecretBytes a_;
+  ByteArray<32> a_point_;
+};
+
+struct BaseOtReceiverResult {
+  SecretBytes keys;  // k_i for every OT, 32 bytes each
+  BaseOtReceiverMsg msg;
+};
+
+// choices: one secret bit per OT, bit i is bit i % 8 of byte i / 8. Verifies the sender's proof;
+// peer: the sender, named in errors.
+Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const BaseOtSenderMsg& msg, ByteSpan choices,
+                                             std::size_t count, PartyId peer);
+
+}  // namespace tsign::ot

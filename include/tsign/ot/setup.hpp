@@ -1,0 +1,81 @@
+#pragma once
+// The one-time setup of the OT extension for an ordered pair (sender S, receiver R), run at key
+// generation. Three messages, each carrying the session tag:
+//
+//   1. R -> S  SetupMsg1  base-OT sender message: A = a·G and its proof          114 bytes
+//   2. S -> R  SetupMsg2  κ = 256 base-OT receiver points B_i                   8210 bytes
+//   3. R -> S  SetupMsg3  GGM corrections, two 32-byte values per base OT       16402 bytes
+//
+// S picks the secret correlation Δ; its base-OT choices are the complements of Δ's bits. R turns
+// its base-OT keys into GGM trees (one per k-bit chunk of Δ) and sends the level sums masked by
+// them; S rebuilds all seeds but the one at its chunk's value. Afterwards R holds OtReceiverSetup
+// and S holds OtSenderSetup (see state.hpp).
+//
+// A pair runs both directions side by side: in key generation round 1 every party sends
+// SetupMsg1 to each peer (acting as R), in round 2 SetupMsg2 (acting as S), in round 3 SetupMsg3.
+// Decoders refuse malformed messages, and messages of another session, naming the sender.
+#include <utility>
+#include <vector>
+
+#include "tsign/ot/base_ot.hpp"
+#include "tsign/ot/session.hpp"
+#include "tsign/ot/state.hpp"
+
+namespace tsign::ot {
+
+using SessionTag = ByteArray<16>;
+
+struct SetupMsg1 {
+  SessionTag tag{};
+  BaseOtSenderMsg base;
+  Bytes encode() const;
+  static Result<SetupMsg1> decode(ByteSpan in, PartyId from);
+};
+
+struct SetupMsg2 {
+  SessionTag tag{};
+  BaseOtReceiverMsg base;
+  Bytes encode() const;
+  static Result<SetupMsg2> decode(ByteSpan in, PartyId from);
+};
+
+struct SetupMsg3 {
+  SessionTag tag{};
+  // corrections[2·i + b] = (level sum b of base OT i's level) XOR (R's base-OT key k_{i,b}).
+  std::vector<ByteArray<32>> corrections;
+  Bytes encode() const;
+  static Result<SetupMsg3> decode(ByteSpan in, PartyId from);
+};
+
+// Runs on R (the future OT-extension receiver).
+class SetupReceiver {
+ public:
+  static Result<std::pair<SetupReceiver, SetupMsg1>> start(const PairSession& session);
+  Result<std::pair<OtReceiverSetup, SetupMsg3>> finish(const SetupMsg2& msg) &&;
+
+ private:
+  SetupReceiver(PartyId self, PartyId peer, SessionTag tag, BaseOtSender base)
+      : self_(self), peer_(peer), tag_(tag), base_(std::move(base)) {}
+  PartyId self_;
+  PartyId peer_;
+  SessionTag tag_;
+  BaseOtSender base_;
+};
+
+// Runs on S (the future OT-extension sender).
+class SetupSender {
+ public:
+  static Result<std::pair<SetupSender, SetupMsg2>> respond(const PairSession& session, const SetupMsg1& msg);
+  Result<OtSenderSetup> finish(const SetupMsg3& msg) &&;
+
+ private:
+  SetupSender(PartyId self, PartyId peer, SessionTag tag, SecretBytes delta, SecretBytes keys)
+      : self_(self), peer_(peer), tag_(tag), delta_(std::move(delta)), keys_(std::move(keys)) {}
+  PartyId self_;
+  PartyId peer_;
+  SessionTag tag_;
+  SecretBytes delta_;  // Δ, κ bits
+  SecretBytes keys_;   // base-OT keys k_{i, not Δ_i}
+};
+
+}  // namespace tsign::ot

@@ -1,0 +1,80 @@
+#pragma once
+// The per-pair OT state that a key share stores, one object per ordered pair and role: a party
+// holds, for every peer, an OtSenderSetup (it is the multiplication sender towards that peer)
+// and an OtReceiverSetup (it is the receiver). Both are secret: move-only, kept in locked memory,
+// wiped on destruction, and encoded only into SecretBytes.
+//
+// A failed OT-extension or multiplication check poisons the state: from then on every use is
+// refused with ProtocolAborted naming the peer. Retrying with the same seeds would let a cheating
+// peer learn the sender's correlation, or the receiver's choices, one bit per attempt. The flag
+// is part of the encoding, so a store that writes the state back keeps the pair disabled; the
+// pair needs a fresh setup (a key refresh) to be usable again.
+#include <cstddef>
+#include <cstdint>
+
+#include "tsign/core/bytes.hpp"
+#include "tsign/core/result.hpp"
+#include "tsign/core/secret.hpp"
+#include "tsign/ot/params.hpp"
+
+namespace tsign::ot {
+
+namespace detail {
+struct StateAccess;
+}
+
+inline constexpr std::uint8_t kStateVersion = 1;
+
+// Held by the OT-extension sender S: the secret correlation Δ (κ bits) and, per chunk of k bits
+// of Δ, the 2^k − 1 seeds it knows (all but the one at the chunk's value).
+class OtSenderSetup {
+ public:
+  static constexpr std::size_t kSecretSize = kBaseOts / 8 + kChunks * (kLeaves - 1) * 32;
+  static constexpr std::size_t kEncodedSize = 16 + kSecretSize;
+
+  PartyId self() const { return self_; }
+  PartyId peer() const { return peer_; }
+  bool poisoned() const { return poisoned_; }
+  // For a protocol built on top (e.g. threshold ECDSA) whose own check caught this peer.
+  void mark_poisoned() { poisoned_ = true; }
+
+  SecretBytes encode() const;
+  static Result<OtSenderSetup> decode(ByteSpan in);
+  OtSenderSetup clone() const { return OtSenderSetup(self_, peer_, poisoned_, secret_.clone()); }
+
+ private:
+  friend struct detail::StateAccess;
+  OtSenderSetup(PartyId self, PartyId peer, bool poisoned, SecretBytes secret)
+      : self_(self), peer_(peer), poisoned_(poisoned), secret_(std::move(secret)) {}
+  PartyId self_;
+  PartyId peer_;
+  bool poisoned_;
+  SecretBytes secret_;
+};
+
+// Held by the OT-extension receiver R: all 2^k seeds of every chunk.
+class OtReceiverSetup {
+ public:
+  static constexpr std::size_t kSecretSize = kChunks * kLeaves * 32;
+  static constexpr std::size_t kEncodedSize = 16 + kSecretSize;
+
+  PartyId self() const { return self_; }
+  PartyId peer() const { return peer_; }
+  bool poisoned() const { return poisoned_; }
+  void mark_poisoned() { poisoned_ = true; }
+
+  SecretBytes encode() const;
+  static Result<OtReceiverSetup> decode(ByteSpan in);
+  OtReceiverSetup clone() const { return OtReceiverSetup(self_, peer_, poisoned_, secret_.clone()); }
+
+ private:
+  friend struct detail::StateAccess;
+  OtReceiverSetup(PartyId self, PartyId peer, bool poisoned, SecretBytes secret)
+      : self_(self), peer_(peer), poisoned_(poisoned), secret_(std::move(secret)) {}
+  PartyId self_;
+  PartyId peer_;
+  bool poisoned_;
+  SecretBytes secret_;
+};
+
+}  // namespace tsign::ot

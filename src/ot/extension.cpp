@@ -1,0 +1,317 @@
+#include "tsign/ot/extension.hpp"
+
+#include <sodium.h>
+
+#include <cassert>
+#include <cstring>
+#include <vector>
+
+#include "extension_core.hpp"
+#include "message_header.hpp"
+#include "primitives.hpp"
+#include "state_access.hpp"
+#include "tsign/ot/bit_matrix.hpp"
+
+namespace tsign::ot {
+
+namespace {
+
+constexpr std::string_view kPurpose = "OT extension";
+constexpr std::size_t kRowWords = kBaseOts / 64;
+
+Gf128 load_gf(const std::uint8_t* p) {
+  std::uint64_t w[2];
+  detail::load_words({p, 16}, w);
+  return {w[0], w[1]};
+}
+
+void store_gf(const Gf128& g, Bytes& out) {
+  std::uint8_t b[16];
+  const std::uint64_t w[2] = {g.lo, g.hi};
+  detail::store_words(w, b);
+  append(out, b);
+}
+
+// The 12-byte ChaCha20 nonce of this session's seed expansions: every seed is reused by every
+// session, so the streams must differ per session.
+void session_nonce(const Digest32& digest, std::uint8_t nonce[12]) {
+  const Digest32 n = detail::keyed_hash(digest, "PRG nonce", {});
+  std::memcpy(nonce, n.data(), 12);
+}
+
+// χ_j for the hashed rows, then X^i for the 128 padding rows.
+std::vector<Gf128> check_coefficients(const Digest32& digest, ByteSpan corrections, std::size_t rows) {
+  const Digest32 seed = detail::keyed_hash(digest, "check challenge", {corrections});
+  const std::size_t hashed = rows - kCheckPadRows;
+  std::vector<std::uint8_t> stream(hashed * 16);
+  static const std::uint8_t kZeroNonce[12] = {};
+  detail::prg(seed.data(), kZeroNonce, stream);
+  std::vector<Gf128> coef(rows);
+  for (std::size_t j = 0; j < hashed; ++j) coef[j] = load_gf(stream.data() + 16 * j);
+  for (std::size_t i = 0; i < kCheckPadRows; ++i) coef[hashed + i] = gf128_monomial(static_cast<unsigned>(i));
+  return coef;
+}
+
+// Σ coef_j·row_j over both 128-bit halves of each row.
+std::array<Gf128, 2> combine_rows(const std::vector<Gf128>& coef, const detail::WipedWords& rows) {
+  const std::size_t n = coef.size();
+  std::vector<Gf128> lo(n), hi(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    lo[j] = {rows[j * kRowWords], rows[j * kRowWords + 1]};
+    hi[j] = {rows[j * kRowWords + 2], rows[j * kRowWords + 3]};
+  }
+  const std::array<Gf128, 2> out = {gf128_dot(coef, lo), gf128_dot(coef, hi)};
+  sodium_memzero(lo.data(), n * sizeof(Gf128));
+  sodium_memzero(hi.data(), n * sizeof(Gf128));
+  return out;
+}
+
+SecretBytes rows_to_bytes(const detail::WipedWords& rows, std::size_t count) {
+  SecretBytes out(count * kRowBytes);
+  detail::store_words({rows.data(), count * kRowWords}, out.expose_mut());
+  return out;
+}
+
+}  // namespace
+
+namespace detail {
+
+Result<std::pair<ExtensionReceiverOutput, ExtensionPayload>> extend_receiver(
+    const OtReceiverSetup& setup, const Digest32& digest, std::size_t ots, std::optional<ReceiverDeviation> deviation) {
+  assert(ots > 0 && ots <= kMaxExtensionOts);
+  const std::size_t rows = extension_rows(ots), words = rows / 64, bytes = rows / 8;
+  std::uint8_t nonce[12];
+  session_nonce(digest, nonce);
+
+  WipedWords cols(kBaseOts * words), u(words), u0(words), r(words);
+  SecretBytes stream(bytes);
+  ExtensionPayload payload;
+  payload.corrections.resize((kChunks - 1) * bytes);
+  for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
+    std::fill(u.span().begin(), u.span().end(), 0);
+    for (std::size_t x = 0; x < kLeaves; ++x) {
+      prg(StateAccess::receiver_seed(setup, chunk, x), nonce, stream.expose_mut());
+      load_words(stream.expose(), r.span());
+      for (std::size_t w = 0; w < words; ++w) u[w] ^= r[w];
+      for (std::size_t b = 0; b < kSoftSpokenK; ++b) {
+        if (((x >> b) & 1) == 0) continue;  // x is a public index
+        std::uint64_t* col = cols.data() + (chunk * kSoftSpokenK + b) * words;
+        for (std::size_t w = 0; w < words; ++w) col[w] ^= r[w];
+      }
+    }
+    if (chunk == 0) {
+      std::copy(u.span().begin(), u.span().end(), u0.span().begin());
+      continue;
+    }
+    for (std::size_t w = 0; w < words; ++w) r[w] = u[w] ^ u0[w];
+    if (deviation) r[deviation->row / 64] ^= std::uint64_t{1} << (deviation->row % 64);
+    store_words(r.span(), {payload.corrections.data() + (chunk - 1) * bytes, bytes});
+  }
+
+  WipedWords row_words(rows * kRowWords);
+  transpose_bits(cols.span(), kBaseOts, rows, row_words.span());
+
+  const std::vector<Gf128> coef = check_coefficients(digest, payload.corrections, rows);
+  Gf128 x_check;
+  for (std::size_t j = 0; j < rows; ++j) {
+    const std::uint64_t mask = 0 - ((u0[j / 64] >> (j % 64)) & 1);
+    x_check.lo ^= coef[j].lo & mask;
+    x_check.hi ^= coef[j].hi & mask;
+  }
+  payload.x_check = x_check;
+  payload.t_check = combine_rows(coef, row_words);
+
+  ExtensionReceiverOutput out;
+  out.ots = ots;
+  out.choices = SecretBytes((ots + 7) / 8);
+  {
+    SecretBytes all(bytes);
+    store_words(u0.span(), all.expose_mut());
+    std::memcpy(out.choices.expose_mut().data(), all.expose().data(), out.choices.size());
+    if (ots % 8 != 0) out.choices.expose_mut()[ots / 8] &= static_cast<std::uint8_t>((1u << (ots % 8)) - 1);
+  }
+  out.rows = rows_to_bytes(row_words, ots);
+  return std::pair{std::move(out), std::move(payload)};
+}
+
+Result<ExtensionSenderOutput> extend_sender(OtSenderSetup& setup, const Digest32& digest, std::size_t ots,
+                                            const ExtensionPayload& payload) {
+  assert(ots > 0 && ots <= kMaxExtensionOts);
+  const std::size_t rows = extension_rows(ots), words = rows / 64, bytes = rows / 8;
+  if (payload.corrections.size() != (kChunks - 1) * bytes) {
+    return blame(ErrorKind::InvalidInput, setup.peer(), "OT extension: corrections of the wrong size");
+  }
+  std::uint8_t nonce[12];
+  session_nonce(digest, nonce);
+  const ByteSpan delta = StateAccess::delta(setup);
+
+  WipedWords cols(kBaseOts * words), r(words), corr(words);
+  SecretBytes stream(bytes);
+  for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
+    std::uint64_t* col = cols.data() + chunk * kSoftSpokenK * words;
+    // Seeds are stored by y = x XOR δ_h: column b collects the streams whose y has bit b set.
+    for (std::size_t y = 1; y < kLeaves; ++y) {
+      prg(StateAccess::sender_seed(setup, chunk, y), nonce, stream.expose_mut());
+      load_words(stream.expose(), r.span());
+      for (std::size_t b = 0; b < kSoftSpokenK; ++b) {
+        if (((y >> b) & 1) == 0) continue;  // y is a public index
+        for (std::size_t w = 0; w < words; ++w) col[b * words + w] ^= r[w];
+      }
+    }
+    if (chunk == 0) continue;
+    load_words({payload.corrections.data() + (chunk - 1) * bytes, bytes}, corr.span());
+    for (std::size_t b = 0; b < kSoftSpokenK; ++b) {
+      const std::uint64_t mask = 0 - std::uint64_t{get_bit(delta, chunk * kSoftSpokenK + b)};
+      for (std::size_t w = 0; w < words; ++w) col[b * words + w] ^= corr[w] & mask;
+    }
+  }
+
+  WipedWords row_words(rows * kRowWords);
+  transpose_bits(cols.span(), kBaseOts, rows, row_words.span());
+
+  const std::vector<Gf128> coef = check_coefficients(digest, payload.corrections, rows);
+  const std::array<Gf128, 2> q_check = combine_rows(coef, row_words);
+  std::uint64_t d[kRowWords];
+  load_words(delta, d);
+  const Gf128 expect_lo = payload.t_check[0] ^ gf128_mul(payload.x_check, {d[0], d[1]});
+  const Gf128 expect_hi = payload.t_check[1] ^ gf128_mul(payload.x_check, {d[2], d[3]});
+  sodium_memzero(d, sizeof d);
+  const std::uint64_t got[4] = {q_check[0].lo, q_check[0].hi, q_check[1].lo, q_check[1].hi};
+  const std::uint64_t want[4] = {expect_lo.lo, expect_lo.hi, expect_hi.lo, expect_hi.hi};
+  if (sodium_memcmp(got, want, sizeof got) != 0) {
+    setup.mark_poisoned();
+    return abort_by(setup.peer(), "OT extension consistency check failed");
+  }
+
+  ExtensionSenderOutput out;
+  out.ots = ots;
+  out.delta = SecretBytes::copy_of(delta);
+  out.rows = rows_to_bytes(row_words, ots);
+  return out;
+}
+
+// The correlation-robust hash of a row: HChaCha20 keyed by row XOR mask XOR K, where K is a
+// session key, with the OT index and the output block as the 16-byte input. ChaCha's permutation
+// keeps the key words hidden behind 20 rounds and the output omits them, so rows that differ by
+// the unknown Δ give unrelated outputs; the tweak separates OTs and blocks. HChaCha20 costs one
+// ChaCha block per 32 output bytes, several times cheaper than a general-purpose hash here.
+void rot_hash(const Digest32& digest, ByteSpan rows, ByteSpan mask, std::size_t width, std::span<std::uint8_t> out) {
+  assert(width % 32 == 0 && width > 0 && width <= kMaxRotWidth);
+  assert(rows.size() % kRowBytes == 0 && mask.size() == kRowBytes);
+  const std::size_t count = rows.size() / kRowBytes;
+  assert(out.size() == count * width);
+  const Digest32 k = keyed_hash(digest, "random OT key", {});
+  std::uint8_t base[kRowBytes];
+  for (std::size_t i = 0; i < kRowBytes; ++i) base[i] = static_cast<std::uint8_t>(k[i] ^ mask[i]);
+  std::uint8_t key[kRowBytes], in[16] = {};
+  std::memcpy(in + 8, k.data() + 16, 8);  // the session key also fills the unused tweak bytes
+  for (std::size_t j = 0; j < count; ++j) {
+    const std::uint8_t* row = rows.data() + j * kRowBytes;
+    for (std::size_t i = 0; i < kRowBytes; ++i) key[i] = static_cast<std::uint8_t>(row[i] ^ base[i]);
+    for (std::size_t b = 0; b < width / 32; ++b) {
+      const auto jj = static_cast<std::uint32_t>(j), bb = static_cast<std::uint32_t>(b);
+      for (int t = 0; t < 4; ++t) {
+        in[t] = static_cast<std::uint8_t>(jj >> (8 * t));
+        in[4 + t] = static_cast<std::uint8_t>(bb >> (8 * t));
+      }
+      crypto_core_hchacha20(out.data() + j * width + b * 32, in, key, nullptr);
+    }
+  }
+  sodium_memzero(base, sizeof base);
+  sodium_memzero(key, sizeof key);
+}
+
+}  // namespace detail
+
+void ExtensionPayload::encode_to(Bytes& out) const {
+  append(out, corrections);
+  store_gf(x_check, out);
+  store_gf(t_check[0], out);
+  store_gf(t_check[1], out);
+}
+
+Result<ExtensionPayload> ExtensionPayload::decode(ByteSpan in, std::size_t ots, PartyId from) {
+  if (ots == 0 || ots > kMaxExtensionOts) {
+    return detail::blame(ErrorKind::InvalidInput, from, "OT extension: unsupported batch size");
+  }
+  if (in.size() != encoded_size(ots)) {
+    return detail::blame(ErrorKind::InvalidInput, from,
+                         "OT extension message: expected " + std::to_string(encoded_size(ots)) + " bytes, got " +
+                             std::to_string(in.size()));
+  }
+  ExtensionPayload p;
+  const std::size_t n = in.size() - 48;
+  p.corrections.assign(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(n));
+  p.x_check = load_gf(in.data() + n);
+  p.t_check[0] = load_gf(in.data() + n + 16);
+  p.t_check[1] = load_gf(in.data() + n + 32);
+  return p;
+}
+
+Bytes ExtensionMsg::encode() const {
+  Bytes out;
+  detail::write_header(out, detail::MessageType::kExtension, tag);
+  Writer w;
+  w.u32(ots);
+  append(out, w.bytes());
+  payload.encode_to(out);
+  return out;
+}
+
+Result<ExtensionMsg> ExtensionMsg::decode(ByteSpan in, std::size_t ots, PartyId from) {
+  Reader r(in, "OT extension message");
+  ExtensionMsg m;
+  TSIGN_TRY(m.tag, detail::read_header(r, detail::MessageType::kExtension, from));
+  auto n = r.u32();
+  if (!n) return detail::with_culprit(n.error(), from);
+  if (*n != ots) return detail::blame(ErrorKind::InvalidInput, from, "OT extension message: wrong batch size");
+  m.ots = *n;
+  TSIGN_TRY(m.payload, ExtensionPayload::decode(in.subspan(detail::kHeaderSize + 4), ots, from));
+  return m;
+}
+
+Result<std::pair<ExtensionReceiverOutput, ExtensionMsg>> extend_receiver(const OtReceiverSetup& setup,
+                                                                         const PairSession& session, std::size_t ots) {
+  TSIGN_CHECK(validate(session));
+  TSIGN_CHECK(detail::check_usable(setup, session.receiver, session.sender));
+  if (ots == 0 || ots > kMaxExtensionOts) return make_error(ErrorKind::InvalidInput, "OT extension: unsupported batch size");
+  const Digest32 digest = detail::session_digest(kPurpose, session);
+  TSIGN_TRY(auto result, detail::extend_receiver(setup, digest, ots));
+  ExtensionMsg msg{detail::session_tag(digest), static_cast<std::uint32_t>(ots), std::move(result.second)};
+  return std::pair{std::move(result.first), std::move(msg)};
+}
+
+Result<ExtensionSenderOutput> extend_sender(OtSenderSetup& setup, const PairSession& session, const ExtensionMsg& msg) {
+  TSIGN_CHECK(validate(session));
+  TSIGN_CHECK(detail::check_usable(setup, session.sender, session.receiver));
+  const Digest32 digest = detail::session_digest(kPurpose, session);
+  TSIGN_CHECK(detail::check_tag(msg.tag, detail::session_tag(digest), session.receiver, "OT extension message"));
+  if (msg.ots == 0 || msg.ots > kMaxExtensionOts) {
+    return detail::blame(ErrorKind::InvalidInput, session.receiver, "OT extension: unsupported batch size");
+  }
+  return detail::extend_sender(setup, digest, msg.ots, msg.payload);
+}
+
+SecretBytes rot_receiver_messages(const ExtensionReceiverOutput& out, const PairSession& session, std::size_t width) {
+  const Digest32 digest = detail::session_digest(kPurpose, session);
+  SecretBytes msgs(out.ots * width);
+  const std::uint8_t zero[kRowBytes] = {};
+  detail::rot_hash(digest, out.rows.expose(), zero, width, msgs.expose_mut());
+  return msgs;
+}
+
+SecretBytes rot_sender_messages(const ExtensionSenderOutput& out, const PairSession& session, std::size_t width) {
+  const Digest32 digest = detail::session_digest(kPurpose, session);
+  SecretBytes m0(out.ots * width), m1(out.ots * width);
+  const std::uint8_t zero[kRowBytes] = {};
+  detail::rot_hash(digest, out.rows.expose(), zero, width, m0.expose_mut());
+  detail::rot_hash(digest, out.rows.expose(), out.delta.expose(), width, m1.expose_mut());
+  SecretBytes msgs(2 * out.ots * width);
+  for (std::size_t j = 0; j < out.ots; ++j) {
+    std::memcpy(msgs.expose_mut().data() + 2 * j * width, m0.expose().data() + j * width, width);
+    std::memcpy(msgs.expose_mut().data() + (2 * j + 1) * width, m1.expose().data() + j * width, width);
+  }
+  return msgs;
+}
+
+}  // namespace tsign::ot

@@ -1,0 +1,164 @@
+#include "tsign/ot/setup.hpp"
+
+#include <sodium.h>
+
+#include <cstring>
+
+#include "ggm.hpp"
+#include "message_header.hpp"
+#include "primitives.hpp"
+#include "state_access.hpp"
+#include "tsign/core/random.hpp"
+
+namespace tsign::ot {
+
+namespace {
+
+constexpr std::string_view kPurpose = "OT extension setup";
+constexpr std::size_t kCorrections = 2 * kBaseOts;
+
+struct Context {
+  Digest32 digest;
+  SessionTag tag;
+};
+
+Result<Context> context(const PairSession& session) {
+  TSIGN_CHECK(validate(session));
+  Context c;
+  c.digest = detail::session_digest(kPurpose, session);
+  c.tag = detail::session_tag(c.digest);
+  return c;
+}
+
+}  // namespace
+
+Bytes SetupMsg1::encode() const {
+  Bytes out;
+  detail::write_header(out, detail::MessageType::kSetup1, tag);
+  base.encode_to(out);
+  return out;
+}
+
+Result<SetupMsg1> SetupMsg1::decode(ByteSpan in, PartyId from) {
+  Reader r(in, "OT setup message 1");
+  SetupMsg1 m;
+  TSIGN_TRY(m.tag, detail::read_header(r, detail::MessageType::kSetup1, from));
+  auto body = r.raw(BaseOtSenderMsg::kSize);
+  if (!body) return detail::with_culprit(body.error(), from);
+  auto done = r.finish();
+  if (!done) return detail::with_culprit(done.error(), from);
+  TSIGN_TRY(m.base, BaseOtSenderMsg::decode(*body, from));
+  return m;
+}
+
+Bytes SetupMsg2::encode() const {
+  Bytes out;
+  detail::write_header(out, detail::MessageType::kSetup2, tag);
+  base.encode_to(out);
+  return out;
+}
+
+Result<SetupMsg2> SetupMsg2::decode(ByteSpan in, PartyId from) {
+  Reader r(in, "OT setup message 2");
+  SetupMsg2 m;
+  TSIGN_TRY(m.tag, detail::read_header(r, detail::MessageType::kSetup2, from));
+  TSIGN_TRY(m.base, BaseOtReceiverMsg::decode(in.subspan(detail::kHeaderSize), kBaseOts, from));
+  return m;
+}
+
+Bytes SetupMsg3::encode() const {
+  Bytes out;
+  detail::write_header(out, detail::MessageType::kSetup3, tag);
+  for (const auto& c : corrections) append(out, c);
+  return out;
+}
+
+Result<SetupMsg3> SetupMsg3::decode(ByteSpan in, PartyId from) {
+  Reader r(in, "OT setup message 3");
+  SetupMsg3 m;
+  TSIGN_TRY(m.tag, detail::read_header(r, detail::MessageType::kSetup3, from));
+  if (r.remaining() != kCorrections * 32) {
+    return detail::with_culprit(r.fail("expected " + std::to_string(kCorrections * 32) + " bytes of corrections, got " +
+                                       std::to_string(r.remaining())),
+                                from);
+  }
+  m.corrections.resize(kCorrections);
+  for (auto& c : m.corrections) c = *r.array<32>();
+  return m;
+}
+
+Result<std::pair<SetupReceiver, SetupMsg1>> SetupReceiver::start(const PairSession& session) {
+  TSIGN_TRY(Context c, context(session));
+  auto [base, base_msg] = BaseOtSender::start(c.digest, kBaseOts, session.sender);
+  SetupMsg1 msg{c.tag, base_msg};
+  return std::pair{SetupReceiver(session.receiver, session.sender, c.tag, std::move(base)), msg};
+}
+
+Result<std::pair<OtReceiverSetup, SetupMsg3>> SetupReceiver::finish(const SetupMsg2& msg) && {
+  TSIGN_CHECK(detail::check_tag(msg.tag, tag_, peer_, "OT setup message 2"));
+  TSIGN_TRY(SecretBytes keys, std::move(base_).finish(msg.base));
+  SecretBytes leaves(OtReceiverSetup::kSecretSize);
+  SetupMsg3 out{tag_, std::vector<ByteArray<32>>(kCorrections)};
+  SecretBytes scratch(32 + sizeof(detail::Seed) * kSoftSpokenK * 2);
+  std::uint8_t* root = scratch.expose_mut().data();
+  auto* sums = reinterpret_cast<detail::Seed(*)[2]>(root + 32);
+  for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
+    random_fill({root, 32});
+    auto* chunk_leaves = reinterpret_cast<detail::Seed*>(leaves.expose_mut().data() + chunk * kLeaves * 32);
+    detail::ggm_expand(root, chunk_leaves, sums);
+    for (std::size_t level = 0; level < kSoftSpokenK; ++level) {
+      const std::size_t i = chunk * kSoftSpokenK + level;
+      for (std::size_t b = 0; b < 2; ++b) {
+        const std::uint8_t* key = keys.expose().data() + (2 * i + b) * kBaseOtKeySize;
+        auto& c = out.corrections[2 * i + b];
+        for (std::size_t t = 0; t < 32; ++t) c[t] = static_cast<std::uint8_t>(sums[level][b][t] ^ key[t]);
+      }
+    }
+  }
+  return std::pair{detail::StateAccess::make_receiver(self_, peer_, std::move(leaves)), std::move(out)};
+}
+
+Result<std::pair<SetupSender, SetupMsg2>> SetupSender::respond(const PairSession& session, const SetupMsg1& msg) {
+  TSIGN_TRY(Context c, context(session));
+  TSIGN_CHECK(detail::check_tag(msg.tag, c.tag, session.receiver, "OT setup message 1"));
+  SecretBytes delta(kBaseOts / 8), choices(kBaseOts / 8);
+  random_fill(delta.expose_mut());
+  for (std::size_t i = 0; i < kBaseOts / 8; ++i) {
+    choices.expose_mut()[i] = static_cast<std::uint8_t>(~delta.expose()[i]);
+  }
+  TSIGN_TRY(BaseOtReceiverResult base, base_ot_receive(c.digest, msg.base, choices.expose(), kBaseOts, session.receiver));
+  SetupMsg2 out{c.tag, std::move(base.msg)};
+  return std::pair{SetupSender(session.sender, session.receiver, c.tag, std::move(delta), std::move(base.keys)),
+                   std::move(out)};
+}
+
+Result<OtSenderSetup> SetupSender::finish(const SetupMsg3& msg) && {
+  TSIGN_CHECK(detail::check_tag(msg.tag, tag_, peer_, "OT setup message 3"));
+  if (msg.corrections.size() != kCorrections) {
+    return detail::blame(ErrorKind::InvalidInput, peer_, "OT setup message 3: wrong number of corrections");
+  }
+  SecretBytes secret(OtSenderSetup::kSecretSize);
+  std::memcpy(secret.expose_mut().data(), delta_.expose().data(), kBaseOts / 8);
+  SecretBytes scratch(sizeof(detail::Seed) * (kSoftSpokenK + kLeaves));
+  auto* known = reinterpret_cast<detail::Seed*>(scratch.expose_mut().data());
+  auto* rel = known + kSoftSpokenK;
+  for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
+    unsigned delta_chunk = 0;
+    for (std::size_t level = 0; level < kSoftSpokenK; ++level) {
+      const std::size_t i = chunk * kSoftSpokenK + level;
+      const std::uint8_t d = detail::get_bit(delta_.expose(), i);
+      delta_chunk |= unsigned{d} << level;
+      // Our base-OT key is k_{i, 1 - d}; unmask the level sum on that side.
+      const auto& c0 = msg.corrections[2 * i];
+      const auto& c1 = msg.corrections[2 * i + 1];
+      detail::select_bytes(d, c0, c1, {known[level], 32});
+      const std::uint8_t* key = keys_.expose().data() + i * kBaseOtKeySize;
+      for (std::size_t t = 0; t < 32; ++t) known[level][t] ^= key[t];
+    }
+    detail::ggm_puncture(delta_chunk, known, rel);
+    std::memcpy(secret.expose_mut().data() + kBaseOts / 8 + chunk * (kLeaves - 1) * 32, rel[1], (kLeaves - 1) * 32);
+  }
+  return detail::StateAccess::make_sender(self_, peer_, std::move(secret));
+}
+
+}  // namespace tsign::ot

@@ -1,0 +1,35 @@
+#pragma once
+// Helpers shared by the OT tests: a complete setup between two parties, through the wire format.
+#include <catch2/catch.hpp>
+
+#include "tsign/core/random.hpp"
+#include "tsign/ot/setup.hpp"
+
+namespace tsign::ot::test {
+
+struct SetupPair {
+  OtSenderSetup sender;
+  OtReceiverSetup receiver;
+};
+
+inline SetupPair run_setup(PartyId sender, PartyId receiver) {
+  const Bytes sid = random_bytes(32);
+  const PairSession session{sid, sender, receiver};
+  auto r1 = SetupReceiver::start(session);
+  REQUIRE(r1.ok());
+  auto m1 = SetupMsg1::decode(r1->second.encode(), receiver);
+  REQUIRE(m1.ok());
+  auto s2 = SetupSender::respond(session, *m1);
+  REQUIRE(s2.ok());
+  auto m2 = SetupMsg2::decode(s2->second.encode(), sender);
+  REQUIRE(m2.ok());
+  auto r3 = std::move(r1->first).finish(*m2);
+  REQUIRE(r3.ok());
+  auto m3 = SetupMsg3::decode(r3->second.encode(), receiver);
+  REQUIRE(m3.ok());
+  auto s3 = std::move(s2->first).finish(*m3);
+  REQUIRE(s3.ok());
+  return {std::move(*s3), std::move(r3->first)};
+}
+
+}  // namespace tsign::ot::test

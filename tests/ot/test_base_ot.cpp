@@ -1,0 +1,113 @@
+#include <catch2/catch.hpp>
+
+#include <cstring>
+
+#include "../../src/ot/primitives.hpp"
+#include "tsign/core/random.hpp"
+#include "tsign/ot/base_ot.hpp"
+
+using namespace tsign;
+using namespace tsign::ot;
+
+namespace {
+
+constexpr PartyId kSender = 3, kReceiver = 7;
+
+struct Run {
+  SecretBytes choices;
+  SecretBytes sender_keys;
+  SecretBytes receiver_keys;
+};
+
+Run run_base_ot(std::size_t count) {
+  const Digest32 sid = random_array<32>();
+  auto [sender, msg1] = BaseOtSender::start(sid, count, kReceiver);
+  SecretBytes choices((count + 7) / 8);
+  random_fill(choices.expose_mut());
+  auto received = base_ot_receive(sid, msg1, choices.expose(), count, kSender);
+  REQUIRE(received.ok());
+  Bytes wire;
+  received->msg.encode_to(wire);
+  auto decoded = BaseOtReceiverMsg::decode(wire, count, kReceiver);
+  REQUIRE(decoded.ok());
+  auto keys = std::move(sender).finish(*decoded);
+  REQUIRE(keys.ok());
+  return {std::move(choices), std::move(*keys), std::move(received->keys)};
+}
+
+}  // namespace
+
+TEST_CASE("base OT: the receiver gets exactly the key of its choice") {
+  for (int run = 0; run < 3; ++run) {
+    const std::size_t count = 256;
+    Run r = run_base_ot(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      const unsigned c = ot::detail::get_bit(r.choices.expose(), i);
+      const std::uint8_t* chosen = r.sender_keys.expose().data() + (2 * i + c) * 32;
+      const std::uint8_t* other = r.sender_keys.expose().data() + (2 * i + 1 - c) * 32;
+      const std::uint8_t* got = r.receiver_keys.expose().data() + i * 32;
+      REQUIRE(std::memcmp(chosen, got, 32) == 0);
+      REQUIRE(std::memcmp(other, got, 32) != 0);
+    }
+  }
+}
+
+TEST_CASE("base OT: a proof for another session or a forged key is refused, naming the sender") {
+  const Digest32 sid = random_array<32>(), other_sid = random_array<32>();
+  auto [sender, msg1] = BaseOtSender::start(sid, 8, kReceiver);
+  SecretBytes choices(1);
+  auto replayed = base_ot_receive(other_sid, msg1, choices.expose(), 8, kSender);
+  REQUIRE_FALSE(replayed.ok());
+  CHECK(replayed.error().kind == ErrorKind::ProtocolAborted);
+  CHECK(replayed.error().culprits == std::vector<PartyId>{kSender});
+
+  // Swap A for another valid point: the proof no longer verifies.
+  auto [sender2, msg2] = BaseOtSender::start(sid, 8, kReceiver);
+  BaseOtSenderMsg forged = msg1;
+  forged.a_point = msg2.a_point;
+  auto bad = base_ot_receive(sid, forged, choices.expose(), 8, kSender);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().culprits == std::vector<PartyId>{kSender});
+}
+
+TEST_CASE("base OT: decoders refuse the identity, invalid encodings and wrong lengths") {
+  const Digest32 sid = random_array<32>();
+  auto [sender, msg1] = BaseOtSender::start(sid, 4, kReceiver);
+  Bytes good;
+  msg1.encode_to(good);
+  REQUIRE(BaseOtSenderMsg::decode(good, kSender).ok());
+
+  Bytes identity = good;
+  std::memset(identity.data(), 0, 32);
+  auto e1 = BaseOtSenderMsg::decode(identity, kSender);
+  REQUIRE_FALSE(e1.ok());
+  CHECK(e1.error().kind == ErrorKind::InvalidInput);
+  CHECK(e1.error().culprits == std::vector<PartyId>{kSender});
+  CHECK(e1.error().message.find("identity") != std::string::npos);
+
+  Bytes not_canonical = good;
+  std::memset(not_canonical.data(), 0xff, 32);
+  CHECK_FALSE(BaseOtSenderMsg::decode(not_canonical, kSender).ok());
+
+  Bytes big_scalar = good;
+  std::memset(big_scalar.data() + 64, 0xff, 32);
+  CHECK_FALSE(BaseOtSenderMsg::decode(big_scalar, kSender).ok());
+
+  CHECK_FALSE(BaseOtSenderMsg::decode(ByteSpan(good).first(95), kSender).ok());
+  Bytes longer = good;
+  longer.push_back(0);
+  CHECK_FALSE(BaseOtSenderMsg::decode(longer, kSender).ok());
+
+  SecretBytes choices(1);
+  auto received = base_ot_receive(sid, msg1, choices.expose(), 4, kSender);
+  REQUIRE(received.ok());
+  Bytes wire;
+  received->msg.encode_to(wire);
+  CHECK(BaseOtReceiverMsg::decode(wire, 4, kReceiver).ok());
+  CHECK_FALSE(BaseOtReceiverMsg::decode(wire, 5, kReceiver).ok());
+  Bytes zero_point = wire;
+  std::memset(zero_point.data() + 32, 0, 32);
+  auto e2 = BaseOtReceiverMsg::decode(zero_point, 4, kReceiver);
+  REQUIRE_FALSE(e2.ok());
+  CHECK(e2.error().culprits == std::vector<PartyId>{kReceiver});
+}

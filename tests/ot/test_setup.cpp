@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+
+#include <cstring>
+
+#include "../../src/ot/ggm.hpp"
+#include "../../src/ot/primitives.hpp"
+#include "../../src/ot/state_access.hpp"
+#include "ot_test_support.hpp"
+#include "tsign/core/random.hpp"
+
+using namespace tsign;
+using namespace tsign::ot;
+namespace otd = tsign::ot::detail;
+using otd::StateAccess;
+
+TEST_CASE("GGM puncturing rebuilds every leaf but the one at delta") {
+  for (unsigned delta = 0; delta < kLeaves; ++delta) {
+    otd::Seed root, leaves[kLeaves], sums[kSoftSpokenK][2], known[kSoftSpokenK], rel[kLeaves];
+    random_fill({root, 32});
+    otd::ggm_expand(root, leaves, sums);
+    for (std::size_t l = 0; l < kSoftSpokenK; ++l) std::memcpy(known[l], sums[l][1 - ((delta >> l) & 1)], 32);
+    otd::ggm_puncture(delta, known, rel);
+    for (unsigned y = 1; y < kLeaves; ++y) REQUIRE(std::memcmp(rel[y], leaves[y ^ delta], 32) == 0);
+  }
+}
+
+TEST_CASE("setup: the sender holds all seeds but the one at each chunk of delta") {
+  auto pair = test::run_setup(4, 9);
+  const OtSenderSetup& s = pair.sender;
+  const OtReceiverSetup& r = pair.receiver;
+  CHECK(s.self() == 4);
+  CHECK(s.peer() == 9);
+  CHECK(r.self() == 9);
+  CHECK(r.peer() == 4);
+  for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
+    unsigned delta = 0;
+    for (std::size_t l = 0; l < kSoftSpokenK; ++l) {
+      delta |= unsigned{otd::get_bit(StateAccess::delta(s), chunk * kSoftSpokenK + l)} << l;
+    }
+    for (unsigned y = 1; y < kLeaves; ++y) {
+      REQUIRE(std::memcmp(StateAccess::sender_seed(s, chunk, y), StateAccess::receiver_seed(r, chunk, y ^ delta), 32) ==
+              0);
+    }
+  }
+}
+
+TEST_CASE("setup: messages of another session or of the wrong kind are refused, naming the sender") {
+  const Bytes sid = random_bytes(32), other = random_bytes(32);
+  const PairSession session{sid, 4, 9}, other_session{other, 4, 9};
+  auto r1 = SetupReceiver::start(session);
+  REQUIRE(r1.ok());
+  auto& [receiver, msg1] = *r1;
+  // S runs another session: the tag of message 1 does not match.
+  auto wrong = SetupSender::respond(other_session, msg1);
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.error().kind == ErrorKind::ProtocolAborted);
+  CHECK(wrong.error().culprits == std::vector<PartyId>{9});
+
+  const Bytes wire1 = msg1.encode();
+  CHECK(wire1.size() == 114);
+  REQUIRE(SetupMsg1::decode(wire1, 9).ok());
+  CHECK_FALSE(SetupMsg2::decode(wire1, 9).ok());  // wrong type
+  Bytes bad_version = wire1;
+  bad_version[1] = 2;
+  CHECK_FALSE(SetupMsg1::decode(bad_version, 9).ok());
+  CHECK_FALSE(SetupMsg1::decode(ByteSpan(wire1).first(wire1.size() - 1), 9).ok());
+
+  auto s2 = SetupSender::respond(session, *SetupMsg1::decode(wire1, 9));
+  REQUIRE(s2.ok());
+  const Bytes wire2 = s2->second.encode();
+  CHECK(wire2.size() == 8210);
+  CHECK_FALSE(SetupMsg2::decode(ByteSpan(wire2).first(wire2.size() - 32), 4).ok());
+  auto m2 = SetupMsg2::decode(wire2, 4);
+  REQUIRE(m2.ok());
+  auto r3 = std::move(receiver).finish(*m2);
+  REQUIRE(r3.ok());
+  const Bytes wire3 = r3->second.encode();
+  CHECK(wire3.size() == 16402);
+  Bytes longer = wire3;
+  longer.push_back(0);
+  auto e = SetupMsg3::decode(longer, 9);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().culprits == std::vector<PartyId>{9});
+  auto m3 = SetupMsg3::decode(wire3, 9);
+  REQUIRE(m3.ok());
+  REQUIRE(std::move(s2->first).finish(*m3).ok());
+}
+
+TEST_CASE("setup state: strict versioned encoding") {
+  auto pair = test::run_setup(1, 2);
+  const SecretBytes se = pair.sender.encode();
+  const SecretBytes re = pair.receiver.encode();
+  CHECK(se.size() == OtSenderSetup::kEncodedSize);
+  CHECK(re.size() == OtReceiverSetup::kEncodedSize);
+  auto s = OtSenderSetup::decode(se.expose());
+  REQUIRE(s.ok());
+  CHECK(s->encode().expose().size() == se.size());
+  CHECK(std::memcmp(s->encode().expose().data(), se.expose().data(), se.size()) == 0);
+  auto r = OtReceiverSetup::decode(re.expose());
+  REQUIRE(r.ok());
+  CHECK(std::memcmp(r->encode().expose().data(), re.expose().data(), re.size()) == 0);
+
+  // Roles are not interchangeable; truncation, trailing bytes, versions and ids are checked.
+  CHECK_FALSE(OtReceiverSetup::decode(se.expose()).ok());
+  CHECK_FALSE(OtSenderSetup::decode(re.expose()).ok());
+  CHECK_FALSE(OtSenderSetup::decode(se.expose().first(se.size() - 1)).ok());
+  Bytes longer(se.expose().begin(), se.expose().end());
+  longer.push_back(0);
+  CHECK_FALSE(OtSenderSetup::decode(longer).ok());
+  auto mutate = [&](std::size_t offset, std::uint8_t value) {
+    Bytes b(se.expose().begin(), se.expose().end());
+    b[offset] = value;
+    return OtSenderSetup::decode(b).ok();
+  };
+  CHECK_FALSE(mutate(0, 2));     // version
+  CHECK_FALSE(mutate(2, 0));     // κ
+  CHECK_FALSE(mutate(4, 4));     // k
+  CHECK_FALSE(mutate(5, 2));     // status
+  CHECK_FALSE(mutate(9, 0));     // self = 0
+  CHECK_FALSE(mutate(13, 1));    // peer = self
+  CHECK_FALSE(mutate(15, 1));    // reserved
+  CHECK(mutate(5, 1));           // a poisoned state still decodes ...
+  Bytes poisoned(se.expose().begin(), se.expose().end());
+  poisoned[5] = 1;
+  CHECK(OtSenderSetup::decode(poisoned)->poisoned());  // ... and stays poisoned
+}
