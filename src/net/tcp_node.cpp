@@ -426,7 +426,7 @@ void NodeCore::shutdown() {
   });
 }
 
-std::vector<PartyId> NodeCore::unacknowledged_peers() {
+std::vector<PartyId> NodeCore::undelivered_peers() {
   if (stopped_.load()) return {};
   auto answer = std::make_shared<std::promise<std::vector<PartyId>>>();
   auto result = answer->get_future();
@@ -434,7 +434,7 @@ std::vector<PartyId> NodeCore::unacknowledged_peers() {
     std::vector<PartyId> owing;
     for (auto& [id, p] : peers_) {
       expire_outbox(p);
-      if (!p.outbox.empty()) owing.push_back(id);
+      if (!p.outbox.empty() || (p.conn && !p.conn->closed() && p.conn->writes_pending())) owing.push_back(id);
     }
     answer->set_value(std::move(owing));
   });
@@ -533,7 +533,7 @@ void TcpNode::reset_connection(PartyId peer) { core_->post_reset(peer); }
 Status TcpNode::flush(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    std::vector<PartyId> owing = core_->unacknowledged_peers();
+    std::vector<PartyId> owing = core_->undelivered_peers();
     if (owing.empty()) return {};
     if (std::chrono::steady_clock::now() >= deadline) {
       return make_error(ErrorKind::Timeout, "messages not acknowledged before the deadline", std::move(owing));

@@ -149,8 +149,9 @@ TEST_CASE("tsign sign: a policy denial is recorded, the other signers are told",
 
   const RunResult audit = cluster.run(1, "audit", {"--list"}, false);
   REQUIRE(audit.exit_code == 0);
+  const auto entries = audit.json()["entries_list"];
   bool recorded = false;
-  for (const auto& e : audit.json()["entries_list"]) recorded |= e["event"] == "denied";
+  for (const auto& e : entries) recorded |= e["event"] == "denied";
   CHECK(recorded);
 
   // A request the rules admit goes through.
