@@ -81,6 +81,13 @@ Result<typename G::Point> decode_point(Reader& r, std::string_view what) {
   return std::move(p).value();
 }
 
+// A commitment of exactly `threshold` points; an empty one commits to nothing and is refused.
+template <PrimeOrderGroup G>
+Result<FeldmanCommitment<G>> decode_commitment(Reader& r, std::uint32_t threshold, bool allow_identity_constant) {
+  if (threshold == 0) return r.fail("a commitment needs at least one coefficient");
+  return FeldmanCommitment<G>::decode(r, threshold, allow_identity_constant);
+}
+
 }  // namespace
 
 Digest32 broadcast_digest(const Digest32& context, std::size_t round, PartyId sender, ByteSpan payload) {
@@ -105,7 +112,7 @@ Result<DkgCommitMessage<G>> DkgCommitMessage<G>::decode(ByteSpan payload, const 
                                                         std::uint32_t threshold) {
   TSIGN_TRY(Reader r, open_message(payload, DkgMessageType::DkgCommit, session));
   DkgCommitMessage out;
-  TSIGN_TRY(out.commitment, FeldmanCommitment<G>::decode(r, threshold));
+  TSIGN_TRY(out.commitment, decode_commitment<G>(r, threshold, false));
   TSIGN_TRY(out.proof, KnowledgeProof<G>::decode(r));
   TSIGN_TRY(out.chain_commitment, r.array<32>());
   TSIGN_CHECK(r.finish());
@@ -213,7 +220,7 @@ Result<RefreshDealMessage<G>> RefreshDealMessage<G>::decode(ByteSpan payload, co
   TSIGN_TRY(Reader r, open_message(payload, DkgMessageType::RefreshDeal, session));
   RefreshDealMessage out;
   TSIGN_TRY(out.key_digest, r.array<32>());
-  TSIGN_TRY(out.commitment, FeldmanCommitment<G>::decode(r, threshold, /*allow_identity_constant=*/true));
+  TSIGN_TRY(out.commitment, decode_commitment<G>(r, threshold, /*allow_identity_constant=*/true));
   // A refresh must not move the key: its polynomial's constant term is zero.
   if (!out.commitment.constant().is_identity()) return r.fail("refresh polynomial has a non-zero constant term");
   TSIGN_CHECK(r.finish());
@@ -234,7 +241,7 @@ Result<ReshareDealMessage<G>> ReshareDealMessage<G>::decode(ByteSpan payload, co
   TSIGN_TRY(Reader r, open_message(payload, DkgMessageType::ReshareDeal, session));
   ReshareDealMessage out;
   TSIGN_TRY(out.key, KeyPublicData<G>::decode(r));
-  TSIGN_TRY(out.commitment, FeldmanCommitment<G>::decode(r, new_threshold));
+  TSIGN_TRY(out.commitment, decode_commitment<G>(r, new_threshold, false));
   TSIGN_CHECK(r.finish());
   return out;
 }

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "core/declassify.hpp"
 #include "dkg/common.hpp"
 #include "finalize.hpp"
 #include "presignature_access.hpp"
@@ -27,6 +28,9 @@ struct EcdsaOnlineParty::State {
     w = Secp256k1Scalar::from_bytes_reduce(digest) * s.phi + nonce.r * s.v;
     u = s.u;
     secrets.reset();
+    // Both are broadcast: additive shares that reveal nothing beyond the signature.
+    detail::declassify(&w, sizeof w);
+    detail::declassify(&u, sizeof u);
     std::vector<OutgoingMessage> out;
     out.push_back({std::nullopt, ShareMessage{digest, w, u}.encode(presignature.id())});
     return out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/declassify.hpp"
 #include "deviation.hpp"
 #include "dkg/common.hpp"
 #include "presignature_access.hpp"
@@ -87,6 +88,10 @@ struct EcdsaPresignParty::State {
     CommitMessage msg;
     random_fill(msg.contribution);
     msg.commitment = nonce_commitment(context, self, nonce, blind);
+    // Published in round 0 (contribution, commitment) and round 2 (the opening).
+    detail::declassify(msg.contribution.data(), msg.contribution.size());
+    detail::declassify(msg.commitment.data(), msg.commitment.size());
+    detail::declassify(blind.data(), blind.size());
     Bytes payload = msg.encode(config.session);
     echo0[self] = broadcast_digest(context, 0, self, payload);
     commits.emplace(self, msg);
@@ -205,7 +210,7 @@ struct EcdsaPresignParty::State {
       }
       reply.gamma_u = Point::base_mul(answered->shares[0]);
       reply.gamma_v = Point::base_mul(answered->shares[1]);
-      reply.psi = phi - chi.at(j);
+      reply.psi = detail::declassified(phi - chi.at(j));  // published: χ_ij masks φ_i
       const Bytes mul = answered->response.encode();
       reply.mul_response = mul;
       out.push_back({j, reply.encode(sid)});
@@ -402,10 +407,23 @@ RoundSpec EcdsaPresignParty::expects_from(std::size_t round, PartyId sender) con
 
 Result<std::vector<OutgoingMessage>> EcdsaPresignParty::on_start() { return state_->start(); }
 
+namespace {
+
+// Every byte of a presigning message goes on the wire in the clear: public from here on (for the
+// constant-time check; the OT layer's messages included).
+Result<std::vector<OutgoingMessage>> published(Result<std::vector<OutgoingMessage>> out) {
+  if (out.ok()) {
+    for (const auto& m : *out) detail::declassify(m.payload.data(), m.payload.size());
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<OutgoingMessage>> EcdsaPresignParty::on_round(std::size_t round, const RoundMessages& in) {
   switch (round) {
-    case 0: return state_->round0(in);
-    case 1: return state_->round1(in);
+    case 0: return published(state_->round0(in));
+    case 1: return published(state_->round1(in));
     default: {
       TSIGN_CHECK(state_->round2(in));
       return std::vector<OutgoingMessage>{};

@@ -105,11 +105,12 @@ Result<Signature<C>> aggregate(const SigningContext<C>& context, const std::vect
   if (verify_signature<C>(context.message(), signature, context.verifying_key())) return signature;
 
   // The signature is wrong: find every share that is.
-  for (std::size_t i = 0; i < m; ++i) {
-    if (!keys.verifying_shares.count(context.signers()[i])) missing.push_back(context.signers()[i]);
+  std::vector<PartyId> unknown;
+  for (PartyId id : context.signers()) {
+    if (!keys.verifying_shares.count(id)) unknown.push_back(id);
   }
-  if (!missing.empty()) {
-    return make_error(ErrorKind::InvalidInput, "no verifying share for signers " + detail::list_parties(missing), missing);
+  if (!unknown.empty()) {
+    return make_error(ErrorKind::InvalidInput, "no verifying share for signers " + detail::list_parties(unknown), unknown);
   }
   TSIGN_TRY(std::vector<Scalar> lambdas, lagrange_coefficients<G>(context.signers()));
   std::vector<PartyId> culprits;

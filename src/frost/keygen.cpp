@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/declassify.hpp"
 #include "tsign/core/hash.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/sss/shamir.hpp"
@@ -20,7 +21,8 @@ Result<DealerOutput<G>> deal_key_shares(const Polynomial<G>& polynomial, std::sp
   TSIGN_CHECK(validate_identifiers(parties));
   const auto threshold = static_cast<std::uint32_t>(polynomial.coefficients().size());
   TSIGN_CHECK(validate_threshold(threshold, parties.size()));
-  if (polynomial.constant().is_zero()) return make_error(ErrorKind::InvalidInput, "the key to split is zero");
+  // Whether the key is zero is a validity flag, not a secret.
+  if (tsign::detail::declassified(polynomial.constant().is_zero())) return make_error(ErrorKind::InvalidInput, "the key to split is zero");
 
   std::vector<PartyId> ids(parties.begin(), parties.end());
   std::sort(ids.begin(), ids.end());

@@ -1,10 +1,15 @@
 #include "tsign/frost/sign.hpp"
 
+#include "core/declassify.hpp"
 #include "internals.hpp"
 
 namespace tsign::frost {
 
 namespace {
+
+Error nonces_already_used() {
+  return make_error(ErrorKind::InvalidInput, "FROST signing nonces were already used (or moved from)");
+}
 
 // Round 2 proper; the caller owns (and wipes) the nonces.
 template <FrostCiphersuite C>
@@ -13,9 +18,7 @@ Result<SignatureShare<C>> sign_with(const SigningContext<C>& ctx, const SigningN
   using G = typename C::Group;
   using Scalar = typename C::Scalar;
   using I = detail::Internals<C>;
-  if (!nonces.usable()) {
-    return make_error(ErrorKind::InvalidInput, "FROST signing nonces were already used (or moved from)");
-  }
+  if (!nonces.usable()) return nonces_already_used();
   if (!key.signing_share.has_value()) return make_error(ErrorKind::InvalidKeyShare, "key share holds no signing share");
   if (!(key.group_public_key == ctx.group_key())) {
     return make_error(ErrorKind::InvalidInput, "the signing context was built for another key");
@@ -37,7 +40,9 @@ Result<SignatureShare<C>> sign_with(const SigningContext<C>& ctx, const SigningN
       (I::hiding(nonces) + I::binding(nonces) * ctx.binding_factor(index)) * detail::sign_factor<Scalar>(I::negate_nonces(ctx));
   const Scalar key_part =
       key.signing_share.expose() * detail::sign_factor<Scalar>(I::negate_key(ctx)) + I::key_offset(ctx);
-  return SignatureShare<C>{key.self, nonce_part + lambda * ctx.challenge() * key_part};
+  SignatureShare<C> share{key.self, nonce_part + lambda * ctx.challenge() * key_part};
+  tsign::detail::declassify(&share.share, sizeof share.share);  // the share is published
+  return share;
 }
 
 }  // namespace
@@ -55,9 +60,7 @@ template <FrostCiphersuite C>
 Result<SignatureShare<C>> sign(const SigningPackage<C>& package, SigningNonces<C>&& nonces,
                                const KeyShare<typename C::Group>& key) {
   SigningNonces<C> used = std::move(nonces);
-  if (!used.usable()) {
-    return make_error(ErrorKind::InvalidInput, "FROST signing nonces were already used (or moved from)");
-  }
+  if (!used.usable()) return nonces_already_used();  // before the costly context
   auto context = SigningContext<C>::create(package, key);
   if (!context.ok()) {
     detail::Internals<C>::wipe(used);

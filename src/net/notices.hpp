@@ -17,7 +17,7 @@ Digest32 broadcast_digest(const SessionId& session, std::string_view protocol, s
                           ByteSpan payload);
 
 // Echo payload: count u32, then (sender u32, digest 32) in strictly ascending sender order.
-using EchoEntries = std::map<PartyId, Digest32>;
+using EchoEntries = std::map<PartyId, Digest32>;  // what ProtocolSession::held_digests returns
 Bytes encode_echo(const EchoEntries& entries);
 Result<EchoEntries> decode_echo(ByteSpan data, std::size_t max_entries);
 

@@ -111,7 +111,7 @@ Result<std::vector<OutboundPacket>> ProtocolSession::emit(std::size_t round, std
   return packets;
 }
 
-std::vector<OutboundPacket> ProtocolSession::echo_packets(std::size_t round) {
+EchoEntries ProtocolSession::held_digests(std::size_t round) const {
   const auto r = static_cast<std::uint32_t>(round);
   EchoEntries entries;
   if (own_broadcast_[round]) {
@@ -122,7 +122,12 @@ std::vector<OutboundPacket> ProtocolSession::echo_packets(std::size_t round) {
       entries[p] = broadcast_digest(session_, protocol_.name(), r, p, *b);
     }
   }
-  Bytes sealed = seal(r, kBroadcastRecipient, MessageKind::Echo, encode_echo(entries));
+  return entries;
+}
+
+std::vector<OutboundPacket> ProtocolSession::echo_packets(std::size_t round) {
+  const auto r = static_cast<std::uint32_t>(round);
+  Bytes sealed = seal(r, kBroadcastRecipient, MessageKind::Echo, encode_echo(held_digests(round)));
   std::vector<OutboundPacket> packets;
   for (PartyId p : others_) packets.push_back({p, sealed});
   count_sent(packets);
@@ -201,15 +206,7 @@ Result<std::vector<OutboundPacket>> ProtocolSession::progress() {
       continue;
     }
     if (phase_ == Phase::Echo) {
-      EchoEntries mine;
-      if (own_broadcast_[round_]) {
-        mine[protocol_.self()] = broadcast_digest(session_, protocol_.name(), r, protocol_.self(), *own_broadcast_[round_]);
-      }
-      for (PartyId p : others_) {
-        if (const Bytes* b = router_->find({r, MessageKind::Protocol, p, true})) {
-          mine[p] = broadcast_digest(session_, protocol_.name(), r, p, *b);
-        }
-      }
+      const EchoEntries mine = held_digests(round_);
       std::map<PartyId, EchoEntries> echoes;
       std::vector<PartyId> malformed;
       for (PartyId p : others_) {

@@ -8,6 +8,7 @@
 #include "blame.hpp"
 #include "primitives.hpp"
 #include "tsign/core/codec.hpp"
+#include "tsign/core/random.hpp"
 #include "tsign/core/sodium_init.hpp"
 
 namespace tsign::ot {
@@ -38,6 +39,15 @@ Result<ByteArray<32>> read_point(Reader& r, PartyId from, const char* what) {
                          std::string("base OT: ") + what + " is not a canonical non-identity ristretto255 point");
   }
   return *p;
+}
+
+// A uniform scalar mod ℓ, drawn through random_fill like every other secret of tsign (so the
+// constant-time check sees it as secret).
+void random_scalar(std::uint8_t out[kScalar]) {
+  std::uint8_t wide[crypto_core_ristretto255_NONREDUCEDSCALARBYTES];
+  random_fill(wide);
+  crypto_core_ristretto255_scalar_reduce(out, wide);
+  sodium_memzero(wide, sizeof wide);
 }
 
 ByteArray<32> proof_challenge(const Digest32& session, const ByteArray<32>& a_point, const ByteArray<32>& commit) {
@@ -110,8 +120,8 @@ std::pair<BaseOtSender, BaseOtSenderMsg> BaseOtSender::start(const Digest32& ses
   ensure_sodium();
   assert(count > 0 && count <= kMaxBaseOts);
   SecretBytes a(kScalar), r(kScalar);
-  crypto_core_ristretto255_scalar_random(a.expose_mut().data());
-  crypto_core_ristretto255_scalar_random(r.expose_mut().data());
+  random_scalar(a.expose_mut().data());
+  random_scalar(r.expose_mut().data());
   BaseOtSenderMsg msg;
   crypto_scalarmult_ristretto255_base(msg.a_point.data(), a.expose().data());
   crypto_scalarmult_ristretto255_base(msg.proof_commit.data(), r.expose().data());
@@ -119,6 +129,9 @@ std::pair<BaseOtSender, BaseOtSenderMsg> BaseOtSender::start(const Digest32& ses
   SecretBytes ea(kScalar);
   crypto_core_ristretto255_scalar_mul(ea.expose_mut().data(), e.data(), a.expose().data());
   crypto_core_ristretto255_scalar_add(msg.proof_response.data(), r.expose().data(), ea.expose().data());
+  detail::publish(msg.a_point);
+  detail::publish(msg.proof_commit);
+  detail::publish(msg.proof_response);
   return {BaseOtSender(session, count, peer, std::move(a), msg.a_point), msg};
 }
 
@@ -129,7 +142,7 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
   const std::uint8_t* a = a_.expose().data();
   // a·A, subtracted from a·B_i to get a·(B_i − A).
   SecretBytes aa(kPoint);
-  if (crypto_scalarmult_ristretto255(aa.expose_mut().data(), a, a_point_.data()) != 0) {
+  if (detail::published(crypto_scalarmult_ristretto255(aa.expose_mut().data(), a, a_point_.data()) != 0)) {
     return make_error(ErrorKind::Internal, "base OT: a·A is the identity");
   }
   SecretBytes keys(count_ * 2 * kBaseOtKeySize), shared(2 * kPoint);
@@ -137,7 +150,7 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
   std::uint8_t* s1 = s0 + kPoint;
   for (std::size_t i = 0; i < count_; ++i) {
     const auto& b = msg.points[i];
-    if (crypto_scalarmult_ristretto255(s0, a, b.data()) != 0) {
+    if (detail::published(crypto_scalarmult_ristretto255(s0, a, b.data()) != 0)) {
       return detail::abort_by(peer_, "base OT: a receiver point multiplies to the identity");
     }
     crypto_core_ristretto255_sub(s1, s0, aa.expose().data());
@@ -172,11 +185,12 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
   std::uint8_t* shared = t1 + kPoint;   // b_i·A
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint8_t c = detail::get_bit(choices, i);
-    crypto_core_ristretto255_scalar_random(b);
+    random_scalar(b);
     crypto_scalarmult_ristretto255_base(t0, b);
     crypto_core_ristretto255_add(t1, t0, msg.a_point.data());
     detail::select_bytes(c, {t1, kPoint}, {t0, kPoint}, out.msg.points[i]);
-    if (crypto_scalarmult_ristretto255(shared, b, msg.a_point.data()) != 0) {
+    detail::publish(out.msg.points[i]);
+    if (detail::published(crypto_scalarmult_ristretto255(shared, b, msg.a_point.data()) != 0)) {
       return make_error(ErrorKind::Internal, "base OT: b·A is the identity");
     }
     ot_key(session, i, c, msg.a_point, out.msg.points[i], {shared, kPoint},

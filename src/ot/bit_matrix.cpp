@@ -1,5 +1,7 @@
 #include "tsign/ot/bit_matrix.hpp"
 
+#include <sodium.h>
+
 #include <cassert>
 
 namespace tsign::ot {
@@ -30,6 +32,7 @@ void transpose_bits(std::span<const std::uint64_t> in, std::size_t rows, std::si
       for (std::size_t i = 0; i < 64; ++i) out[(cb * 64 + i) * out_words + rb] = block[i];
     }
   }
+  sodium_memzero(block, sizeof block);  // the matrices hold secrets
 }
 
 }  // namespace tsign::ot

@@ -17,7 +17,7 @@ namespace tsign::ot {
 namespace {
 
 constexpr std::string_view kPurpose = "OT extension";
-constexpr std::size_t kRowWords = kBaseOts / 64;
+using detail::kRowWords;
 
 Gf128 load_gf(const std::uint8_t* p) {
   std::uint64_t w[2];
@@ -66,9 +66,22 @@ std::array<Gf128, 2> combine_rows(const std::vector<Gf128>& coef, const detail::
   return out;
 }
 
-SecretBytes rows_to_bytes(const detail::WipedWords& rows, std::size_t count) {
-  SecretBytes out(count * kRowBytes);
-  detail::store_words({rows.data(), count * kRowWords}, out.expose_mut());
+// The first `count` rows, as the batch keeps them.
+detail::WipedWords first_rows(const detail::WipedWords& rows, std::size_t count) {
+  detail::WipedWords out(count * kRowWords);
+  std::copy(rows.data(), rows.data() + count * kRowWords, out.data());
+  return out;
+}
+
+SecretBytes rows_to_secret(const detail::WipedWords& rows) {
+  SecretBytes out(rows.size() * 8);
+  detail::store_words(rows.span(), out.expose_mut());
+  return out;
+}
+
+detail::WipedWords rows_from_secret(const SecretBytes& rows) {
+  detail::WipedWords out(rows.size() / 8);
+  detail::load_words(rows.expose(), out.span());
   return out;
 }
 
@@ -76,7 +89,7 @@ SecretBytes rows_to_bytes(const detail::WipedWords& rows, std::size_t count) {
 
 namespace detail {
 
-Result<std::pair<ExtensionReceiverOutput, ExtensionPayload>> extend_receiver(
+Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(
     const OtReceiverSetup& setup, const Digest32& digest, std::size_t ots, std::optional<ReceiverDeviation> deviation) {
   assert(ots > 0 && ots <= kMaxExtensionOts);
   const std::size_t rows = extension_rows(ots), words = rows / 64, bytes = rows / 8;
@@ -84,14 +97,14 @@ Result<std::pair<ExtensionReceiverOutput, ExtensionPayload>> extend_receiver(
   session_nonce(digest, nonce);
 
   WipedWords cols(kBaseOts * words), u(words), u0(words), r(words);
-  SecretBytes stream(bytes);
+  WipedBytes stream(bytes);
   ExtensionPayload payload;
   payload.corrections.resize((kChunks - 1) * bytes);
   for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
     std::fill(u.span().begin(), u.span().end(), 0);
     for (std::size_t x = 0; x < kLeaves; ++x) {
-      prg(StateAccess::receiver_seed(setup, chunk, x), nonce, stream.expose_mut());
-      load_words(stream.expose(), r.span());
+      prg(StateAccess::receiver_seed(setup, chunk, x), nonce, stream.span());
+      load_words(stream.span(), r.span());
       for (std::size_t w = 0; w < words; ++w) u[w] ^= r[w];
       for (std::size_t b = 0; b < kSoftSpokenK; ++b) {
         if (((x >> b) & 1) == 0) continue;  // x is a public index
@@ -120,22 +133,24 @@ Result<std::pair<ExtensionReceiverOutput, ExtensionPayload>> extend_receiver(
   }
   payload.x_check = x_check;
   payload.t_check = combine_rows(coef, row_words);
+  publish(payload.corrections);
+  publish({reinterpret_cast<const std::uint8_t*>(&payload.x_check), sizeof(Gf128)});
+  publish({reinterpret_cast<const std::uint8_t*>(payload.t_check.data()), sizeof payload.t_check});
 
-  ExtensionReceiverOutput out;
-  out.ots = ots;
-  out.choices = SecretBytes((ots + 7) / 8);
+  ReceiverBatch out;
+  out.choices = WipedBytes((ots + 7) / 8);
   {
-    SecretBytes all(bytes);
-    store_words(u0.span(), all.expose_mut());
-    std::memcpy(out.choices.expose_mut().data(), all.expose().data(), out.choices.size());
-    if (ots % 8 != 0) out.choices.expose_mut()[ots / 8] &= static_cast<std::uint8_t>((1u << (ots % 8)) - 1);
+    WipedBytes all(bytes);
+    store_words(u0.span(), all.span());
+    std::memcpy(out.choices.data(), all.data(), out.choices.size());
+    if (ots % 8 != 0) out.choices[ots / 8] &= static_cast<std::uint8_t>((1u << (ots % 8)) - 1);
   }
-  out.rows = rows_to_bytes(row_words, ots);
+  out.rows = first_rows(row_words, ots);
   return std::pair{std::move(out), std::move(payload)};
 }
 
-Result<ExtensionSenderOutput> extend_sender(OtSenderSetup& setup, const Digest32& digest, std::size_t ots,
-                                            const ExtensionPayload& payload) {
+Result<SenderBatch> extend_sender(OtSenderSetup& setup, const Digest32& digest, std::size_t ots,
+                                  const ExtensionPayload& payload) {
   assert(ots > 0 && ots <= kMaxExtensionOts);
   const std::size_t rows = extension_rows(ots), words = rows / 64, bytes = rows / 8;
   if (payload.corrections.size() != (kChunks - 1) * bytes) {
@@ -146,13 +161,13 @@ Result<ExtensionSenderOutput> extend_sender(OtSenderSetup& setup, const Digest32
   const ByteSpan delta = StateAccess::delta(setup);
 
   WipedWords cols(kBaseOts * words), r(words), corr(words);
-  SecretBytes stream(bytes);
+  WipedBytes stream(bytes);
   for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
     std::uint64_t* col = cols.data() + chunk * kSoftSpokenK * words;
     // Seeds are stored by y = x XOR δ_h: column b collects the streams whose y has bit b set.
     for (std::size_t y = 1; y < kLeaves; ++y) {
-      prg(StateAccess::sender_seed(setup, chunk, y), nonce, stream.expose_mut());
-      load_words(stream.expose(), r.span());
+      prg(StateAccess::sender_seed(setup, chunk, y), nonce, stream.span());
+      load_words(stream.span(), r.span());
       for (std::size_t b = 0; b < kSoftSpokenK; ++b) {
         if (((y >> b) & 1) == 0) continue;  // y is a public index
         for (std::size_t w = 0; w < words; ++w) col[b * words + w] ^= r[w];
@@ -178,15 +193,13 @@ Result<ExtensionSenderOutput> extend_sender(OtSenderSetup& setup, const Digest32
   sodium_memzero(d, sizeof d);
   const std::uint64_t got[4] = {q_check[0].lo, q_check[0].hi, q_check[1].lo, q_check[1].hi};
   const std::uint64_t want[4] = {expect_lo.lo, expect_lo.hi, expect_hi.lo, expect_hi.hi};
-  if (sodium_memcmp(got, want, sizeof got) != 0) {
+  if (published(sodium_memcmp(got, want, sizeof got) != 0)) {
     setup.mark_poisoned();
     return abort_by(setup.peer(), "OT extension consistency check failed");
   }
 
-  ExtensionSenderOutput out;
-  out.ots = ots;
-  out.delta = SecretBytes::copy_of(delta);
-  out.rows = rows_to_bytes(row_words, ots);
+  SenderBatch out;
+  out.rows = first_rows(row_words, ots);
   return out;
 }
 
@@ -195,30 +208,39 @@ Result<ExtensionSenderOutput> extend_sender(OtSenderSetup& setup, const Digest32
 // keeps the key words hidden behind 20 rounds and the output omits them, so rows that differ by
 // the unknown Δ give unrelated outputs; the tweak separates OTs and blocks. HChaCha20 costs one
 // ChaCha block per 32 output bytes, several times cheaper than a general-purpose hash here.
-void rot_hash(const Digest32& digest, ByteSpan rows, ByteSpan mask, std::size_t width, std::span<std::uint8_t> out) {
-  assert(width % 32 == 0 && width > 0 && width <= kMaxRotWidth);
-  assert(rows.size() % kRowBytes == 0 && mask.size() == kRowBytes);
-  const std::size_t count = rows.size() / kRowBytes;
-  assert(out.size() == count * width);
+RotHasher::RotHasher(const Digest32& digest, ByteSpan mask) {
+  assert(mask.size() == kRowBytes);
   const Digest32 k = keyed_hash(digest, "random OT key", {});
-  std::uint8_t base[kRowBytes];
-  for (std::size_t i = 0; i < kRowBytes; ++i) base[i] = static_cast<std::uint8_t>(k[i] ^ mask[i]);
-  std::uint8_t key[kRowBytes], in[16] = {};
-  std::memcpy(in + 8, k.data() + 16, 8);  // the session key also fills the unused tweak bytes
-  for (std::size_t j = 0; j < count; ++j) {
-    const std::uint8_t* row = rows.data() + j * kRowBytes;
-    for (std::size_t i = 0; i < kRowBytes; ++i) key[i] = static_cast<std::uint8_t>(row[i] ^ base[i]);
-    for (std::size_t b = 0; b < width / 32; ++b) {
-      const auto jj = static_cast<std::uint32_t>(j), bb = static_cast<std::uint32_t>(b);
-      for (int t = 0; t < 4; ++t) {
-        in[t] = static_cast<std::uint8_t>(jj >> (8 * t));
-        in[4 + t] = static_cast<std::uint8_t>(bb >> (8 * t));
-      }
-      crypto_core_hchacha20(out.data() + j * width + b * 32, in, key, nullptr);
+  for (std::size_t i = 0; i < kRowBytes; ++i) base_[i] = static_cast<std::uint8_t>(k[i] ^ mask[i]);
+  std::memcpy(tweak_, k.data() + 16, 8);  // the session key also fills the unused tweak bytes
+}
+
+RotHasher::~RotHasher() { sodium_memzero(base_, sizeof base_); }
+
+void RotHasher::hash(std::size_t j, const std::uint64_t* row, std::span<std::uint8_t> out) const {
+  assert(out.size() % 32 == 0 && out.size() <= kMaxRotWidth);
+  std::uint8_t key[kRowBytes], in[16];
+  store_words({row, kRowWords}, key);
+  for (std::size_t i = 0; i < kRowBytes; ++i) key[i] ^= base_[i];
+  std::memcpy(in + 8, tweak_, 8);
+  const auto jj = static_cast<std::uint32_t>(j);
+  for (std::size_t b = 0; b < out.size() / 32; ++b) {
+    const auto bb = static_cast<std::uint32_t>(b);
+    for (int t = 0; t < 4; ++t) {
+      in[t] = static_cast<std::uint8_t>(jj >> (8 * t));
+      in[4 + t] = static_cast<std::uint8_t>(bb >> (8 * t));
     }
+    crypto_core_hchacha20(out.data() + b * 32, in, key, nullptr);
   }
-  sodium_memzero(base, sizeof base);
   sodium_memzero(key, sizeof key);
+}
+
+void rot_hash(const Digest32& digest, std::span<const std::uint64_t> rows, ByteSpan mask, std::size_t width,
+              std::span<std::uint8_t> out) {
+  const std::size_t count = rows.size() / kRowWords;
+  assert(rows.size() % kRowWords == 0 && out.size() == count * width);
+  const RotHasher h(digest, mask);
+  for (std::size_t j = 0; j < count; ++j) h.hash(j, rows.data() + j * kRowWords, out.subspan(j * width, width));
 }
 
 }  // namespace detail
@@ -277,8 +299,9 @@ Result<std::pair<ExtensionReceiverOutput, ExtensionMsg>> extend_receiver(const O
   if (ots == 0 || ots > kMaxExtensionOts) return make_error(ErrorKind::InvalidInput, "OT extension: unsupported batch size");
   const Digest32 digest = detail::session_digest(kPurpose, session);
   TSIGN_TRY(auto result, detail::extend_receiver(setup, digest, ots));
+  ExtensionReceiverOutput out{ots, SecretBytes::copy_of(result.first.choices.span()), rows_to_secret(result.first.rows)};
   ExtensionMsg msg{detail::session_tag(digest), static_cast<std::uint32_t>(ots), std::move(result.second)};
-  return std::pair{std::move(result.first), std::move(msg)};
+  return std::pair{std::move(out), std::move(msg)};
 }
 
 Result<ExtensionSenderOutput> extend_sender(OtSenderSetup& setup, const PairSession& session, const ExtensionMsg& msg) {
@@ -289,14 +312,16 @@ Result<ExtensionSenderOutput> extend_sender(OtSenderSetup& setup, const PairSess
   if (msg.ots == 0 || msg.ots > kMaxExtensionOts) {
     return detail::blame(ErrorKind::InvalidInput, session.receiver, "OT extension: unsupported batch size");
   }
-  return detail::extend_sender(setup, digest, msg.ots, msg.payload);
+  TSIGN_TRY(detail::SenderBatch batch, detail::extend_sender(setup, digest, msg.ots, msg.payload));
+  return ExtensionSenderOutput{msg.ots, SecretBytes::copy_of(StateAccess::delta(setup)),
+                               rows_to_secret(batch.rows)};
 }
 
 SecretBytes rot_receiver_messages(const ExtensionReceiverOutput& out, const PairSession& session, std::size_t width) {
   const Digest32 digest = detail::session_digest(kPurpose, session);
   SecretBytes msgs(out.ots * width);
   const std::uint8_t zero[kRowBytes] = {};
-  detail::rot_hash(digest, out.rows.expose(), zero, width, msgs.expose_mut());
+  detail::rot_hash(digest, rows_from_secret(out.rows).span(), zero, width, msgs.expose_mut());
   return msgs;
 }
 
@@ -304,8 +329,9 @@ SecretBytes rot_sender_messages(const ExtensionSenderOutput& out, const PairSess
   const Digest32 digest = detail::session_digest(kPurpose, session);
   SecretBytes m0(out.ots * width), m1(out.ots * width);
   const std::uint8_t zero[kRowBytes] = {};
-  detail::rot_hash(digest, out.rows.expose(), zero, width, m0.expose_mut());
-  detail::rot_hash(digest, out.rows.expose(), out.delta.expose(), width, m1.expose_mut());
+  const detail::WipedWords rows = rows_from_secret(out.rows);
+  detail::rot_hash(digest, rows.span(), zero, width, m0.expose_mut());
+  detail::rot_hash(digest, rows.span(), out.delta.expose(), width, m1.expose_mut());
   SecretBytes msgs(2 * out.ots * width);
   for (std::size_t j = 0; j < out.ots; ++j) {
     std::memcpy(msgs.expose_mut().data() + 2 * j * width, m0.expose().data() + j * width, width);

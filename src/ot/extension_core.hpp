@@ -4,10 +4,22 @@
 #include <cstddef>
 #include <optional>
 
+#include "primitives.hpp"
 #include "tsign/core/hash.hpp"
 #include "tsign/ot/extension.hpp"
 
 namespace tsign::ot::detail {
+
+// One batch as the protocols inside the library use it (heap buffers, wiped).
+inline constexpr std::size_t kRowWords = kBaseOts / 64;
+
+struct ReceiverBatch {
+  WipedBytes choices;  // bit j = x_j
+  WipedWords rows;     // t_j, kRowWords little-endian words each
+};
+struct SenderBatch {
+  WipedWords rows;  // q_j = t_j XOR x_j·Δ
+};
 
 // A receiver that deviates, for the adversarial tests: flips its choice bit `row` in every chunk
 // but the first, then runs the check honestly for the choice bits of the first chunk.
@@ -15,14 +27,30 @@ struct ReceiverDeviation {
   std::size_t row = 0;
 };
 
-Result<std::pair<ExtensionReceiverOutput, ExtensionPayload>> extend_receiver(
+Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(
     const OtReceiverSetup& setup, const Digest32& digest, std::size_t ots,
     std::optional<ReceiverDeviation> deviation = std::nullopt);
 
-Result<ExtensionSenderOutput> extend_sender(OtSenderSetup& setup, const Digest32& digest, std::size_t ots,
+Result<SenderBatch> extend_sender(OtSenderSetup& setup, const Digest32& digest, std::size_t ots,
                                             const ExtensionPayload& payload);
 
-// out = H(j, row_j XOR mask) for j < count, `width` bytes each; mask is Δ or all zero.
-void rot_hash(const Digest32& digest, ByteSpan rows, ByteSpan mask, std::size_t width, std::span<std::uint8_t> out);
+// The random-OT hash of one session: out = H(j, row XOR mask), mask being Δ or all zeros.
+class RotHasher {
+ public:
+  RotHasher(const Digest32& digest, ByteSpan mask);
+  ~RotHasher();
+  RotHasher(const RotHasher&) = delete;
+  RotHasher& operator=(const RotHasher&) = delete;
+  // out.size() is a multiple of 32, at most kMaxRotWidth.
+  void hash(std::size_t j, const std::uint64_t* row, std::span<std::uint8_t> out) const;
+
+ private:
+  std::uint8_t base_[kRowBytes];  // session key XOR mask
+  std::uint8_t tweak_[8];
+};
+
+// Every row of a batch: `width` bytes per row into out.
+void rot_hash(const Digest32& digest, std::span<const std::uint64_t> rows, ByteSpan mask, std::size_t width,
+              std::span<std::uint8_t> out);
 
 }  // namespace tsign::ot::detail

@@ -24,25 +24,51 @@ constexpr std::uint8_t kOrder[kScalar] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x
 
 bool below_order(const std::uint8_t* p) { return std::memcmp(p, kOrder, kScalar) < 0; }  // public data
 
-// A scalar from 32 uniform bytes: the statistical distance to uniform is (2^256 − n)/2^256 < 2^-127.
-Secp256k1Scalar uniform_scalar(const std::uint8_t* p) { return Secp256k1Scalar::from_bytes_reduce({p, kScalar}); }
+// A scalar from 32 uniform bytes, the value mod n (statistical distance to uniform below 2^-127).
+// The bytes are below n except with probability below 2^-127, so the one-multiplication decoding
+// applies; only in that event does the reduction run, and all it reveals is that it happened.
+Secp256k1Scalar uniform_scalar(const std::uint8_t* p) {
+  auto s = Secp256k1Scalar::from_bytes({p, kScalar});
+  return s.ok() ? *s : Secp256k1Scalar::from_bytes_reduce({p, kScalar});
+}
 
-Secp256k1Scalar canonical_scalar(const std::uint8_t* p) {
-  // Only called on bytes already checked to be below n.
-  return *Secp256k1Scalar::from_bytes({p, kScalar});
+// bit·s for a canonical encoding s (below n) and a secret bit, without branching on the bit:
+// the encoding is masked before it is decoded, which costs no more than decoding it.
+Secp256k1Scalar masked_scalar(const std::uint8_t* canonical, std::uint8_t bit) {
+  std::uint8_t buf[kScalar];
+  const auto mask = static_cast<std::uint8_t>(0 - bit);
+  for (std::size_t i = 0; i < kScalar; ++i) buf[i] = canonical[i] & mask;
+  Secp256k1Scalar s = *Secp256k1Scalar::from_bytes({buf, kScalar});  // 0 or s: both below n
+  sodium_memzero(buf, sizeof buf);
+  return s;
 }
 
 // The ξ entries of the gadget vector, from the session: b = Σ g_j·β_j is uniform for uniform β
-// (2·λs bits of slack), and no party can pick g to suit its choice bits.
-std::vector<Secp256k1Scalar> gadget_vector(const Digest32& digest) {
+// (2·λs bits of slack), and no party can pick g to suit its choice bits. Kept both as scalars
+// and as canonical encodings (for masked_scalar).
+struct Gadget {
+  std::vector<Secp256k1Scalar> g;
+  std::vector<std::uint8_t> encoded;
+};
+
+Gadget gadget_vector(const Digest32& digest) {
   const Digest32 key = detail::keyed_hash(digest, "gadget vector", {});
   static const std::uint8_t kZeroNonce[12] = {};
-  std::vector<std::uint8_t> stream(kMulOts * kScalar);
-  detail::prg(key.data(), kZeroNonce, stream);
-  std::vector<Secp256k1Scalar> g;
-  g.reserve(kMulOts);
-  for (std::size_t j = 0; j < kMulOts; ++j) g.push_back(uniform_scalar(stream.data() + j * kScalar));
-  return g;
+  Gadget out;
+  out.encoded.resize(kMulOts * kScalar);
+  detail::prg(key.data(), kZeroNonce, out.encoded);
+  out.g.reserve(kMulOts);
+  for (std::size_t j = 0; j < kMulOts; ++j) {
+    std::uint8_t* e = out.encoded.data() + j * kScalar;
+    if (below_order(e)) {  // public value: all but a 2^-127 fraction of the time
+      out.g.push_back(*Secp256k1Scalar::from_bytes({e, kScalar}));
+    } else {
+      out.g.push_back(Secp256k1Scalar::from_bytes_reduce({e, kScalar}));
+      const ByteArray<32> canonical = out.g.back().to_bytes();
+      std::memcpy(e, canonical.data(), kScalar);
+    }
+  }
+  return out;
 }
 
 // θ in Z_n^ℓ from the session and ã as sent.
@@ -167,16 +193,22 @@ Result<std::pair<MulReceiver, MulRequest>> MulReceiver::start(const OtReceiverSe
   rx.peer_ = session.sender;
   rx.products_ = products;
   rx.digest_ = c.digest;
-  rx.gadget_ = gadget_vector(c.digest);
+  Gadget gadget = gadget_vector(c.digest);
   Secp256k1Scalar b;
   for (std::size_t j = 0; j < kMulOts; ++j) {
-    b += rx.gadget_[j] * Secp256k1Scalar::from_u64(detail::get_bit(ext.first.choices.expose(), j));
+    b += masked_scalar(gadget.encoded.data() + j * kScalar, detail::get_bit(ext.first.choices.span(), j));
   }
-  rx.b_ = Secret<Secp256k1Scalar>(b);
-  rx.choices_ = std::move(ext.first.choices);
-  rx.rows_ = std::move(ext.first.rows);
+  rx.gadget_ = std::move(gadget.g);
+  rx.b_ = b;
+  rx.choices_.assign(ext.first.choices.span().begin(), ext.first.choices.span().end());
+  rx.rows_.assign(ext.first.rows.span().begin(), ext.first.rows.span().end());
   MulRequest req{c.tag, static_cast<std::uint8_t>(products), std::move(ext.second)};
   return std::pair{std::move(rx), std::move(req)};
+}
+
+MulReceiver::~MulReceiver() {
+  if (!choices_.empty()) sodium_memzero(choices_.data(), choices_.size());
+  if (!rows_.empty()) sodium_memzero(rows_.data(), rows_.size() * sizeof(std::uint64_t));
 }
 
 Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup, const MulResponse& response) && {
@@ -187,22 +219,22 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
     return detail::blame(ErrorKind::InvalidInput, peer_, "multiplication response: wrong number of products");
   }
   const std::vector<Secp256k1Scalar> th = theta(digest_, l, response.a_tilde);
-  const Secp256k1Scalar eta = canonical_scalar(response.eta.data());
 
-  SecretBytes gamma(kMulOts * width);
   const std::uint8_t zero[kRowBytes] = {};
-  detail::rot_hash(digest_, rows_.expose(), zero, width, gamma.expose_mut());
+  const detail::RotHasher hasher(digest_, zero);
+  detail::WipedBytes gamma(width);
 
   std::vector<Secp256k1Scalar> d(l), dot(l + 1);
   MuHash mu(digest_, l);
   for (std::size_t j = 0; j < kMulOts; ++j) {
-    const Secp256k1Scalar beta = Secp256k1Scalar::from_u64(detail::get_bit(choices_.expose(), j));
+    const std::uint8_t beta = detail::get_bit(choices_, j);
+    hasher.hash(j, rows_.data() + j * detail::kRowWords, gamma.span());
     for (std::size_t k = 0; k <= l; ++k) {
       // ḋ_{j,k} = γ_{j,k} + β_j·ã_{j,k} = α0_{j,k} + β_j·a_k
-      dot[k] = uniform_scalar(gamma.expose().data() + j * width + k * kScalar) +
-               beta * canonical_scalar(response.a_tilde.data() + j * width + k * kScalar);
+      dot[k] = uniform_scalar(gamma.data() + k * kScalar) +
+               masked_scalar(response.a_tilde.data() + j * width + k * kScalar, beta);
     }
-    Secp256k1Scalar mu_j = dot[l] - beta * eta;
+    Secp256k1Scalar mu_j = dot[l] - masked_scalar(response.eta.data(), beta);
     for (std::size_t k = 0; k < l; ++k) {
       d[k] += gadget_[j] * dot[k];
       mu_j += th[k] * dot[k];
@@ -210,7 +242,7 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
     mu.feed(mu_j);
   }
   const Digest32 expect = mu.finish();
-  if (sodium_memcmp(expect.data(), response.mu.data(), expect.size()) != 0) {
+  if (detail::published(sodium_memcmp(expect.data(), response.mu.data(), expect.size()) != 0)) {
     setup.mark_poisoned();
     return detail::abort_by(peer_, "multiplication check (mu) failed");
   }
@@ -233,13 +265,12 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
                  "multiplication request asks for " + std::to_string(request.products) + " products, the sender has " +
                      std::to_string(l) + " inputs");
   }
-  TSIGN_TRY(ExtensionSenderOutput ext, extend_sender(setup, c.digest, kMulOts, request.extension));
+  TSIGN_TRY(SenderBatch ext, extend_sender(setup, c.digest, kMulOts, request.extension));
 
   const std::size_t width = (l + 1) * kScalar;
-  SecretBytes m0(kMulOts * width), m1(kMulOts * width);
   const std::uint8_t zero[kRowBytes] = {};
-  rot_hash(c.digest, ext.rows.expose(), zero, width, m0.expose_mut());
-  rot_hash(c.digest, ext.rows.expose(), ext.delta.expose(), width, m1.expose_mut());
+  const RotHasher hash0(c.digest, zero), hash1(c.digest, StateAccess::delta(setup));
+  WipedBytes m0(width), m1(width);
 
   const Secp256k1Scalar a_hat = Secp256k1Scalar::random();
   std::vector<Secp256k1Scalar> a(inputs.begin(), inputs.end());
@@ -258,12 +289,13 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
       for (std::size_t row : deviation->shifted_rows) shift = shift || row == j;
     }
     const std::vector<Secp256k1Scalar>& aj = shift ? shifted : a;
+    hash0.hash(j, ext.rows.data() + j * kRowWords, m0.span());
+    hash1.hash(j, ext.rows.data() + j * kRowWords, m1.span());
     for (std::size_t k = 0; k <= l; ++k) {
-      const std::size_t at = j * width + k * kScalar;
-      alpha0[j * (l + 1) + k] = uniform_scalar(m0.expose().data() + at);
-      const Secp256k1Scalar at_j = alpha0[j * (l + 1) + k] - uniform_scalar(m1.expose().data() + at) + aj[k];
+      alpha0[j * (l + 1) + k] = uniform_scalar(m0.data() + k * kScalar);
+      const Secp256k1Scalar at_j = alpha0[j * (l + 1) + k] - uniform_scalar(m1.data() + k * kScalar) + aj[k];
       const ByteArray<32> enc = at_j.to_bytes();
-      std::memcpy(out.response.a_tilde.data() + at, enc.data(), kScalar);
+      std::memcpy(out.response.a_tilde.data() + j * width + k * kScalar, enc.data(), kScalar);
     }
   }
 
@@ -273,7 +305,7 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
   for (std::size_t k = 0; k < l; ++k) eta += th[k] * a[k];
   out.response.eta = eta.to_bytes();
 
-  const std::vector<Secp256k1Scalar> g = gadget_vector(c.digest);
+  const std::vector<Secp256k1Scalar> g = gadget_vector(c.digest).g;
   out.shares.assign(l, Secp256k1Scalar::zero());
   MuHash mu(c.digest, l);
   for (std::size_t j = 0; j < kMulOts; ++j) {
@@ -286,6 +318,9 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
     mu.feed(mu_j);
   }
   out.response.mu = mu.finish();
+  publish(out.response.a_tilde);
+  publish(out.response.eta);
+  publish(out.response.mu);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../core/declassify.hpp"
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/hash.hpp"
 
@@ -45,25 +46,49 @@ inline void select_bytes(std::uint8_t bit, ByteSpan a, ByteSpan b, std::span<std
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>((a[i] & mask) | (b[i] & ~mask));
 }
 
+// Marks bytes the protocol publishes (a message, a check's verdict) as public for the
+// constant-time check; see src/core/declassify.hpp.
+inline void publish(ByteSpan bytes) { tsign::detail::declassify(bytes.data(), bytes.size()); }
+inline bool published(bool verdict) { return tsign::detail::declassified(verdict); }
+
 inline std::uint8_t get_bit(ByteSpan bits, std::size_t i) { return static_cast<std::uint8_t>((bits[i / 8] >> (i % 8)) & 1); }
 
-// A vector of words for secret intermediate values: wiped when it goes away.
-class WipedWords {
+// A heap vector for secret per-session values, wiped when it goes away. Locked memory
+// (SecretBytes) costs two system calls and a TLB flush per allocation, which is right for
+// long-lived state but too slow for the many buffers of one multiplication.
+template <class T>
+class WipedVector {
  public:
-  explicit WipedWords(std::size_t n) : words_(n, 0) {}
-  ~WipedWords() { sodium_memzero(words_.data(), words_.size() * sizeof(std::uint64_t)); }
-  WipedWords(const WipedWords&) = delete;
-  WipedWords& operator=(const WipedWords&) = delete;
-  std::uint64_t* data() { return words_.data(); }
-  const std::uint64_t* data() const { return words_.data(); }
-  std::size_t size() const { return words_.size(); }
-  std::uint64_t& operator[](std::size_t i) { return words_[i]; }
-  std::uint64_t operator[](std::size_t i) const { return words_[i]; }
-  std::span<std::uint64_t> span() { return words_; }
-  std::span<const std::uint64_t> span() const { return words_; }
+  WipedVector() = default;
+  explicit WipedVector(std::size_t n) : v_(n, T{}) {}
+  ~WipedVector() { wipe(); }
+  WipedVector(WipedVector&& o) noexcept : v_(std::move(o.v_)) {}
+  WipedVector& operator=(WipedVector&& o) noexcept {
+    if (this != &o) {
+      wipe();
+      v_ = std::move(o.v_);
+    }
+    return *this;
+  }
+  WipedVector(const WipedVector&) = delete;
+  WipedVector& operator=(const WipedVector&) = delete;
+
+  T* data() { return v_.data(); }
+  const T* data() const { return v_.data(); }
+  std::size_t size() const { return v_.size(); }
+  T& operator[](std::size_t i) { return v_[i]; }
+  const T& operator[](std::size_t i) const { return v_[i]; }
+  std::span<T> span() { return v_; }
+  std::span<const T> span() const { return v_; }
 
  private:
-  std::vector<std::uint64_t> words_;
+  void wipe() {
+    if (!v_.empty()) sodium_memzero(v_.data(), v_.size() * sizeof(T));
+  }
+  std::vector<T> v_;
 };
+
+using WipedWords = WipedVector<std::uint64_t>;
+using WipedBytes = WipedVector<std::uint8_t>;
 
 }  // namespace tsign::ot::detail

@@ -112,10 +112,11 @@ Result<std::pair<OtReceiverSetup, SetupMsg3>> SetupReceiver::finish(const SetupM
         const std::uint8_t* key = keys.expose().data() + (2 * i + b) * kBaseOtKeySize;
         auto& c = out.corrections[2 * i + b];
         for (std::size_t t = 0; t < 32; ++t) c[t] = static_cast<std::uint8_t>(sums[level][b][t] ^ key[t]);
+        detail::publish(c);
       }
     }
   }
-  return std::pair{detail::StateAccess::make_receiver(self_, peer_, std::move(leaves)), std::move(out)};
+  return std::pair{StateAccess::make_receiver(self_, peer_, std::move(leaves)), std::move(out)};
 }
 
 Result<std::pair<SetupSender, SetupMsg2>> SetupSender::respond(const PairSession& session, const SetupMsg1& msg) {
@@ -158,7 +159,7 @@ Result<OtSenderSetup> SetupSender::finish(const SetupMsg3& msg) && {
     detail::ggm_puncture(delta_chunk, known, rel);
     std::memcpy(secret.expose_mut().data() + kBaseOts / 8 + chunk * (kLeaves - 1) * 32, rel[1], (kLeaves - 1) * 32);
   }
-  return detail::StateAccess::make_sender(self_, peer_, std::move(secret));
+  return StateAccess::make_sender(self_, peer_, std::move(secret));
 }
 
 }  // namespace tsign::ot

@@ -7,7 +7,7 @@
 #include "blame.hpp"
 #include "tsign/ot/state.hpp"
 
-namespace tsign::ot::detail {
+namespace tsign::ot {
 
 struct StateAccess {
   static OtSenderSetup make_sender(PartyId self, PartyId peer, SecretBytes secret) {
@@ -28,6 +28,10 @@ struct StateAccess {
   }
 };
 
+namespace detail {
+
+using ot::StateAccess;
+
 // Refuses a poisoned state or one that belongs to another pair; the peer is the culprit of a
 // poisoned pair because its earlier message failed a check.
 template <class Setup>
@@ -43,4 +47,5 @@ Status check_usable(const Setup& setup, PartyId self, PartyId peer) {
   return {};
 }
 
-}  // namespace tsign::ot::detail
+}  // namespace detail
+}  // namespace tsign::ot

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "tsign/core/random.hpp"
+#include "tsign/frost/frost.hpp"
 #include "tsign/keys/key_share.hpp"
+#include "tsign/ot/multiply.hpp"
 #include "tsign/sss/shamir.hpp"
 
 using namespace tsign;
@@ -57,6 +59,59 @@ void shamir_and_feldman() {
   }
 }
 
+// Dealer key generation, round 1, round 2 and aggregation for one FROST suite (2 of 3; for TR
+// with a Taproot tweak). Only the signature shares and the signature are published.
+template <class C>
+void frost_signing() {
+  const std::vector<PartyId> ids = {1, 2, 3};
+  auto dealt = frost::trusted_dealer_keygen<typename C::Group>(2, ids);
+  if (!dealt.ok()) return;
+  frost::SigningPackage<C> package;
+  package.message = {1, 2, 3};
+  if constexpr (C::kTaproot) package.taproot = frost::TaprootTweak::no_scripts();
+  std::vector<frost::SigningNonces<C>> nonces;
+  for (int i = 0; i < 2; ++i) {
+    auto n = frost::commit<C>(dealt->shares[static_cast<std::size_t>(i)]);
+    if (!n.ok()) return;
+    package.commitments.push_back(n->commitments());
+    nonces.push_back(std::move(n).value());
+  }
+  std::vector<frost::SignatureShare<C>> shares;
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto z = frost::sign(package, std::move(nonces[i]), dealt->shares[i]);
+    if (!z.ok()) return;
+    shares.push_back(*z);
+  }
+  auto sig = frost::aggregate(package, shares, frost::PublicKeyPackage<C>::from_key_share(dealt->shares[0]));
+  if (!sig.ok()) std::printf("FROST signature failed: %s\n", sig.error().describe().c_str());
+}
+
+// The OT layer: a pair's setup (base OTs, GGM trees), then one multiplication (extension with
+// its check, the DKLs23 random VOLE with its check), through the wire format.
+void ot_setup_and_multiply() {
+  const Bytes sid = {'c', 't', 'i', 'm', 'e'};
+  const ot::PairSession session{sid, 1, 2};
+  auto r1 = ot::SetupReceiver::start(session);
+  if (!r1.ok()) return;
+  auto s2 = ot::SetupSender::respond(session, *ot::SetupMsg1::decode(r1->second.encode(), 2));
+  if (!s2.ok()) return;
+  auto r3 = std::move(r1->first).finish(*ot::SetupMsg2::decode(s2->second.encode(), 1));
+  if (!r3.ok()) return;
+  auto sender = std::move(s2->first).finish(*ot::SetupMsg3::decode(r3->second.encode(), 2));
+  if (!sender.ok()) return;
+  auto started = ot::MulReceiver::start(r3->first, session, 2);
+  if (!started.ok()) return;
+  const std::vector<Secp256k1Scalar> a = {Secp256k1Scalar::random(), Secp256k1Scalar::random()};
+  auto sent = ot::mul_sender_respond(*sender, session, a, *ot::MulRequest::decode(started->second.encode(), 2));
+  if (!sent.ok()) return;
+  const Secp256k1Scalar b = started->first.b();
+  auto shares = std::move(started->first).finish(r3->first, *ot::MulResponse::decode(sent->response.encode(), 2, 1));
+  if (!shares.ok()) return;
+  bool right = sent->shares[0] + (*shares)[0] == a[0] * b;
+  declassify(right);
+  if (!right) std::printf("multiplication mismatch\n");
+}
+
 struct Flow {
   const char* name;
   std::function<void()> run;
@@ -70,6 +125,10 @@ int main() {
       {"ed25519 scalar arithmetic", scalar_arithmetic<Ed25519>},
       {"secp256k1 Shamir + Feldman", shamir_and_feldman<Secp256k1>},
       {"ed25519 Shamir + Feldman", shamir_and_feldman<Ed25519>},
+      {"FROST(secp256k1) signing", frost_signing<FrostSecp256k1>},
+      {"FROST(secp256k1, TR) signing", frost_signing<FrostSecp256k1Tr>},
+      {"FROST(Ed25519) signing", frost_signing<FrostEd25519>},
+      {"OT setup + DKLs23 multiplication", ot_setup_and_multiply},
   };
   detail::classify_randomness_for_ctime_check(true);
   for (const auto& flow : flows) {

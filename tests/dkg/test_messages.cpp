@@ -74,6 +74,10 @@ TEST_CASE("message decoders are strict") {
   auto rejected = RefreshDealMessage<G>::decode(moving.encode(s), s, 2);
   REQUIRE_FALSE(rejected.ok());
   CHECK(rejected.error().message.find("non-zero constant") != std::string::npos);
+  // An empty commitment commits to nothing.
+  CHECK_FALSE(RefreshDealMessage<G>::decode(FeldmanCommitment<G>().encode(), s, 0).ok());
+  CHECK_FALSE(RefreshDealMessage<G>::decode(refresh.encode(s), s, 0).ok());
+  CHECK_FALSE(DkgCommitMessage<G>::decode(commit.encode(s), s, 0).ok());
   // Outside a refresh, a commitment's constant term may not be the identity.
   DkgCommitMessage<G> zero_commit{FeldmanCommitment<G>::of(zero), commit.proof, {}};
   CHECK_FALSE(DkgCommitMessage<G>::decode(zero_commit.encode(s), s, 2).ok());

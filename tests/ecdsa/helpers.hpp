@@ -50,7 +50,8 @@ void check_signatures(const SignRun& run, const Digest32& digest, const Secp256k
 std::vector<Presignature> presign(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& signers,
                                   const std::vector<std::uint32_t>& path = {});
 
-// Every signer except `culprit` failed with an error naming exactly `culprit`; no signature.
+// Every signer except `culprit` failed with an error naming exactly `culprit` and released no
+// signature (a culprit that cheats only in the last round may still complete its own view).
 void expect_blamed(const SignRun& run, PartyId culprit);
 
 }  // namespace tsign::ecdsa_test

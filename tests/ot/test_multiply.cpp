@@ -71,8 +71,10 @@ void expect_abort_by_sender(const MulRun& run, test::SetupPair& pair) {
 }  // namespace
 
 TEST_CASE("multiplication: t_A + t_B = a_k·b over many runs and input shapes") {
+  // 400 multiplications, 1000 products, over a few setups.
   auto pair = test::run_setup(kS, kR);
-  for (int run = 0; run < 40; ++run) {
+  for (int run = 0; run < 400; ++run) {
+    if (run % 100 == 99) pair = test::run_setup(kS, kR);
     const std::size_t l = 1 + static_cast<std::size_t>(run) % kMaxProducts;
     std::vector<Secp256k1Scalar> a = random_inputs(l);
     if (run == 1) a[0] = Secp256k1Scalar::zero();
@@ -224,4 +226,31 @@ TEST_CASE("multiplication: strict decoders") {
   // An input count that does not match the request is refused.
   CHECK_FALSE(mul_sender_respond(pair.sender, session, random_inputs(3), started->second).ok());
   CHECK_FALSE(pair.sender.poisoned());
+}
+
+TEST_CASE("multiplication: bad GGM corrections at setup are caught at the first multiplication") {
+  const Bytes setup_sid = random_bytes(32);
+  const PairSession setup_session{setup_sid, kS, kR};
+  auto r1 = SetupReceiver::start(setup_session);
+  REQUIRE(r1.ok());
+  auto s2 = SetupSender::respond(setup_session, r1->second);
+  REQUIRE(s2.ok());
+  auto r3 = std::move(r1->first).finish(s2->second);
+  REQUIRE(r3.ok());
+  SetupMsg3 bad = r3->second;
+  bad.corrections[2 * 10][0] ^= 1;  // both sides of base OT 10: whatever Δ is, S unmasks a wrong sum
+  bad.corrections[2 * 10 + 1][0] ^= 1;
+  auto sender = std::move(s2->first).finish(bad);
+  REQUIRE(sender.ok());  // nothing to detect yet
+  test::SetupPair pair{std::move(*sender), std::move(r3->first)};
+
+  const Bytes sid = random_bytes(32);
+  const PairSession session{sid, kS, kR};
+  auto started = MulReceiver::start(pair.receiver, session, 2);
+  REQUIRE(started.ok());
+  auto sent = mul_sender_respond(pair.sender, session, random_inputs(2), started->second);
+  REQUIRE_FALSE(sent.ok());
+  CHECK(sent.error().kind == ErrorKind::ProtocolAborted);
+  CHECK(sent.error().culprits == std::vector<PartyId>{kR});
+  CHECK(pair.sender.poisoned());
 }

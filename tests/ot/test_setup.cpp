@@ -11,7 +11,6 @@
 using namespace tsign;
 using namespace tsign::ot;
 namespace otd = tsign::ot::detail;
-using otd::StateAccess;
 
 TEST_CASE("GGM puncturing rebuilds every leaf but the one at delta") {
   for (unsigned delta = 0; delta < kLeaves; ++delta) {

@@ -18,6 +18,9 @@ using ByteArray = std::array<std::uint8_t, N>;
 // Identifies a party in every protocol; never zero.
 using PartyId = std::uint32_t;
 
+// Names a threshold key across parties, refreshes and reshares.
+using KeyId = ByteArray<32>;
+
 std::string to_hex(ByteSpan bytes);
 // Throws std::invalid_argument on odd length or a non-hex digit (for tests, tools and vectors).
 Bytes from_hex(std::string_view hex);

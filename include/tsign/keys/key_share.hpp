@@ -11,8 +11,6 @@
 
 namespace tsign {
 
-using KeyId = ByteArray<32>;
-
 template <PrimeOrderGroup G>
 struct KeyShare {
   using Scalar = typename G::Scalar;

@@ -5,6 +5,7 @@
 // own event loop can drive it directly (feed received bytes, send what it returns, and call
 // timeout_error() when its own timer for the current step fires).
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -76,6 +77,8 @@ class ProtocolSession {
   Result<std::vector<OutboundPacket>> progress();
   Result<std::vector<OutboundPacket>> emit(std::size_t round, std::vector<OutgoingMessage> messages);
   std::vector<OutboundPacket> echo_packets(std::size_t round);
+  // The digest of every broadcast of `round` this party holds (its own included), by sender.
+  std::map<PartyId, ByteArray<32>> held_digests(std::size_t round) const;
   Error fail(Error error);
   Bytes seal(std::uint32_t round, PartyId to, MessageKind kind, Bytes payload) const;
   void count_sent(const std::vector<OutboundPacket>& packets);

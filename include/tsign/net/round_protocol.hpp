@@ -18,7 +18,9 @@ struct OutgoingMessage {
   Bytes payload;
 };
 
-// Everything one party received in a round, keyed by sender.
+// Everything one party received in a round, keyed by sender (never this party itself: a protocol
+// keeps its own messages). The engine delivers a round only when it holds every message that
+// expects_from() announced, each broadcast checked by the echo step.
 struct RoundMessages {
   std::map<PartyId, Bytes> broadcast;
   std::map<PartyId, Bytes> direct;
@@ -41,10 +43,12 @@ class RoundProtocol {
   // Every party of the session, this one included, in ascending order.
   virtual const std::vector<PartyId>& parties() const = 0;
   virtual std::size_t round_count() const = 0;
-  // What `sender` sends to this party in `round` (0-based, < round_count()).
+  // What `sender` (another party) sends to this party in `round` (0-based, < round_count()).
+  // The shape of the protocol, fixed from construction: the engine asks about any round at any
+  // time (to file early messages) and rejects a message this does not announce.
   virtual RoundSpec expects_from(std::size_t round, PartyId sender) const = 0;
 
-  // This party's messages of round 0.
+  // This party's messages of round 0: at most one broadcast and one direct message per party.
   virtual Result<std::vector<OutgoingMessage>> start() = 0;
   // Consumes all messages of `round` and returns this party's messages of round + 1 (none after
   // the last round, when the protocol's output becomes available from the concrete type).

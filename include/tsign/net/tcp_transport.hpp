@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "tsign/core/result.hpp"
+#include "tsign/net/engine.hpp"
 #include "tsign/net/envelope.hpp"
 #include "tsign/net/party_config.hpp"
 #include "tsign/net/session_id.hpp"
@@ -80,5 +81,9 @@ class TcpNode {
   std::shared_ptr<NodeCore> core_;
   std::thread thread_;  // runs the node's io_context
 };
+
+// The single call for one party over TCP: opens the session on `node`, runs the protocol to its
+// end, closes the session.
+Status run_protocol(RoundProtocol& protocol, TcpNode& node, const SessionId& session, const EngineOptions& options = {});
 
 }  // namespace tsign

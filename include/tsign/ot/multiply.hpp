@@ -23,12 +23,19 @@
 // Every hash, challenge and PRG stream is bound to the PairSession, so a message replayed from
 // another session fails. A failed check on either side poisons that side's state for the pair
 // and names the peer (see state.hpp): the pair needs a new setup.
+//
+// In DKLs23 signing, party i does for every other signer j, with the signing session's id sid:
+//   round 1  MulReceiver::start(its OtReceiverSetup for j, {sid, sender j, receiver i}, 2);
+//            send the request to j, keep b (DKLs23's χ_ij).
+//   round 2  mul_sender_respond(its OtSenderSetup for j, {sid, sender i, receiver j},
+//            {r_i, sk_i}, j's request); send the response to j, keep t_A,1 and t_A,2.
+//   round 3  finish(its OtReceiverSetup for j, j's response) gives t_B,1 and t_B,2.
+// Calls that share a setup object must not run concurrently: a failed check writes its flag.
 #include <cstdint>
 #include <span>
 #include <utility>
 #include <vector>
 
-#include "tsign/core/secret.hpp"
 #include "tsign/math/secp256k1.hpp"
 #include "tsign/ot/extension.hpp"
 
@@ -63,8 +70,14 @@ class MulReceiver {
   // products: ℓ in 1..kMaxProducts.
   static Result<std::pair<MulReceiver, MulRequest>> start(const OtReceiverSetup& setup, const PairSession& session,
                                                           std::size_t products);
+  ~MulReceiver();
+  MulReceiver(MulReceiver&&) noexcept = default;
+  MulReceiver& operator=(MulReceiver&&) noexcept = default;
+  MulReceiver(const MulReceiver&) = delete;
+  MulReceiver& operator=(const MulReceiver&) = delete;
+
   // R's random multiplicand.
-  const Secp256k1Scalar& b() const { return b_.expose(); }
+  const Secp256k1Scalar& b() const { return b_; }
   // Checks S's response; returns t_B,1..t_B,ℓ. On a failed check `setup` is poisoned and S named.
   Result<std::vector<Secp256k1Scalar>> finish(OtReceiverSetup& setup, const MulResponse& response) &&;
 
@@ -74,9 +87,11 @@ class MulReceiver {
   PartyId peer_ = 0;
   std::size_t products_ = 0;
   Digest32 digest_{};
-  SecretBytes choices_;  // β
-  SecretBytes rows_;     // the extension rows t_j
-  Secret<Secp256k1Scalar> b_;
+  // Per-session secrets live on the heap and are wiped by the destructor (locked memory costs
+  // system calls that would dominate a multiplication).
+  std::vector<std::uint8_t> choices_;  // β
+  std::vector<std::uint64_t> rows_;    // the extension rows t_j
+  Secp256k1Scalar b_;
   std::vector<Secp256k1Scalar> gadget_;
 };
 

@@ -19,9 +19,7 @@
 
 namespace tsign::ot {
 
-namespace detail {
-struct StateAccess;
-}
+struct StateAccess;  // the library's own access to the secret parts (src/ot)
 
 inline constexpr std::uint8_t kStateVersion = 1;
 
@@ -43,7 +41,7 @@ class OtSenderSetup {
   OtSenderSetup clone() const { return OtSenderSetup(self_, peer_, poisoned_, secret_.clone()); }
 
  private:
-  friend struct detail::StateAccess;
+  friend struct StateAccess;
   OtSenderSetup(PartyId self, PartyId peer, bool poisoned, SecretBytes secret)
       : self_(self), peer_(peer), poisoned_(poisoned), secret_(std::move(secret)) {}
   PartyId self_;
@@ -68,7 +66,7 @@ class OtReceiverSetup {
   OtReceiverSetup clone() const { return OtReceiverSetup(self_, peer_, poisoned_, secret_.clone()); }
 
  private:
-  friend struct detail::StateAccess;
+  friend struct StateAccess;
   OtReceiverSetup(PartyId self, PartyId peer, bool poisoned, SecretBytes secret)
       : self_(self), peer_(peer), poisoned_(poisoned), secret_(std::move(secret)) {}
   PartyId self_;

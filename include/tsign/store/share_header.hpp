@@ -12,10 +12,6 @@
 
 namespace tsign {
 
-// Names a threshold key across parties, refreshes and reshares (the same alias as in
-// keys/key_share.hpp, repeated so storage headers need not pull in the group arithmetic).
-using KeyId = ByteArray<32>;
-
 // The protocol family a share belongs to. The numbers are part of the file format: never reuse one.
 enum class ShareSuite : std::uint16_t {
   FrostSecp256k1 = 1,

@@ -1,0 +1,110 @@
+// OT layer: per-pair setup at key generation, and per-signature extension + multiplication.
+// The single-signer reference (baseline/ecdsa_sign) lives in bench_baseline.cpp.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <ctime>
+
+#include "tsign/core/random.hpp"
+#include "tsign/math/secp256k1.hpp"
+#include "tsign/ot/multiply.hpp"
+#include "tsign/ot/setup.hpp"
+
+namespace {
+
+using namespace tsign;
+using namespace tsign::ot;
+
+constexpr PartyId kS = 1, kR = 2;
+
+struct Pair {
+  OtSenderSetup sender;
+  OtReceiverSetup receiver;
+};
+
+template <class T>
+T must(Result<T> r) {
+  if (!r.ok()) std::abort();
+  return std::move(r).value();
+}
+
+// Thread CPU time, to split a pair's compute between its two parties.
+double cpu_us() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
+
+benchmark::Counter per_iteration(double total) { return benchmark::Counter(total, benchmark::Counter::kAvgIterations); }
+
+Pair setup_pair() {
+  const Bytes sid = random_bytes(32);
+  const PairSession session{sid, kS, kR};
+  auto [rx, m1] = must(SetupReceiver::start(session));
+  auto [tx, m2] = must(SetupSender::respond(session, m1));
+  auto [rs, m3] = must(std::move(rx).finish(m2));
+  return {must(std::move(tx).finish(m3)), std::move(rs)};
+}
+
+// Both parties' compute for one ordered pair: base OTs, GGM trees and the message codecs.
+// Counters: each side's share of the CPU time, and the bytes of the three messages.
+void BM_BaseSetupPerPair(benchmark::State& state) {
+  std::size_t bytes = 0;
+  double sender_us = 0, receiver_us = 0;
+  for (auto _ : state) {
+    const Bytes sid = random_bytes(32);
+    const PairSession session{sid, kS, kR};
+    double t0 = cpu_us();
+    auto [rx, m1] = must(SetupReceiver::start(session));
+    const Bytes w1 = m1.encode();
+    double t1 = cpu_us();
+    auto [tx, m2] = must(SetupSender::respond(session, must(SetupMsg1::decode(w1, kR))));
+    const Bytes w2 = m2.encode();
+    double t2 = cpu_us();
+    auto [rs, m3] = must(std::move(rx).finish(must(SetupMsg2::decode(w2, kS))));
+    const Bytes w3 = m3.encode();
+    double t3 = cpu_us();
+    auto ts = must(std::move(tx).finish(must(SetupMsg3::decode(w3, kR))));
+    double t4 = cpu_us();
+    benchmark::DoNotOptimize(ts);
+    receiver_us += (t1 - t0) + (t3 - t2);
+    sender_us += (t2 - t1) + (t4 - t3);
+    bytes = w1.size() + w2.size() + w3.size();
+  }
+  state.counters["bytes_sent"] = static_cast<double>(bytes);
+  state.counters["receiver_cpu_us"] = per_iteration(receiver_us);
+  state.counters["sender_cpu_us"] = per_iteration(sender_us);
+}
+BENCHMARK(BM_BaseSetupPerPair)->Name("ot/base_setup_per_pair")->Unit(benchmark::kMillisecond);
+
+// One signature's multiplication for one ordered pair, both parties' compute: the receiver's
+// request (extension), the sender's response, the receiver's check; ℓ = 2 as in DKLs23 signing.
+void BM_MulPerPair(benchmark::State& state) {
+  Pair pair = setup_pair();
+  const std::vector<Secp256k1Scalar> a = {Secp256k1Scalar::random(), Secp256k1Scalar::random()};
+  std::size_t bytes = 0;
+  double sender_us = 0, receiver_us = 0;
+  for (auto _ : state) {
+    const Bytes sid = random_bytes(32);
+    const PairSession session{sid, kS, kR};
+    double t0 = cpu_us();
+    auto [rx, req] = must(MulReceiver::start(pair.receiver, session, 2));
+    const Bytes w1 = req.encode();
+    double t1 = cpu_us();
+    auto sent = must(mul_sender_respond(pair.sender, session, a, must(MulRequest::decode(w1, kR))));
+    const Bytes w2 = sent.response.encode();
+    double t2 = cpu_us();
+    auto shares = must(std::move(rx).finish(pair.receiver, must(MulResponse::decode(w2, 2, kS))));
+    double t3 = cpu_us();
+    benchmark::DoNotOptimize(shares);
+    receiver_us += (t1 - t0) + (t3 - t2);
+    sender_us += t2 - t1;
+    bytes = w1.size() + w2.size();
+  }
+  state.counters["bytes_sent"] = static_cast<double>(bytes);
+  state.counters["receiver_cpu_us"] = per_iteration(receiver_us);
+  state.counters["sender_cpu_us"] = per_iteration(sender_us);
+}
+BENCHMARK(BM_MulPerPair)->Name("ot/mul_per_pair")->Unit(benchmark::kMicrosecond);
+
+}  // namespace

@@ -1,0 +1,176 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tsign/core/random.hpp"
+#include "tsign/net/party_config.hpp"
+
+using namespace tsign;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("tsign-config-" + to_hex(random_bytes(8)));
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+const std::string kKey1 = "a8abababababababababababababababababababababababababababababab6b";
+std::string pub_hex() { return to_hex(X25519KeyPair::generate().public_key()); }
+
+std::string good_text(const std::string& p2, const std::string& p3) {
+  return "# a party\n"
+         "version = 1\n"
+         "id = 1\n"
+         "listen = 127.0.0.1:7001   # inline comment\n"
+         "static_key = " + kKey1 + "\n"
+         "\n"
+         "peer = 3 [::1]:7003 " + p3 + "\n"
+         "peer = 2 host-2.example:7002 " + p2 + "\r\n";
+}
+
+}  // namespace
+
+TEST_CASE("a well-formed party configuration") {
+  std::string p2 = pub_hex(), p3 = pub_hex();
+  auto c = parse_party_config(good_text(p2, p3), ".");
+  REQUIRE(c);
+  CHECK(c->id == 1);
+  CHECK(c->listen_host == "127.0.0.1");
+  CHECK(c->listen_port == 7001);
+  CHECK(to_hex(c->static_key.private_key()) == kKey1);
+  REQUIRE(c->peers.size() == 2);
+  CHECK(c->peers[0].id == 2);  // sorted
+  CHECK(c->peers[0].host == "host-2.example");
+  CHECK(to_hex(c->peers[0].static_key) == p2);
+  CHECK(c->peers[1].host == "::1");
+  CHECK(c->peers[1].port == 7003);
+  CHECK(c->party_ids() == std::vector<PartyId>{1, 2, 3});
+
+  // Formatting and parsing again gives the same configuration and cluster hash.
+  auto again = parse_party_config(format_party_config(*c, std::nullopt), ".");
+  REQUIRE(again);
+  CHECK(again->cluster_hash() == c->cluster_hash());
+  CHECK(again->peers[1].host == "::1");
+}
+
+TEST_CASE("the cluster hash binds membership and keys") {
+  auto c = parse_party_config(good_text(pub_hex(), pub_hex()), ".").value();
+  auto other = c.clone();
+  other.peers[0].static_key[0] ^= 1;
+  CHECK(other.cluster_hash() != c.cluster_hash());
+  auto fewer = c.clone();
+  fewer.peers.pop_back();
+  CHECK(fewer.cluster_hash() != c.cluster_hash());
+  auto moved = c.clone();
+  moved.peers[0].port = 9999;  // addresses are local knowledge, not membership
+  CHECK(moved.cluster_hash() == c.cluster_hash());
+}
+
+TEST_CASE("the parser rejects what it does not understand") {
+  std::string p2 = pub_hex(), p3 = pub_hex();
+  std::string base = good_text(p2, p3);
+  auto rejects = [&](const std::string& text, const std::string& why) {
+    auto r = parse_party_config(text, ".");
+    INFO(text);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ErrorKind::InvalidInput);
+    INFO(r.error().message);
+    CHECK(r.error().message.find(why) != std::string::npos);
+  };
+  auto replace = [&](const std::string& from, const std::string& to) {
+    std::string t = base;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  rejects(base + "colour = blue\n", "unknown key");
+  rejects(base + "id = 4\n", "given twice");
+  rejects(replace("version = 1", "version = 2"), "unsupported version");
+  rejects(replace("version = 1\n", ""), "missing 'version'");
+  rejects(replace("id = 1", "id = 0"), "id must be");
+  rejects(replace("id = 1", "id = 01"), "id must be");
+  rejects(replace("id = 1", "id = -1"), "id must be");
+  rejects(replace("id = 1", "id = 4294967296"), "id must be");
+  rejects(replace("id = 1", "id ="), "empty value");
+  rejects(replace("id = 1", "id 1"), "expected key = value");
+  rejects(replace("127.0.0.1:7001", "127.0.0.1"), "expected host:port");
+  rejects(replace("127.0.0.1:7001", "127.0.0.1:70000"), "port");
+  rejects(replace("127.0.0.1:7001", "bad_host:1"), "host must be");
+  rejects(replace("[::1]:7003", "::1:7003"), "host must be");
+  rejects(replace("[::1]:7003", "[::1]:0"), "port 0");
+  rejects(replace("static_key = " + kKey1, "static_key = " + kKey1.substr(2)), "64 hex");
+  rejects(replace("static_key = " + kKey1, "static_key = " + std::string(64, '0')), "degenerate");
+  rejects(replace("static_key = " + kKey1 + "\n", ""), "exactly one of");
+  rejects(base + "static_key_file = x.key\n", "exactly one of");
+  rejects(base + "peer = 2 127.0.0.1:7009 " + pub_hex() + "\n", "listed twice");
+  rejects(base + "peer = 1 127.0.0.1:7009 " + pub_hex() + "\n", "own id");
+  rejects(base + "peer = 4 127.0.0.1:7009 " + p2 + "\n", "shares a static key");
+  rejects(base + "peer = 4 127.0.0.1:7009 " + std::string(64, '0') + "\n", "all-zero");
+  rejects(base + "peer = 4 127.0.0.1:7009\n", "expected: peer");
+  rejects(base + "peer = 4 127.0.0.1:7009 " + pub_hex() + " extra\n", "expected: peer");
+  rejects("version = 1\nid = 1\nlisten = a:1\nstatic_key = " + kKey1 + "\n", "no peers");
+  rejects(base + std::string("id\x01 = 3\n"), "control character");
+  rejects(std::string("version = 1\0", 12), "NUL");
+  rejects(std::string(kMaxConfigBytes + 1, '#'), "larger than 1 MiB");
+}
+
+TEST_CASE("static key files") {
+  TempDir dir;
+  auto key = X25519KeyPair::generate();
+  fs::path file = dir.path / "party.key";
+  REQUIRE(write_static_key_file(file, key));
+  CHECK((fs::status(file).permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
+  CHECK_FALSE(write_static_key_file(file, key));  // never overwritten
+  auto back = read_static_key_file(file);
+  REQUIRE(back);
+  CHECK(back->public_key() == key.public_key());
+
+  // Referenced relative to the configuration file.
+  auto peer = X25519KeyPair::generate();
+  std::string text = "version = 1\nid = 2\nlisten = 0.0.0.0:0\nstatic_key_file = party.key\npeer = 1 10.0.0.1:5000 " +
+                     to_hex(peer.public_key()) + "\n";
+  {
+    std::ofstream out(dir.path / "party.conf");
+    out << text;
+  }
+  auto loaded = load_party_config(dir.path / "party.conf");
+  REQUIRE(loaded);
+  CHECK(loaded->static_key.public_key() == key.public_key());
+  CHECK(loaded->listen_port == 0);
+
+  SECTION("readable by others") {
+    fs::permissions(file, fs::perms::owner_read | fs::perms::group_read);
+    auto r = read_static_key_file(file);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("chmod 600") != std::string::npos);
+  }
+  SECTION("malformed") {
+    fs::path bad = dir.path / "bad.key";
+    {
+      std::ofstream out(bad);
+      out << "zz\n";
+    }
+    fs::permissions(bad, fs::perms::owner_read | fs::perms::owner_write);
+    CHECK_FALSE(read_static_key_file(bad));
+    CHECK_FALSE(read_static_key_file(dir.path / "missing.key"));
+  }
+  SECTION("missing configuration file") { CHECK_FALSE(load_party_config(dir.path / "none.conf")); }
+}
+
+TEST_CASE("host:port parsing") {
+  CHECK(parse_host_port("localhost:1", false)->first == "localhost");
+  CHECK(parse_host_port("[fe80::1]:65535", false)->second == 65535);
+  CHECK(parse_host_port("0.0.0.0:0", true)->second == 0);
+  CHECK_FALSE(parse_host_port("0.0.0.0:0", false));
+  CHECK_FALSE(parse_host_port(":1", false));
+  CHECK_FALSE(parse_host_port("[]:1", false));
+  CHECK_FALSE(parse_host_port("[::1]1", false));
+  CHECK_FALSE(parse_host_port("a:b", false));
+}
