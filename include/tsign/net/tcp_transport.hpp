@@ -70,6 +70,11 @@ class TcpNode {
   // Drops the current connection to a peer (as a network fault would); it is redialled and
   // unacknowledged messages are sent again.
   void reset_connection(PartyId peer);
+  // Waits until every peer has acknowledged every message queued for it so far and every frame
+  // (acknowledgements included) has been written to its socket, or until `timeout` passes
+  // (Timeout naming the peers still owing). A process calls it before it exits, so that the last
+  // messages of a session do not die with it.
+  Status flush(std::chrono::milliseconds timeout);
 
  private:
   explicit TcpNode(std::shared_ptr<NodeCore> core);
