@@ -10,7 +10,11 @@
 #include <string>
 #include <vector>
 
+#include <map>
+
 #include "tsign/core/random.hpp"
+#include "tsign/ecdsa/keygen.hpp"
+#include "tsign/ecdsa/sign.hpp"
 #include "tsign/frost/frost.hpp"
 #include "tsign/keys/key_share.hpp"
 #include "tsign/ot/multiply.hpp"
@@ -112,6 +116,79 @@ void ot_setup_and_multiply() {
   if (!right) std::printf("multiplication mismatch\n");
 }
 
+// Runs round protocols to completion in one process; false (with the reason printed) on failure.
+template <class P>
+bool run_rounds(std::vector<P>& parties) {
+  std::map<PartyId, std::vector<OutgoingMessage>> outbox;
+  auto step = [&](P& p, Result<std::vector<OutgoingMessage>> out) {
+    if (!out.ok()) std::printf("%s failed: %s\n", std::string(p.name()).c_str(), out.error().describe().c_str());
+    if (out.ok()) outbox[p.self()] = std::move(out).value();
+    return out.ok();
+  };
+  for (auto& p : parties) {
+    if (!step(p, p.start())) return false;
+  }
+  for (std::size_t round = 0; round < parties.front().round_count(); ++round) {
+    std::map<PartyId, RoundMessages> inbox;
+    for (auto& [sender, messages] : outbox) {
+      for (auto& m : messages) {
+        for (auto& q : parties) {
+          if (q.self() == sender || (m.to && *m.to != q.self())) continue;
+          (m.to ? inbox[q.self()].direct : inbox[q.self()].broadcast)[sender] = m.payload;
+        }
+      }
+    }
+    outbox.clear();
+    for (auto& p : parties) {
+      if (!step(p, p.advance(round, inbox[p.self()]))) return false;
+    }
+  }
+  return true;
+}
+
+// Threshold ECDSA signing for a BIP-32 child: presigning with its multiplications and checks,
+// the online round, verification. The key is generated first with randomness left defined (the
+// DKG and OT setup are not what this flow checks); then its secrets are marked undefined: the
+// Shamir share, and in its encoding the secret part of every OT state and every zero-sharing seed.
+EcdsaKeyShare classified(const EcdsaKeyShare& share) {
+  SecretBytes encoded = share.encode();
+  std::uint8_t* bytes = encoded.expose_mut().data();
+  auto undefined = [&](std::size_t at, std::size_t n) { (void)VALGRIND_MAKE_MEM_UNDEFINED(bytes + at, n); };
+  // Layout (ecdsa/key_share.cpp): magic, version, length-prefixed key share, pair count, then per
+  // pair: peer, sender state, receiver state (each a 16-byte header and the secret), seed.
+  const std::size_t inner = (std::size_t{bytes[6]} << 24) | (std::size_t{bytes[7]} << 16) |
+                            (std::size_t{bytes[8]} << 8) | bytes[9];
+  std::size_t at = 10 + inner + 4;
+  for (std::size_t i = 0; i < share.pairs.size(); ++i) {
+    at += 4;
+    undefined(at + 16, ot::OtSenderSetup::kSecretSize);
+    at += ot::OtSenderSetup::kEncodedSize;
+    undefined(at + 16, ot::OtReceiverSetup::kSecretSize);
+    at += ot::OtReceiverSetup::kEncodedSize;
+    undefined(at, EcdsaPairState::kZeroSeedSize);
+    at += EcdsaPairState::kZeroSeedSize;
+  }
+  EcdsaKeyShare out = EcdsaKeyShare::decode(encoded.expose()).value();
+  classify(out.key.signing_share.expose_mut());
+  return out;
+}
+
+void ecdsa_signing() {
+  detail::classify_randomness_for_ctime_check(false);
+  const DkgConfig config{random_array<32>(), {1, 2}, 2};
+  std::vector<EcdsaKeyProtocol> keygen;
+  for (PartyId p : config.parties) keygen.push_back(EcdsaKeyProtocol::keygen(p, config).value());
+  if (!run_rounds(keygen)) return;
+  std::vector<EcdsaKeyShare> shares;
+  for (auto& p : keygen) shares.push_back(p.take_key_share().value());
+  for (auto& share : shares) share = classified(share);
+  const EcdsaSignConfig sign{random_array<32>(), {1, 2}, {0, 5}, random_array<32>()};
+  detail::classify_randomness_for_ctime_check(true);
+  std::vector<EcdsaSignParty> signers;
+  for (auto& share : shares) signers.push_back(EcdsaSignParty::create(share, sign).value());
+  if (run_rounds(signers) && !signers.front().signature()) std::printf("ECDSA: no signature\n");
+}
+
 struct Flow {
   const char* name;
   std::function<void()> run;
@@ -129,6 +206,7 @@ int main() {
       {"FROST(secp256k1, TR) signing", frost_signing<FrostSecp256k1Tr>},
       {"FROST(Ed25519) signing", frost_signing<FrostEd25519>},
       {"OT setup + DKLs23 multiplication", ot_setup_and_multiply},
+      {"ECDSA (DKLs23) signing", ecdsa_signing},
   };
   detail::classify_randomness_for_ctime_check(true);
   for (const auto& flow : flows) {

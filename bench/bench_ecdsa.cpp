@@ -1,0 +1,208 @@
+// Threshold ECDSA (DKLs23), all parties in one process with messages routed in memory.
+//   ecdsa/keygen_total/t/n      every party's computation for one key generation (DKG and the
+//                               pairwise OT setup)
+//   ecdsa/keygen_per_party/t/n  one party's computation over a whole key generation (manual
+//                               time: only that party's calls are timed, inside a full run)
+//   ecdsa/sign_total/t/n        every signer's computation for one signature (4 rounds)
+//   ecdsa/sign_per_party/t/n    one signer's computation for one signature
+//   ecdsa/presign_total/t/n     every signer's computation for one presignature
+//   ecdsa/online_total/t/n      every signer's computation for the online round on presignatures
+//   ecdsa/single_signer_sign    libsecp256k1 ecdsa_sign, for reading the others as ratios
+// Signing benchmarks report bytes_per_party: the bytes one signer sends for one signature, every
+// copy to every recipient counted (a broadcast to t-1 peers counts t-1 times).
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <map>
+#include <numeric>
+#include <stdexcept>
+
+#include "tsign/core/random.hpp"
+#include "tsign/ecdsa/keygen.hpp"
+#include "tsign/ecdsa/sign.hpp"
+
+namespace {
+
+using namespace tsign;
+using Clock = std::chrono::steady_clock;
+
+struct RunStats {
+  double timed_seconds = 0;  // inside the calls of the timed party
+  std::size_t bytes = 0;     // sent by all parties
+};
+
+// Runs the protocols to completion, routing every message.
+template <class P>
+RunStats run_all(std::vector<P>& parties, PartyId timed = 0) {
+  RunStats stats;
+  auto call = [&](P& p, auto&& f) {
+    const auto t0 = Clock::now();
+    auto out = f();
+    if (p.self() == timed) stats.timed_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    if (!out.ok()) throw std::runtime_error(out.error().describe());
+    return std::move(out).value();
+  };
+  std::map<PartyId, std::vector<OutgoingMessage>> outbox;
+  for (auto& p : parties) outbox[p.self()] = call(p, [&] { return p.start(); });
+  for (std::size_t round = 0; round < parties.front().round_count(); ++round) {
+    std::map<PartyId, RoundMessages> inbox;
+    for (auto& [sender, messages] : outbox) {
+      for (auto& m : messages) {
+        if (m.to) {
+          stats.bytes += m.payload.size();
+          inbox[*m.to].direct[sender] = std::move(m.payload);
+        } else {
+          for (auto& q : parties) {
+            if (q.self() == sender) continue;
+            stats.bytes += m.payload.size();
+            inbox[q.self()].broadcast[sender] = m.payload;
+          }
+        }
+      }
+    }
+    outbox.clear();
+    for (auto& p : parties) outbox[p.self()] = call(p, [&] { return p.advance(round, inbox[p.self()]); });
+  }
+  return stats;
+}
+
+std::vector<PartyId> ids_1_to(std::uint32_t n) {
+  std::vector<PartyId> ids(n);
+  std::iota(ids.begin(), ids.end(), 1u);
+  return ids;
+}
+
+std::vector<EcdsaKeyProtocol> keygen_parties(std::uint32_t t, std::uint32_t n) {
+  const DkgConfig config{random_array<32>(), ids_1_to(n), t};
+  std::vector<EcdsaKeyProtocol> parties;
+  for (PartyId p : config.parties) parties.push_back(EcdsaKeyProtocol::keygen(p, config).value());
+  return parties;
+}
+
+// One key per (t, n), generated once.
+std::vector<EcdsaKeyShare>& key(std::uint32_t t, std::uint32_t n) {
+  static std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<EcdsaKeyShare>> cache;
+  auto& shares = cache[{t, n}];
+  if (shares.empty()) {
+    auto parties = keygen_parties(t, n);
+    run_all(parties);
+    for (auto& p : parties) shares.push_back(p.take_key_share().value());
+  }
+  return shares;
+}
+
+std::uint32_t arg(const benchmark::State& state, int i) { return static_cast<std::uint32_t>(state.range(i)); }
+
+void keygen_total(benchmark::State& state) {
+  for (auto _ : state) {
+    auto parties = keygen_parties(arg(state, 0), arg(state, 1));
+    run_all(parties);
+  }
+}
+
+void keygen_per_party(benchmark::State& state) {
+  for (auto _ : state) {
+    auto parties = keygen_parties(arg(state, 0), arg(state, 1));
+    state.SetIterationTime(run_all(parties, 1).timed_seconds);
+  }
+}
+
+std::vector<EcdsaSignParty> sign_parties(std::uint32_t t, std::uint32_t n) {
+  auto& shares = key(t, n);
+  const EcdsaSignConfig config{random_array<32>(), ids_1_to(t), {}, random_array<32>()};
+  std::vector<EcdsaSignParty> parties;
+  for (std::uint32_t i = 0; i < t; ++i) parties.push_back(EcdsaSignParty::create(shares[i], config).value());
+  return parties;
+}
+
+std::vector<EcdsaPresignParty> presign_parties(std::uint32_t t, std::uint32_t n) {
+  auto& shares = key(t, n);
+  const EcdsaPresignConfig config{random_array<32>(), ids_1_to(t), {}};
+  std::vector<EcdsaPresignParty> parties;
+  for (std::uint32_t i = 0; i < t; ++i) parties.push_back(EcdsaPresignParty::create(shares[i], config).value());
+  return parties;
+}
+
+void report_bytes(benchmark::State& state, std::size_t bytes, std::uint32_t t) {
+  state.counters["bytes_per_party"] = benchmark::Counter(static_cast<double>(bytes) / t);
+}
+
+void sign_total(benchmark::State& state) {
+  const std::uint32_t t = arg(state, 0);
+  key(t, arg(state, 1));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    auto parties = sign_parties(t, arg(state, 1));
+    bytes = run_all(parties).bytes;
+    if (!parties.front().signature()) throw std::runtime_error("no signature");
+  }
+  report_bytes(state, bytes, t);
+}
+
+void sign_per_party(benchmark::State& state) {
+  const std::uint32_t t = arg(state, 0);
+  key(t, arg(state, 1));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    auto parties = sign_parties(t, arg(state, 1));
+    const RunStats stats = run_all(parties, 1);
+    bytes = stats.bytes;
+    state.SetIterationTime(stats.timed_seconds);
+  }
+  report_bytes(state, bytes, t);
+}
+
+void presign_total(benchmark::State& state) {
+  const std::uint32_t t = arg(state, 0);
+  key(t, arg(state, 1));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    auto parties = presign_parties(t, arg(state, 1));
+    bytes = run_all(parties).bytes;
+  }
+  report_bytes(state, bytes, t);
+}
+
+void online_total(benchmark::State& state) {
+  const std::uint32_t t = arg(state, 0);
+  key(t, arg(state, 1));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    auto presign = presign_parties(t, arg(state, 1));
+    run_all(presign);
+    const Digest32 digest = random_array<32>();
+    const auto t0 = Clock::now();
+    std::vector<EcdsaOnlineParty> online;
+    for (auto& p : presign) online.push_back(EcdsaOnlineParty::create(p.take_presignature().value(), digest).value());
+    bytes = run_all(online).bytes;
+    state.SetIterationTime(std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  report_bytes(state, bytes, t);
+}
+
+void single_signer_sign(benchmark::State& state) {
+  const ByteArray<32> seckey = Secp256k1Scalar::random().to_bytes();
+  const Digest32 digest = random_array<32>();
+  secp256k1_ecdsa_signature sig;
+  for (auto _ : state) {
+    if (secp256k1_ecdsa_sign(secp256k1_ctx(), &sig, digest.data(), seckey.data(), nullptr, nullptr) != 1) {
+      throw std::runtime_error("ecdsa_sign failed");
+    }
+    benchmark::DoNotOptimize(sig);
+  }
+}
+
+void shapes(benchmark::internal::Benchmark* b) {
+  for (auto [t, n] : {std::pair{2, 2}, {2, 3}, {3, 5}, {5, 9}}) b->Args({t, n});
+  b->Unit(benchmark::kMillisecond);
+}
+
+}  // namespace
+
+BENCHMARK(keygen_total)->Name("ecdsa/keygen_total")->Apply(shapes);
+BENCHMARK(keygen_per_party)->Name("ecdsa/keygen_per_party")->Apply(shapes)->UseManualTime();
+BENCHMARK(sign_total)->Name("ecdsa/sign_total")->Apply(shapes);
+BENCHMARK(sign_per_party)->Name("ecdsa/sign_per_party")->Apply(shapes)->UseManualTime();
+BENCHMARK(presign_total)->Name("ecdsa/presign_total")->Apply(shapes);
+BENCHMARK(online_total)->Name("ecdsa/online_total")->Apply(shapes)->UseManualTime();
+BENCHMARK(single_signer_sign)->Name("ecdsa/single_signer_sign")->Unit(benchmark::kMicrosecond);

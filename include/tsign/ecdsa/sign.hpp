@@ -1,0 +1,93 @@
+#pragma once
+// Threshold ECDSA signing: the online round on a presignature, and the whole signature in one
+// protocol (presigning's three rounds, then the online round).
+//
+// Online round, broadcast: the presignature's session id, the message digest, and
+//     w_i = H(m)·φ_i + r_x·v_i   and   u_i
+// with r_x = x(R) mod n. Then s = Σ w_i / Σ u_i = φ·(H(m) + r_x·sk) / (φ·r) = (H(m) + r_x·sk)/r.
+// Each signer normalizes s to the low half, computes the recovery id, verifies the signature
+// against the (derived) public key with libsecp256k1 and checks that ecdsa_recover returns that
+// key, and only then outputs it.
+//
+// Blame. A share bound to another session or another message names its sender. The one check
+// DKLs23 cannot attribute is the final verification: w_i and u_i are additive shares nobody else
+// can check on their own, so a signature that does not verify names every other signer as a
+// suspect (the message says so), and nothing is released.
+#include <memory>
+#include <optional>
+
+#include "tsign/ecdsa/presign.hpp"
+#include "tsign/ecdsa/signature.hpp"
+
+namespace tsign {
+
+struct EcdsaSignConfig {
+  SessionId session{};              // unique per run and known to every signer
+  std::vector<PartyId> signers;     // ascending, at least t holders, this party included
+  std::vector<std::uint32_t> path;  // non-hardened BIP-32 path (empty: the root key)
+  Digest32 digest{};                // the 32-byte message hash to sign
+};
+
+// The online round on a presignature: one broadcast.
+class EcdsaOnlineParty final : public StagedProtocol {
+ public:
+  static constexpr std::size_t kRounds = 1;
+  static constexpr std::string_view kName = "ecdsa/online";
+
+  // Consumes the presignature whatever happens next: its secrets move into this protocol and are
+  // wiped as soon as the share is computed. A used presignature is refused.
+  static Result<EcdsaOnlineParty> create(Presignature&& presignature, const Digest32& digest);
+  ~EcdsaOnlineParty() override;
+  EcdsaOnlineParty(EcdsaOnlineParty&&) noexcept;
+  EcdsaOnlineParty& operator=(EcdsaOnlineParty&&) noexcept;
+
+  std::size_t round_count() const override { return kRounds; }
+  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
+
+  // The verified signature, once finished.
+  const std::optional<EcdsaSignature>& signature() const;
+  const Secp256k1Point& public_key() const;  // the key the signature verifies against
+
+ private:
+  struct State;
+  EcdsaOnlineParty(std::string name, PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state);
+  Result<std::vector<OutgoingMessage>> on_start() override;
+  Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
+  void wipe() override;
+
+  std::unique_ptr<State> state_;
+};
+
+// A whole signature in four rounds: presigning (with the message digest bound into the context
+// from the first round) and the online round.
+class EcdsaSignParty final : public StagedProtocol {
+ public:
+  static constexpr std::size_t kRounds = EcdsaPresignParty::kRounds + EcdsaOnlineParty::kRounds;
+  static constexpr std::string_view kName = "ecdsa/sign";
+
+  // `share` must outlive the protocol (see EcdsaPresignParty::create).
+  static Result<EcdsaSignParty> create(EcdsaKeyShare& share, EcdsaSignConfig config);
+  ~EcdsaSignParty() override;
+  EcdsaSignParty(EcdsaSignParty&&) noexcept;
+  EcdsaSignParty& operator=(EcdsaSignParty&&) noexcept;
+
+  std::size_t round_count() const override { return kRounds; }
+  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
+
+  const std::optional<EcdsaSignature>& signature() const;
+  const Secp256k1Point& public_key() const;  // the (derived) key the signature verifies against
+
+ private:
+  friend struct ecdsa_internal::DeviationAccess;
+  EcdsaSignParty(PartyId self, std::vector<PartyId> parties, EcdsaPresignParty presign, const Digest32& digest);
+  Result<std::vector<OutgoingMessage>> on_start() override;
+  Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
+  void wipe() override;
+
+  std::unique_ptr<EcdsaPresignParty> presign_;
+  std::unique_ptr<EcdsaOnlineParty> online_;
+  Digest32 digest_{};
+  std::optional<EcdsaSignature> none_;
+};
+
+}  // namespace tsign

@@ -1,0 +1,202 @@
+// Key generation, refresh, resharing and pair rebuilding: consistent shares, working pairs,
+// strict encoding, blame.
+#include "helpers.hpp"
+#include "tsign/dkg/public_data.hpp"
+
+using namespace tsign;
+using namespace tsign::ecdsa_test;
+
+namespace {
+
+// The shares agree on the key, every pair is complete at both ends, and the seeds match.
+void check_key(const std::vector<EcdsaKeyShare>& shares) {
+  REQUIRE_FALSE(shares.empty());
+  const auto digest = KeyPublicData<Secp256k1>::of(shares.front().key).digest();
+  for (const auto& s : shares) {
+    REQUIRE(s.validate().ok());
+    CHECK(KeyPublicData<Secp256k1>::of(s.key).digest() == digest);
+    CHECK(s.disabled_peers().empty());
+    for (const auto& other : shares) {
+      if (other.key.self == s.key.self) continue;
+      CHECK(ct_equal(s.pairs.at(other.key.self).zero_seed.expose(), other.pairs.at(s.key.self).zero_seed.expose()));
+    }
+  }
+}
+
+const EcdsaKeyShare& share_of(const std::vector<EcdsaKeyShare>& shares, PartyId id) {
+  for (const auto& s : shares) {
+    if (s.key.self == id) return s;
+  }
+  FAIL("no share for party " << id);
+  return shares.front();
+}
+
+void check_signs(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& signers) {
+  const Digest32 digest = random_array<32>();
+  check_signatures(sign(shares, signers, digest), digest, shares.front().key.group_public_key);
+}
+
+}  // namespace
+
+TEST_CASE("ecdsa keygen: consistent shares with complete pair state") {
+  auto shares = generate_key(3, {2, 5, 9, 11});
+  check_key(shares);
+  CHECK(shares[0].key.threshold == 3);
+  CHECK(shares[0].pairs.size() == 3);
+  check_signs(shares, {2, 9, 11});
+}
+
+TEST_CASE("ecdsa keygen: the key share encodes and decodes strictly") {
+  auto shares = cached_key(2, 3);
+  const SecretBytes encoded = shares[1].encode();
+  auto decoded = EcdsaKeyShare::decode(encoded.expose());
+  REQUIRE(decoded.ok());
+  CHECK(ct_equal(decoded->encode().expose(), encoded.expose()));
+  shares[1] = std::move(decoded).value();
+  check_signs(shares, {1, 2});
+
+  const Bytes good(encoded.expose().begin(), encoded.expose().end());
+  auto rejects = [](Bytes bytes) { return !EcdsaKeyShare::decode(bytes).ok(); };
+  CHECK(rejects({}));
+  CHECK(rejects(Bytes(good.begin(), good.end() - 1)));  // truncated
+  Bytes longer = good;
+  longer.push_back(0);
+  CHECK(rejects(longer));  // trailing byte
+  Bytes magic = good;
+  magic[0] ^= 1;
+  CHECK(rejects(magic));
+  Bytes version = good;
+  version[5] ^= 1;
+  CHECK(rejects(version));
+  // The pair count, then a peer id changed to one that is not a holder.
+  const std::size_t inner = (std::size_t{good[6]} << 24) | (std::size_t{good[7]} << 16) | (std::size_t{good[8]} << 8) | good[9];
+  const std::size_t pairs_at = 10 + inner;
+  Bytes count = good;
+  count[pairs_at + 3] = 1;
+  CHECK(rejects(count));
+  Bytes peer = good;
+  peer[pairs_at + 4 + 3] = 7;
+  CHECK(rejects(peer));
+  // An OT state of another pair: swap the two roles' blocks of the first pair.
+  Bytes role = good;
+  role[pairs_at + 8 + 1] ^= 3;  // the OT state's role byte
+  CHECK(rejects(role));
+}
+
+TEST_CASE("ecdsa keygen: refresh keeps the key and rebuilds every pair") {
+  auto shares = cached_key(2, 3);
+  const SessionId session = random_session();
+  std::vector<EcdsaKeyProtocol> parties;
+  for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::refresh(s, session).value());
+  REQUIRE(run_protocols(pointers(parties)).all_finished());
+  std::vector<EcdsaKeyShare> fresh;
+  for (auto& p : parties) fresh.push_back(p.take_key_share().value());
+  check_key(fresh);
+  CHECK(fresh[0].key.group_public_key == shares[0].key.group_public_key);
+  CHECK(fresh[0].key.epoch == shares[0].key.epoch + 1);
+  CHECK_FALSE(fresh[0].key.signing_share.expose() == shares[0].key.signing_share.expose());
+  CHECK_FALSE(ct_equal(fresh[0].pairs.at(2).zero_seed.expose(), shares[0].pairs.at(2).zero_seed.expose()));
+  check_signs(fresh, {1, 3});
+  // Old and new epochs do not mix.
+  std::vector<EcdsaKeyShare> mixed;
+  mixed.push_back(shares[0].clone());
+  mixed.push_back(fresh[1].clone());
+  auto run = sign(mixed, {1, 2}, random_array<32>());
+  CHECK(run.signatures.empty());
+}
+
+TEST_CASE("ecdsa keygen: a refresh re-enables a pair disabled by a failed check") {
+  auto shares = cached_key(2, 3);
+  shares[0].pairs.at(2).receiver.mark_poisoned();
+  CHECK(shares[0].disabled_peers() == std::vector<PartyId>{2});
+  CHECK_FALSE(EcdsaSignParty::create(shares[0], {random_session(), {1, 2}, {}, random_array<32>()}).ok());
+  const SessionId session = random_session();
+  std::vector<EcdsaKeyProtocol> parties;
+  for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::refresh(s, session).value());
+  REQUIRE(run_protocols(pointers(parties)).all_finished());
+  std::vector<EcdsaKeyShare> fresh;
+  for (auto& p : parties) fresh.push_back(p.take_key_share().value());
+  check_key(fresh);
+  check_signs(fresh, {1, 2});
+}
+
+TEST_CASE("ecdsa keygen: rebuild_pairs gives fresh pair state for the same key share") {
+  auto shares = cached_key(2, 3);
+  const SessionId session = random_session();
+  std::vector<EcdsaKeyProtocol> parties;
+  for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::rebuild_pairs(s.key, session).value());
+  REQUIRE(run_protocols(pointers(parties)).all_finished());
+  std::vector<EcdsaKeyShare> rebuilt;
+  for (auto& p : parties) rebuilt.push_back(p.take_key_share().value());
+  check_key(rebuilt);
+  CHECK(rebuilt[0].key.signing_share.expose() == shares[0].key.signing_share.expose());
+  check_signs(rebuilt, {2, 3});
+}
+
+TEST_CASE("ecdsa keygen: resharing 2-of-3 to 3-of-4 with a new member") {
+  auto shares = cached_key(2, 3);
+  const ReshareConfig config{random_session(), {1, 3}, {1, 2, 3, 4}, 3};
+  std::vector<EcdsaKeyProtocol> parties;
+  for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::reshare(s, config).value());
+  parties.push_back(
+      EcdsaKeyProtocol::join(4, shares[0].key.key_id, shares[0].key.group_public_key, config).value());
+  REQUIRE(run_protocols(pointers(parties)).all_finished());
+  std::vector<EcdsaKeyShare> fresh;
+  for (auto& p : parties) {
+    REQUIRE(p.produces_share());
+    fresh.push_back(p.take_key_share().value());
+  }
+  check_key(fresh);
+  CHECK(fresh[0].key.threshold == 3);
+  CHECK(fresh[0].key.group_public_key == shares[0].key.group_public_key);
+  check_signs(fresh, {2, 3, 4});
+  check_signs(fresh, {1, 2, 4});
+}
+
+TEST_CASE("ecdsa keygen: resharing to a committee without some old holders") {
+  auto shares = cached_key(2, 3);
+  const ReshareConfig config{random_session(), {1, 2}, {2, 3}, 2};
+  std::vector<EcdsaKeyProtocol> parties;
+  for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::reshare(s, config).value());
+  REQUIRE(run_protocols(pointers(parties)).all_finished());
+  CHECK_FALSE(parties[0].produces_share());
+  CHECK_FALSE(parties[0].take_key_share().ok());
+  std::vector<EcdsaKeyShare> fresh;
+  for (std::size_t i = 1; i < parties.size(); ++i) fresh.push_back(parties[i].take_key_share().value());
+  check_key(fresh);
+  CHECK(share_of(fresh, 2).pairs.size() == 1);
+  check_signs(fresh, {2, 3});
+}
+
+TEST_CASE("ecdsa keygen: a tampered direct message names its sender and nobody gets a key") {
+  const DkgConfig config{random_session(), ids_1_to(3), 2};
+  // Offsets into the direct message (type, session, round, flags, then length-prefixed parts):
+  // round 0 the base-OT sender's point A, round 1 the DKG share, round 2 the setup's session tag.
+  const std::map<std::size_t, std::size_t> offsets = {{0, 70}, {1, 82}, {2, 46}};
+  for (const auto& [round, offset] : offsets) {
+    INFO("round " << round);
+    std::vector<EcdsaKeyProtocol> parties;
+    for (PartyId p : config.parties) parties.push_back(EcdsaKeyProtocol::keygen(p, config).value());
+    auto run = run_protocols(pointers(parties), [&, r = round, at = offset](InFlight& m) {
+      if (m.round == r && m.from == 2 && m.to == 3 && !m.broadcast) m.payload[at] ^= 1;
+    });
+    CHECK(run.none_finished());
+    REQUIRE_FALSE(run.status.at(3).ok());
+    CHECK(run.error(3).culprits == std::vector<PartyId>{2});
+    for (auto& p : parties) CHECK_FALSE(p.take_key_share().ok());
+  }
+}
+
+TEST_CASE("ecdsa keygen: a missing confirmation leaves everyone without a key") {
+  const DkgConfig config{random_session(), ids_1_to(3), 2};
+  std::vector<EcdsaKeyProtocol> parties;
+  for (PartyId p : config.parties) parties.push_back(EcdsaKeyProtocol::keygen(p, config).value());
+  auto run = run_protocols(pointers(parties), [](InFlight& m) {
+    if (m.round == 3 && m.from == 1) m.deliver = false;
+  });
+  for (PartyId p : {2u, 3u}) {
+    REQUIRE_FALSE(run.status.at(p).ok());
+    CHECK(run.error(p).kind == ErrorKind::Timeout);
+    CHECK(run.error(p).culprits == std::vector<PartyId>{1});
+  }
+}

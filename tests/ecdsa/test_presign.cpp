@@ -1,0 +1,112 @@
+// Presigning ahead of the message, then the online round: single use, message agreement.
+#include "../../src/ecdsa/sign_messages.hpp"
+#include "helpers.hpp"
+
+using namespace tsign;
+using namespace tsign::ecdsa_test;
+
+namespace {
+
+struct OnlineRun {
+  RunResult run;
+  std::vector<EcdsaOnlineParty> parties;
+};
+
+OnlineRun online(std::vector<Presignature>& presignatures, const std::vector<Digest32>& digests,
+                 const Tamper& tamper = {}) {
+  OnlineRun out;
+  for (std::size_t i = 0; i < presignatures.size(); ++i) {
+    out.parties.push_back(EcdsaOnlineParty::create(std::move(presignatures[i]), digests[i]).value());
+  }
+  out.run = run_protocols(pointers(out.parties), tamper);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ecdsa presign: presignatures made ahead sign a message chosen later") {
+  auto shares = cached_key(3, 5);
+  for (const std::vector<std::uint32_t>& path : {std::vector<std::uint32_t>{}, {1, 2, 3}}) {
+    auto presignatures = presign(shares, {1, 4, 5}, path);
+    const auto& key = shares.front().key;
+    const auto expected = derive_path(ExtendedPublicKey::root(key.group_public_key, key.chain_code), path).value();
+    for (const auto& p : presignatures) {
+      CHECK(p.usable());
+      CHECK(p.public_key() == expected.xpub.key);
+      CHECK(p.id() == presignatures.front().id());
+      CHECK(p.nonce_point() == presignatures.front().nonce_point());
+    }
+    const Digest32 digest = random_array<32>();
+    auto run = online(presignatures, {digest, digest, digest});
+    REQUIRE(run.run.all_finished());
+    const EcdsaSignature& sig = *run.parties.front().signature();
+    for (auto& p : run.parties) CHECK(p.signature()->compact() == sig.compact());
+    CHECK(verify_ecdsa(sig, digest, expected.xpub.key).ok());
+    CHECK(recover_ecdsa(sig, digest).value() == expected.xpub.key);
+  }
+}
+
+TEST_CASE("ecdsa presign: a presignature is consumed by its first use") {
+  auto shares = cached_key(2, 3);
+  auto presignatures = presign(shares, {1, 2});
+  Presignature& mine = presignatures[0];
+  const Digest32 digest = random_array<32>();
+  auto first = EcdsaOnlineParty::create(std::move(mine), digest);
+  REQUIRE(first.ok());
+  CHECK_FALSE(mine.usable());  // moved into the online round: the caller's object is empty
+  auto second = EcdsaOnlineParty::create(std::move(mine), random_array<32>());
+  REQUIRE_FALSE(second.ok());
+  CHECK_THAT(second.error().message, Catch::Contains("already used"));
+  // Moving a presignature around keeps exactly one usable copy.
+  Presignature moved = std::move(presignatures[1]);
+  CHECK(moved.usable());
+  CHECK_FALSE(presignatures[1].usable());
+  static_assert(!std::is_copy_constructible_v<Presignature>);
+  static_assert(!std::is_copy_assignable_v<Presignature>);
+}
+
+TEST_CASE("ecdsa presign: signers fed different messages name each other, nothing released") {
+  auto shares = cached_key(2, 3);
+  auto presignatures = presign(shares, {1, 2, 3});
+  const Digest32 digest = random_array<32>();
+  Digest32 other = digest;
+  other[31] ^= 1;
+  auto run = online(presignatures, {digest, digest, other});
+  for (auto& p : run.parties) CHECK_FALSE(p.signature().has_value());
+  for (PartyId p : {1u, 2u}) {
+    REQUIRE_FALSE(run.run.status.at(p).ok());
+    CHECK(run.run.error(p).culprits == std::vector<PartyId>{3});
+    CHECK_THAT(run.run.error(p).message, Catch::Contains("different message"));
+  }
+}
+
+TEST_CASE("ecdsa presign: an online share from another presignature is refused") {
+  auto shares = cached_key(2, 3);
+  auto a = presign(shares, {1, 2});
+  auto b = presign(shares, {1, 2});
+  const Digest32 digest = random_array<32>();
+  auto first = online(a, {digest, digest});
+  REQUIRE(first.run.all_finished());
+  Bytes replayed;
+  for (const auto& m : first.run.transcript) {
+    if (m.from == 2) replayed = m.payload;
+  }
+  auto second = online(b, {digest, digest}, [&](InFlight& m) {
+    if (m.from == 2) m.payload = replayed;
+  });
+  REQUIRE_FALSE(second.run.status.at(1).ok());
+  CHECK(second.run.error(1).culprits == std::vector<PartyId>{2});
+  CHECK_FALSE(second.parties[0].signature().has_value());
+}
+
+TEST_CASE("ecdsa presign: presigning and the online round over random signer sets") {
+  auto shares = cached_key(2, 4);
+  for (const std::vector<PartyId>& signers : {std::vector<PartyId>{1, 2}, {3, 4}, {1, 3, 4}, {1, 2, 3, 4}}) {
+    auto presignatures = presign(shares, signers);
+    const Digest32 digest = random_array<32>();
+    std::vector<Digest32> digests(signers.size(), digest);
+    auto run = online(presignatures, digests);
+    REQUIRE(run.run.all_finished());
+    CHECK(verify_ecdsa(*run.parties.front().signature(), digest, shares.front().key.group_public_key).ok());
+  }
+}
