@@ -82,12 +82,7 @@ void tcp_loopback(benchmark::State& state, std::size_t n, std::size_t in_flight)
     for (std::size_t k = 0; k < in_flight; ++k) {
       for (std::size_t i = 0; i < n; ++i) {
         threads.emplace_back([&, k, i] {
-          auto view = cluster.nodes.at(ids[i])->open_session(groups[k]->session);
-          if (!view) {
-            results[k * n + i] = view.error();
-            return;
-          }
-          results[k * n + i] = run_protocol(*groups[k]->parties[i], **view, groups[k]->session);
+          results[k * n + i] = run_protocol(*groups[k]->parties[i], *cluster.nodes.at(ids[i]), groups[k]->session);
         });
       }
     }

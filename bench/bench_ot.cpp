@@ -1,6 +1,6 @@
 // OT layer: per-pair setup at key generation, and per-signature extension + multiplication.
+// The single-signer reference (baseline/ecdsa_sign) lives in bench_baseline.cpp.
 #include <benchmark/benchmark.h>
-#include <secp256k1.h>
 
 #include <cstdlib>
 #include <ctime>
@@ -106,17 +106,5 @@ void BM_MulPerPair(benchmark::State& state) {
   state.counters["sender_cpu_us"] = per_iteration(sender_us);
 }
 BENCHMARK(BM_MulPerPair)->Name("ot/mul_per_pair")->Unit(benchmark::kMicrosecond);
-
-// The single-signer reference: libsecp256k1 ECDSA signing.
-void BM_EcdsaSign(benchmark::State& state) {
-  const ByteArray<32> key = Secp256k1Scalar::random().to_bytes();
-  const ByteArray<32> msg = random_array<32>();
-  secp256k1_ecdsa_signature sig;
-  for (auto _ : state) {
-    if (secp256k1_ecdsa_sign(secp256k1_ctx(), &sig, msg.data(), key.data(), nullptr, nullptr) != 1) std::abort();
-    benchmark::DoNotOptimize(sig);
-  }
-}
-BENCHMARK(BM_EcdsaSign)->Name("baseline/ecdsa_sign")->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -88,4 +88,9 @@ Status run_protocol(RoundProtocol& protocol, Transport& transport, const Session
   return status;
 }
 
+void decline_protocol(RoundProtocol& protocol, Transport& transport, const SessionId& session, const Error& reason) {
+  ProtocolSession machine(protocol, session);
+  send_all(transport, machine.abort_packets(reason));
+}
+
 }  // namespace tsign

@@ -308,12 +308,19 @@ Error ProtocolSession::timeout_error(std::string_view detail) const {
 
 std::vector<OutboundPacket> ProtocolSession::abort_packets(const Error& reason) const {
   AbortNotice notice{std::string(to_string(reason.kind)) + ": " + reason.message, {}};
+  // Before start() the other parties come straight from the protocol (a party that declines).
+  std::vector<PartyId> others = others_;
+  if (!started_) {
+    for (PartyId p : protocol_.parties()) {
+      if (p != protocol_.self()) others.push_back(p);
+    }
+  }
   for (PartyId p : reason.culprits) {
-    if (std::binary_search(others_.begin(), others_.end(), p)) notice.blamed.push_back(p);
+    if (std::binary_search(others.begin(), others.end(), p)) notice.blamed.push_back(p);
   }
   Bytes sealed = seal(static_cast<std::uint32_t>(round_), kBroadcastRecipient, MessageKind::Abort, encode_abort(notice));
   std::vector<OutboundPacket> packets;
-  for (PartyId p : others_) packets.push_back({p, sealed});
+  for (PartyId p : others) packets.push_back({p, sealed});
   return packets;
 }
 

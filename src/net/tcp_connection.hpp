@@ -27,6 +27,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool initiator() const { return initiator_; }
   bool established() const { return established_; }
   bool closed() const { return closed_; }
+  // Frames queued or being written: not yet handed to the kernel.
+  bool writes_pending() const { return writing_ || !writes_.empty(); }
 
  private:
   void read_preamble();

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tsign/net/tcp_transport.hpp"
 #include "tsign/net/tcp_wire.hpp"
@@ -44,6 +45,9 @@ class NodeCore {
   bool stopped() const { return stopped_.load(); }
   void post_peer_address(PartyId peer, std::string host, std::uint16_t port);
   void shutdown();  // then join the thread
+  // Peers with queued messages they have not acknowledged, or with frames (acknowledgements
+  // included) not yet handed to the kernel (asks the io thread).
+  std::vector<PartyId> undelivered_peers();
 
   // The io thread, from connections.
   void on_established(const std::shared_ptr<Connection>& c);

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <exception>
+#include <future>
 
 #include "tcp_connection.hpp"
 #include "tcp_core.hpp"
@@ -425,6 +426,21 @@ void NodeCore::shutdown() {
   });
 }
 
+std::vector<PartyId> NodeCore::undelivered_peers() {
+  if (stopped_.load()) return {};
+  auto answer = std::make_shared<std::promise<std::vector<PartyId>>>();
+  auto result = answer->get_future();
+  asio::post(io, [this, answer] {
+    std::vector<PartyId> owing;
+    for (auto& [id, p] : peers_) {
+      expire_outbox(p);
+      if (!p.outbox.empty() || (p.conn && !p.conn->closed() && p.conn->writes_pending())) owing.push_back(id);
+    }
+    answer->set_value(std::move(owing));
+  });
+  return result.get();
+}
+
 // ---- the session view ----------------------------------------------------------------------
 
 namespace {
@@ -513,5 +529,22 @@ Result<std::unique_ptr<Transport>> TcpNode::open_session(const SessionId& sessio
 std::string TcpNode::peer_status(PartyId peer) const { return core_->peer_note(peer); }
 bool TcpNode::connected(PartyId peer) const { return core_->peer_connected(peer); }
 void TcpNode::reset_connection(PartyId peer) { core_->post_reset(peer); }
+
+Status TcpNode::flush(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    std::vector<PartyId> owing = core_->undelivered_peers();
+    if (owing.empty()) return {};
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return make_error(ErrorKind::Timeout, "messages not acknowledged before the deadline", std::move(owing));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+Status run_protocol(RoundProtocol& protocol, TcpNode& node, const SessionId& session, const EngineOptions& options) {
+  TSIGN_TRY(auto view, node.open_session(session));
+  return run_protocol(protocol, *view, session, options);
+}
 
 }  // namespace tsign

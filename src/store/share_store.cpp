@@ -207,6 +207,22 @@ Status ShareStore::discard(const KeyId& key_id, std::uint64_t epoch) {
   return {};
 }
 
+Status ShareStore::rewrite(const ShareHeader& header, ByteSpan share, KeyProtector& protector) {
+  TSIGN_TRY(KeyState s, state(header.key_id));
+  if (s.committed.empty() || s.committed.back() != header.epoch) {
+    return make_error(ErrorKind::InvalidInput, "epoch " + std::to_string(header.epoch) + " of key " +
+                                                   to_hex(header.key_id) + " is not the committed epoch");
+  }
+  const auto path = key_dir(header.key_id) / epoch_file_name(header.epoch, false);
+  TSIGN_TRY(Bytes current_file, read_file(path, kMaxFileSize));
+  TSIGN_TRY(SealedShareFile current, parse_sealed_share(current_file));
+  if (!(current.header.share == header)) {
+    return make_error(ErrorKind::InvalidInput, "a rewrite must keep the header of the committed file");
+  }
+  TSIGN_TRY(Bytes file, seal_share(header, share, protector));
+  return write_file_atomic(path, file, options_.on_step);
+}
+
 Result<UnsealedShare> ShareStore::load_file(const KeyId& key_id, std::uint64_t epoch, bool staged,
                                             KeyProtector& protector) const {
   TSIGN_TRY(Bytes file, read_file(key_dir(key_id) / epoch_file_name(epoch, staged), kMaxFileSize));

@@ -154,7 +154,7 @@ TEST_CASE("dropped messages: a timeout naming exactly the missing party") {
   f.from = 1;
   f.round = 1;
   run.hub.add_fault(Fault::drop(f));
-  auto out = run.go(300);
+  auto out = run.go(1000);
   for (PartyId p : {2u, 3u}) {
     INFO(describe(out.at(p)));
     REQUIRE_FALSE(out.at(p));
@@ -167,7 +167,7 @@ TEST_CASE("messages lost to one party: that party names the sender") {
   Run run;
   run.hub.add_fault(Fault::drop(from_to(2, 1)));
   run.hub.add_fault(Fault::drop(from_to(3, 1)));
-  auto out = run.go(300);
+  auto out = run.go(1000);
   REQUIRE_FALSE(out.at(1));
   CHECK(out.at(1).error().kind == ErrorKind::Timeout);
   CHECK(out.at(1).error().culprits == std::vector<PartyId>{2, 3});
@@ -176,7 +176,7 @@ TEST_CASE("messages lost to one party: that party names the sender") {
 TEST_CASE("a crashed party: a timeout naming it") {
   Run run;
   run.hub.add_fault(Fault::crash(2, 1));
-  auto out = run.go(300);
+  auto out = run.go(1000);
   for (PartyId p : {1u, 3u}) {
     INFO(describe(out.at(p)));
     REQUIRE_FALSE(out.at(p));
@@ -232,4 +232,32 @@ TEST_CASE("the engine refuses a transport of another party") {
   auto s = run_protocol(group.party(1), hub.endpoint(2), group.session);
   REQUIRE_FALSE(s);
   CHECK(s.error().kind == ErrorKind::InvalidInput);
+}
+
+TEST_CASE("the engine reports each party's traffic") {
+  CoinTossGroup group({1, 2, 3});
+  MemoryHub hub({1, 2, 3});
+  MessageFilter from2;
+  from2.from = 2;
+  from2.round = 0;  // the copies land in the inbox before anything of later rounds
+  hub.add_fault(Fault::duplicate(from2));
+  std::map<PartyId, SessionStats> stats;
+  for (PartyId p : group.ids) stats[p] = {};
+  std::vector<std::thread> threads;
+  std::map<PartyId, Status> out;
+  for (PartyId p : group.ids) out.emplace(p, Status{});
+  for (PartyId p : group.ids) {
+    threads.emplace_back([&, p] {
+      EngineOptions o = quick_options(5000);
+      o.stats = &stats.at(p);
+      out.at(p) = run_protocol(group.party(p), hub.endpoint(p), group.session, o);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& [p, s] : out) REQUIRE(s);
+  // Per peer: round 0, its echo, round 1, round 2 and its echo.
+  CHECK(stats.at(1).messages_sent == 2 * 5);
+  CHECK(stats.at(1).messages_received == 2 * 5 + 2);  // party 2's round-0 messages arrive twice
+  CHECK(stats.at(1).duplicates_ignored + stats.at(1).stale_ignored == 2);
+  CHECK(stats.at(3).bytes_received > stats.at(3).bytes_sent);
 }

@@ -264,7 +264,7 @@ TEST_CASE("a peer with a wrong static key is rejected and named") {
   cluster.configs.at(3).static_key = X25519KeyPair::generate();
   cluster.start();
   CoinTossGroup group({1, 2, 3});
-  auto out = run_over_tcp(cluster, group, 1500);
+  auto out = run_over_tcp(cluster, group, 2000);
   for (PartyId p : {1u, 2u}) {
     INFO(describe(out.at(p)));
     REQUIRE_FALSE(out.at(p));
@@ -284,7 +284,7 @@ TEST_CASE("a peer that connects and stalls is named at the deadline") {
     SilentListener stalled;
     cluster.point_at(3, stalled.port());
     CoinTossGroup group({1, 2, 3});
-    auto out = run_over_tcp(cluster, group, 1500, {1, 2});
+    auto out = run_over_tcp(cluster, group, 2000, {1, 2});
     for (PartyId p : {1u, 2u}) {
       INFO(describe(out.at(p)));
       REQUIRE_FALSE(out.at(p));
@@ -335,8 +335,8 @@ TEST_CASE("a peer that vanishes mid-round is named at the deadline") {
   auto view3 = node3->open_session(group.session).value();
   HookedParty p3(group.party(3), 0, [&] { node3.reset(); });
   Status s3;
-  std::thread t3([&] { s3 = run_protocol(p3, *view3, group.session, quick_options(1500)); });
-  auto out = run_over_tcp(cluster, group, 1500, {1, 2});
+  std::thread t3([&] { s3 = run_protocol(p3, *view3, group.session, quick_options(2000)); });
+  auto out = run_over_tcp(cluster, group, 2000, {1, 2});
   t3.join();
   for (PartyId p : {1u, 2u}) {
     INFO(describe(out.at(p)));

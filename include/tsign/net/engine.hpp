@@ -55,4 +55,9 @@ struct EngineOptions {
 Status run_protocol(RoundProtocol& protocol, Transport& transport, const SessionId& session,
                     const EngineOptions& options = {});
 
+// For a party that will not take part (its signing policy refused the request, say): tells the
+// others at once, with `reason`, instead of leaving them to their deadline. They stop with
+// ProtocolAborted naming this party. Nothing of the protocol runs here; sending is best effort.
+void decline_protocol(RoundProtocol& protocol, Transport& transport, const SessionId& session, const Error& reason);
+
 }  // namespace tsign

@@ -64,7 +64,8 @@ class ProtocolSession {
   std::vector<PartyId> missing() const;
   // The Timeout error for the current step: culprits are exactly missing().
   Error timeout_error(std::string_view detail = {}) const;
-  // Abort notices for every other party, carrying `reason` and the parties blamed.
+  // Abort notices for every other party, carrying `reason` and the parties blamed (also before
+  // start(), for a party that declines to take part).
   std::vector<OutboundPacket> abort_packets(const Error& reason) const;
 
   const SessionStats& stats() const { return stats_; }

@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "tsign/core/result.hpp"
+#include "tsign/net/engine.hpp"
 #include "tsign/net/envelope.hpp"
 #include "tsign/net/party_config.hpp"
 #include "tsign/net/session_id.hpp"
@@ -69,11 +70,20 @@ class TcpNode {
   // Drops the current connection to a peer (as a network fault would); it is redialled and
   // unacknowledged messages are sent again.
   void reset_connection(PartyId peer);
+  // Waits until every peer has acknowledged every message queued for it so far and every frame
+  // (acknowledgements included) has been written to its socket, or until `timeout` passes
+  // (Timeout naming the peers still owing). A process calls it before it exits, so that the last
+  // messages of a session do not die with it.
+  Status flush(std::chrono::milliseconds timeout);
 
  private:
   explicit TcpNode(std::shared_ptr<NodeCore> core);
   std::shared_ptr<NodeCore> core_;
   std::thread thread_;  // runs the node's io_context
 };
+
+// The single call for one party over TCP: opens the session on `node`, runs the protocol to its
+// end, closes the session.
+Status run_protocol(RoundProtocol& protocol, TcpNode& node, const SessionId& session, const EngineOptions& options = {});
 
 }  // namespace tsign

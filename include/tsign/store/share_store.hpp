@@ -46,6 +46,10 @@ class ShareStore {
   Status commit(const KeyId& key_id, std::uint64_t epoch);
   // Wipes the staged epoch; the committed one stays.
   Status discard(const KeyId& key_id, std::uint64_t epoch);
+  // Replaces the file of the committed epoch header.epoch with a new sealing of `share` under the
+  // same header (key, party, epoch, suite, t and n), in one atomic write. For state that changes
+  // within an epoch and must survive a restart, such as an ECDSA pair disabled by a failed check.
+  Status rewrite(const ShareHeader& header, ByteSpan share, KeyProtector& protector);
 
   // The highest committed epoch, unsealed and checked (key, party, epoch from the file name).
   Result<UnsealedShare> load(const KeyId& key_id, KeyProtector& protector) const;

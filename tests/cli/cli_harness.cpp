@@ -1,0 +1,180 @@
+#include "cli_harness.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace tsign::test {
+
+nlohmann::json RunResult::json() const {
+  try {
+    return nlohmann::json::parse(out);
+  } catch (const std::exception&) {
+    throw std::runtime_error("not JSON (exit " + std::to_string(exit_code) + "): " + out + "\nstderr: " + err);
+  }
+}
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "tsign-cli-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path tsign_binary() { return std::filesystem::path(TSIGN_BINARY_DIR) / "tools" / "tsign"; }
+
+namespace {
+std::atomic<unsigned> process_counter{0};
+}  // namespace
+
+TsignProcess::TsignProcess(std::vector<std::string> args, std::map<std::string, std::string> env,
+                           const std::filesystem::path& scratch, std::chrono::seconds deadline)
+    : deadline_(std::chrono::steady_clock::now() + deadline) {
+  const unsigned n = process_counter++;
+  out_file_ = scratch / ("proc" + std::to_string(n) + ".out");
+  err_file_ = scratch / ("proc" + std::to_string(n) + ".err");
+  const std::string binary = tsign_binary().string();
+  if (!std::filesystem::exists(binary)) throw std::runtime_error("tsign binary not found at " + binary);
+
+  std::vector<std::string> argv_storage{binary};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // The parent's environment without any TSIGN_ variable, plus the test's own.
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).rfind("TSIGN_", 0) != 0) env_storage.emplace_back(*e);
+  }
+  for (const auto& [k, v] : env) env_storage.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  const int out_fd = ::open(out_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int err_fd = ::open(err_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::setsid();  // no controlling terminal: the passphrase must come from the file or variable
+    ::dup2(null_fd, 0);
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    ::execve(binary.c_str(), argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(out_fd);
+  ::close(err_fd);
+  ::close(null_fd);
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+}
+
+TsignProcess::~TsignProcess() {
+  if (!result_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+}
+
+RunResult TsignProcess::wait() {
+  if (result_) return *result_;
+  RunResult r;
+  int status = 0;
+  for (;;) {
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      r.exit_code = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  r.out = read_text(out_file_);
+  r.err = read_text(err_file_);
+  result_ = r;
+  return r;
+}
+
+RunResult run_tsign(std::vector<std::string> args, std::map<std::string, std::string> env,
+                    const std::filesystem::path& scratch, std::chrono::seconds deadline) {
+  TsignProcess p(std::move(args), std::move(env), scratch, deadline);
+  return p.wait();
+}
+
+std::vector<RunResult> run_together(const std::vector<std::vector<std::string>>& args,
+                                    const std::vector<std::map<std::string, std::string>>& env,
+                                    const std::filesystem::path& scratch, std::chrono::seconds deadline) {
+  std::vector<std::unique_ptr<TsignProcess>> processes;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    processes.push_back(std::make_unique<TsignProcess>(args[i], env.at(i), scratch, deadline));
+  }
+  std::vector<RunResult> out;
+  for (auto& p : processes) out.push_back(p->wait());
+  return out;
+}
+
+std::vector<std::uint16_t> free_ports(std::size_t count) {
+  std::vector<int> fds;
+  std::vector<std::uint16_t> ports;
+  for (std::size_t i = 0; i < count; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("bind failed");
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ports.push_back(ntohs(addr.sin_port));
+    fds.push_back(fd);  // held until all are chosen, so they are distinct
+  }
+  for (int fd : fds) ::close(fd);
+  return ports;
+}
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_text(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+std::map<std::string, Bytes> snapshot(const std::filesystem::path& dir) {
+  std::map<std::string, Bytes> out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string text = read_text(entry.path());
+    out.emplace(std::filesystem::relative(entry.path(), dir).string(), Bytes(text.begin(), text.end()));
+  }
+  return out;
+}
+
+}  // namespace tsign::test

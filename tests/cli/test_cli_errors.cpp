@@ -1,0 +1,253 @@
+// Bad input and refusals: each gives a clear error and its documented exit code, and leaves the
+// party's files as they were. Also the life of a key after generation: an aborted refresh leaves
+// the old epoch in use; backup and restore; repair; resharing to a new threshold.
+#include <catch2/catch.hpp>
+
+#include "cli_cluster.hpp"
+#include "independent_verify.hpp"
+#include "tsign/core/hash.hpp"
+
+namespace tsign::test {
+
+namespace {
+
+std::filesystem::path committed_share_file(const CliCluster& cluster, PartyId party, const std::string& key_id) {
+  for (const auto& entry : std::filesystem::directory_iterator(cluster.dir(party) / "shares" / key_id)) {
+    if (entry.path().extension() == ".share") return entry.path();
+  }
+  throw std::runtime_error("no committed share file");
+}
+
+std::string generate_key(const CliCluster& cluster, const std::string& suite, const std::string& session) {
+  const auto keygen = cluster.run_all({1, 2, 3}, "keygen",
+                                      {"--suite", suite, "--threshold", "2", "--session", session, "--timeout", "30"});
+  for (const auto& r : keygen) {
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+  }
+  return keygen[0].json()["key_id"].get<std::string>();
+}
+
+std::string error_message(const RunResult& r) { return r.json()["error"]["message"].get<std::string>(); }
+
+}  // namespace
+
+TEST_CASE("tsign refuses bad input with a clear error, its exit code and the files untouched", "[cli]") {
+  CliCluster cluster(3);
+  const std::string key_id = generate_key(cluster, "frost-ed25519", "errors");
+  const auto before = snapshot(cluster.dir(2));
+  const auto public_key = cluster.run(2, "pubkey", {"--key", key_id}, false).json()["public_key"];
+
+  {  // wrong passphrase: exit 5
+    const RunResult r = run_tsign(cluster.args(2, "pubkey", {"--key", key_id}, false),
+                                  {{"TSIGN_PASSPHRASE", "not the passphrase"}}, cluster.scratch());
+    INFO(describe(r));
+    CHECK(r.exit_code == 5);
+    CHECK(error_message(r).find("wrong passphrase") != std::string::npos);
+  }
+
+  {  // no passphrase at all (no file, no variable, no terminal): exit 2
+    const RunResult r = run_tsign(cluster.args(2, "pubkey", {"--key", key_id}, false), {}, cluster.scratch());
+    CHECK(r.exit_code == 2);
+  }
+
+  {  // tampered, truncated, or another party's share file
+    const auto file = committed_share_file(cluster, 2, key_id);
+    const std::string original = read_text(file);
+
+    std::string tampered = original;
+    tampered[tampered.size() - 20] ^= 0x01;
+    write_text(file, tampered);
+    RunResult r = cluster.run(2, "pubkey", {"--key", key_id}, false);
+    INFO(describe(r));
+    CHECK(r.exit_code == 5);
+    CHECK(error_message(r).find("authentication failed") != std::string::npos);
+    CHECK(read_text(file) == tampered);
+
+    write_text(file, original.substr(0, original.size() - 7));
+    r = cluster.run(2, "pubkey", {"--key", key_id}, false);
+    CHECK(r.exit_code == 2);
+
+    write_text(file, read_text(committed_share_file(cluster, 3, key_id)));
+    r = cluster.run(2, "pubkey", {"--key", key_id}, false);
+    CHECK(r.exit_code == 2);
+    CHECK(error_message(r).find("party 3") != std::string::npos);
+
+    write_text(file, original);
+  }
+
+  {  // an unavailable HSM: exit 5
+    const RunResult r = run_tsign(cluster.args(2, "pubkey", {"--key", key_id, "--hsm-module", "/nonexistent/libpkcs11.so",
+                                                             "--hsm-token", "tsign"},
+                                               false),
+                                  {{"TSIGN_PASSPHRASE", "correct horse battery staple"}, {"TSIGN_HSM_PIN", "1234"}},
+                                  cluster.scratch());
+    INFO(describe(r));
+    CHECK(r.exit_code == 5);
+  }
+
+  {  // malformed or mismatched cluster configuration: exit 2 before anything runs
+    const auto bad = cluster.scratch() / "bad.conf";
+    write_text(bad, "version = 1\nparty = 1 127.0.0.1:1 abc def\n");
+    RunResult r = run_tsign({"keygen", "--dir", cluster.dir(2).string(), "--cluster", bad.string(), "--suite", "ecdsa",
+                             "--threshold", "2", "--session", "x", "--json"},
+                            cluster.env(2), cluster.scratch());
+    CHECK(r.exit_code == 2);
+    CHECK(error_message(r).find("line 2") != std::string::npos);
+
+    // Party 2's line carries party 3's transport key.
+    std::string text = read_text(cluster.config());
+    const auto at = text.find(cluster.transport_key(2));
+    text.replace(at, 64, cluster.transport_key(3));
+    text.replace(text.rfind(cluster.transport_key(3)), 64, std::string(64, 'a'));
+    write_text(bad, text);
+    r = run_tsign({"sign", "--dir", cluster.dir(2).string(), "--cluster", bad.string(), "--key", key_id, "--signers",
+                   "1,2", "--message", "x", "--json"},
+                  cluster.env(2), cluster.scratch());
+    INFO(describe(r));
+    CHECK(r.exit_code == 2);
+    CHECK(error_message(r).find("another transport key") != std::string::npos);
+  }
+
+  {  // usage errors: exit 1
+    CHECK(run_tsign({"sign", "--frobnicate"}, {}, cluster.scratch()).exit_code == 1);
+    CHECK(run_tsign({"no-such-command"}, {}, cluster.scratch()).exit_code == 1);
+    CHECK(run_tsign(cluster.args(2, "keygen", {"--suite", "ecdsa", "--threshold", "2"}), cluster.env(2), cluster.scratch())
+              .exit_code == 1);  // no --session
+  }
+
+  {  // a missing signer: exit 4 naming it
+    const RunResult r = cluster.run(2, "sign", {"--key", key_id, "--signers", "2,3", "--message", "hello", "--timeout", "2"});
+    INFO(describe(r));
+    CHECK(r.exit_code == 4);
+    CHECK(r.json()["error"]["culprits"] == nlohmann::json::array({3}));
+    // Nothing was signed, and the share is as it was (the audit log is compared below too).
+  }
+
+  CHECK(snapshot(cluster.dir(2)) == before);
+  CHECK(cluster.run(2, "pubkey", {"--key", key_id}, false).json()["public_key"] == public_key);
+}
+
+TEST_CASE("tsign sign: a policy denial is recorded, the other signers are told", "[cli]") {
+  CliCluster cluster(3);
+  const std::string key_id = generate_key(cluster, "frost-secp256k1-tr", "policy");
+  const std::string allowed = to_hex(sha256(as_bytes("approved payout")));
+  const auto policy = cluster.scratch() / "policy.rules";
+  write_text(policy, "tsign-policy 1\nallow-scheme frost-secp256k1-tr\nallow-digest " + allowed + "\n");
+
+  const auto denied = run_together(
+      {cluster.args(1, "sign", {"--key", key_id, "--signers", "1,2", "--message", "pay mallory", "--policy", policy.string(),
+                                "--timeout", "20"}),
+       cluster.args(2, "sign", {"--key", key_id, "--signers", "1,2", "--message", "pay mallory", "--timeout", "20"})},
+      {cluster.env(1), cluster.env(2)}, cluster.scratch());
+  INFO(describe(denied[0]));
+  INFO(describe(denied[1]));
+  CHECK(denied[0].exit_code == 6);
+  CHECK(denied[1].exit_code == 3);
+  CHECK(denied[1].json()["error"]["culprits"] == nlohmann::json::array({1}));
+  CHECK(error_message(denied[1]).find("policy") != std::string::npos);
+
+  const RunResult audit = cluster.run(1, "audit", {"--list"}, false);
+  REQUIRE(audit.exit_code == 0);
+  const auto entries = audit.json()["entries_list"];
+  bool recorded = false;
+  for (const auto& e : entries) recorded |= e["event"] == "denied";
+  CHECK(recorded);
+
+  // A request the rules admit goes through.
+  const auto ok = run_together(
+      {cluster.args(1, "sign", {"--key", key_id, "--signers", "1,2", "--digest", allowed, "--policy", policy.string(),
+                                "--timeout", "20"}),
+       cluster.args(2, "sign", {"--key", key_id, "--signers", "1,2", "--digest", allowed, "--timeout", "20"})},
+      {cluster.env(1), cluster.env(2)}, cluster.scratch());
+  INFO(describe(ok[0]));
+  REQUIRE(ok[0].exit_code == 0);
+  REQUIRE(ok[1].exit_code == 0);
+  const auto j = ok[0].json();
+  CHECK(bip340_verifies(j["public_key"].get<std::string>(), from_hex(allowed), j["signature"].get<std::string>()));
+}
+
+TEST_CASE("tsign key life: aborted refresh, backup and restore, repair, resharing", "[cli]") {
+  CliCluster cluster(3);
+  const std::string key_id = generate_key(cluster, "frost-ed25519", "life");
+  const std::string public_key = cluster.run(1, "pubkey", {"--key", key_id}, false).json()["public_key"];
+  auto sign = [&](const std::vector<PartyId>& signers, const std::string& message) {
+    std::string list;
+    for (PartyId p : signers) list += (list.empty() ? "" : ",") + std::to_string(p);
+    const auto results = cluster.run_all(signers, "sign", {"--key", key_id, "--signers", list, "--message", message, "--timeout", "20"});
+    for (const auto& r : results) {
+      INFO(describe(r));
+      REQUIRE(r.exit_code == 0);
+    }
+    const auto j = results[0].json();
+    CHECK(j["public_key"] == public_key);
+    CHECK(ed25519_verifies(public_key, as_bytes(message), j["signature"].get<std::string>()));
+  };
+
+  // A refresh that one holder never joins times out; the old epoch stays committed and signs.
+  const auto aborted = cluster.run_all({1, 2}, "refresh", {"--key", key_id, "--timeout", "2"});
+  for (const auto& r : aborted) CHECK(r.exit_code == 4);
+  const auto listed = cluster.run(1, "list", {}, false).json()["keys"][0];
+  CHECK(listed["epoch"] == 0);
+  CHECK(listed["staged_epoch"].is_null());
+  sign({1, 2}, "after an aborted refresh");
+
+  // Cold backup of party 3's share, its loss, and its restoration.
+  const auto backup_secret = cluster.scratch() / "backup.secret";
+  const RunResult backup_key = run_tsign({"backup-key", "--out", backup_secret.string(), "--json"}, {}, cluster.scratch());
+  REQUIRE(backup_key.exit_code == 0);
+  const auto backup_file = cluster.scratch() / "party3.backup";
+  const RunResult backup = cluster.run(3, "backup", {"--key", key_id, "--to", backup_key.json()["public_key"],
+                                                    "--out", backup_file.string()}, false);
+  INFO(describe(backup));
+  REQUIRE(backup.exit_code == 0);
+  REQUIRE(cluster.run(3, "decommission", {"--key", key_id, "--yes"}, false).exit_code == 0);
+  CHECK(cluster.run(3, "pubkey", {"--key", key_id}, false).exit_code == 2);
+  CHECK(cluster.run(2, "restore", {"--in", backup_file.string(), "--backup-secret", backup_secret.string()}, false).exit_code == 2);
+  const RunResult restored = cluster.run(3, "restore", {"--in", backup_file.string(), "--backup-secret", backup_secret.string(),
+                                                       "--group-key", public_key}, false);
+  INFO(describe(restored));
+  REQUIRE(restored.exit_code == 0);
+  sign({1, 3}, "after the restore");
+
+  // Party 3 loses its share again; parties 1 and 2 rebuild it.
+  REQUIRE(cluster.run(3, "decommission", {"--key", key_id, "--yes"}, false).exit_code == 0);
+  const auto repaired = run_together(
+      {cluster.args(1, "repair", {"--key", key_id, "--helpers", "1,2", "--recovering", "3", "--session", "r1", "--timeout", "20"}),
+       cluster.args(2, "repair", {"--key", key_id, "--helpers", "1,2", "--recovering", "3", "--session", "r1", "--timeout", "20"}),
+       cluster.args(3, "repair", {"--key", key_id, "--helpers", "1,2", "--recovering", "3", "--session", "r1", "--timeout", "20",
+                                  "--suite", "frost-ed25519", "--epoch", "0"})},
+      {cluster.env(1), cluster.env(2), cluster.env(3)}, cluster.scratch());
+  for (const auto& r : repaired) {
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+  }
+  sign({2, 3}, "after the repair");
+
+  // Resharing to 3-of-3: the key stays, every signature now needs all three.
+  const auto reshared = cluster.run_all({1, 2, 3}, "reshare", {"--key", key_id, "--old-quorum", "1,3", "--new-parties", "1,2,3",
+                                                              "--threshold", "3", "--session", "t3", "--timeout", "20"});
+  for (const auto& r : reshared) {
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.json()["threshold"] == 3);
+    CHECK(r.json()["epoch"] == 1);
+    CHECK(r.json()["public_key"] == public_key);
+  }
+  CHECK(cluster.run(1, "sign", {"--key", key_id, "--signers", "1,2", "--message", "two", "--timeout", "5"}).exit_code == 2);
+  sign({1, 2, 3}, "three of three");
+
+  for (PartyId p : {1u, 2u, 3u}) {
+    const RunResult audit = cluster.run(p, "audit", {"--public-key", cluster.audit_key(p)}, false);
+    INFO(describe(audit));
+    CHECK(audit.exit_code == 0);
+  }
+  // A modified audit log no longer verifies (exit code 7).
+  const auto log = cluster.dir(2) / "audit.log";
+  std::string text = read_text(log);
+  text[text.size() / 2] ^= 0x01;
+  write_text(log, text);
+  CHECK(cluster.run(2, "audit", {}, false).exit_code == 7);
+}
+
+}  // namespace tsign::test

@@ -1,0 +1,139 @@
+// tsign backup-key, backup, restore: cold backups of a share, sealed to an offline X25519 key.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "command.hpp"
+#include "key_info.hpp"
+#include "parse.hpp"
+#include "party.hpp"
+#include "tsign/store/atomic_file.hpp"
+#include "tsign/store/backup.hpp"
+
+namespace tsign::cli {
+
+namespace {
+
+constexpr std::string_view kBackupKeyUsage = R"(usage: tsign backup-key --out FILE
+
+Creates an X25519 backup key pair: the secret key goes to FILE (64 hex digits, mode 0600; never
+overwritten), the public key is printed. Keep FILE offline; give the public key to `tsign backup`.)";
+
+constexpr std::string_view kBackupUsage = R"(usage: tsign backup --dir DIR --key KEY --to HEX --out FILE
+
+Writes this party's current share of KEY to FILE, sealed to the backup public key HEX
+(crypto_box_seal): only the holder of the backup secret key can open it. The share header
+(key, party, epoch, suite) is readable without it and authenticated inside. Recorded in the
+audit log. A backup of an older epoch is useless after a refresh: back up again after each.)";
+
+constexpr std::string_view kRestoreUsage = R"(usage: tsign restore --dir DIR --in FILE --backup-secret FILE [--group-key HEX]
+
+Opens a backup with the backup secret key, checks that it is a share of this party and that it
+is consistent (its verifying shares interpolate to the group key; with --group-key, that this is
+the expected key), and stores it as the key's committed epoch. Refused when the directory
+already holds that epoch or a later one. Recorded in the audit log.)";
+
+Status write_new_file(const std::filesystem::path& path, std::string_view text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error(ErrorKind::Storage, "cannot create " + path.string() + " (it must not exist)");
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return make_error(ErrorKind::Storage, "cannot write " + path.string());
+  return {};
+}
+
+Result<Report> run_backup_key(const Args& args, const Context&) {
+  const std::filesystem::path out = args.require("out");
+  BackupKeyPair pair = BackupKeyPair::generate();
+  std::string hex = to_hex(pair.secret_key.expose()) + "\n";
+  Status written = write_new_file(out, hex);
+  detail::secure_wipe(hex.data(), hex.size());
+  TSIGN_CHECK(written);
+  Report report;
+  report.set("public_key", "backup public key", to_hex(pair.public_key));
+  report.set("secret_key_file", "secret key file", out.string());
+  return report;
+}
+
+Result<Report> run_backup(const Args& args, const Context&) {
+  TSIGN_TRY(ByteArray<32> recipient, parse_hex_array<32>(args.require("to"), "--to"));
+  const std::filesystem::path out = args.require("out");
+  if (std::filesystem::exists(out)) return make_error(ErrorKind::InvalidInput, out.string() + " already exists");
+  TSIGN_TRY(Party party, open_party(args));
+  TSIGN_TRY(KeyId key_id, resolve_key_id(party.store, args.require("key")));
+  TSIGN_TRY(UnsealedShare unsealed, party.store.load(key_id, *party.protector));
+  TSIGN_TRY(Bytes backup, export_backup(unsealed.header, unsealed.share.expose(), recipient));
+  TSIGN_CHECK(write_file_atomic(out, backup));
+  AuditEvent event;
+  event.kind = AuditEventKind::Exported;
+  event.key_id = key_id;
+  event.epoch = unsealed.header.epoch;
+  event.details = "cold backup sealed to " + to_hex(recipient);
+  TSIGN_CHECK(party.log.append(std::move(event)));
+  Report report;
+  report.set("key_id", "key id", to_hex(key_id));
+  report.set("epoch", "epoch", unsealed.header.epoch);
+  report.set("suite", "suite", to_string(unsealed.header.suite));
+  report.set("recipient", "sealed to", to_hex(recipient));
+  report.set("file", "file", out.string());
+  return report;
+}
+
+Result<Report> run_restore(const Args& args, const Context&) {
+  TSIGN_TRY(Bytes backup, read_file(args.require("in"), kMaxSharePayload + 8192));
+  TSIGN_TRY(BackupInfo info, inspect_backup(backup));
+  TSIGN_TRY(Bytes secret_hex, read_file(args.require("backup-secret"), 200));
+  std::string_view text(reinterpret_cast<const char*>(secret_hex.data()), secret_hex.size());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  auto secret = parse_hex(text, "--backup-secret", 32);
+  detail::secure_wipe(secret_hex.data(), secret_hex.size());
+  if (!secret) return secret.error();
+  SecretBytes secret_key = SecretBytes::copy_of(*secret);
+  detail::secure_wipe(secret->data(), secret->size());
+  TSIGN_TRY(BackupKeyPair pair, BackupKeyPair::from_secret_key(std::move(secret_key)));
+
+  TSIGN_TRY(Party party, open_party(args));
+  if (info.header.party_id != party.id) {
+    return make_error(ErrorKind::InvalidInput, "the backup holds a share of party " + std::to_string(info.header.party_id) +
+                                                   ", this directory is party " + std::to_string(party.id));
+  }
+  TSIGN_TRY(UnsealedShare unsealed, restore_backup(backup, pair, {std::nullopt, party.id, std::nullopt, std::nullopt}));
+  TSIGN_TRY(StoredKey key, decode_stored_key(unsealed));
+  TSIGN_TRY(PublicView view, public_view(key, {}));
+  if (auto expected = args.get("group-key")) {
+    TSIGN_TRY(Bytes raw, parse_hex(*expected, "--group-key"));
+    if (to_hex(raw) != view.group_key) {
+      return make_error(ErrorKind::InvalidInput, "the backup is of another key (group key " + view.group_key + ")");
+    }
+  }
+  TSIGN_CHECK(stage_stored_key(party.store, key, *party.protector));
+  TSIGN_CHECK(party.store.commit(key.header.key_id, key.header.epoch));
+  AuditEvent event;
+  event.kind = AuditEventKind::Restored;
+  event.key_id = key.header.key_id;
+  event.epoch = key.header.epoch;
+  event.details = "from a cold backup sealed to " + to_hex(info.recipient);
+  TSIGN_CHECK(party.log.append(std::move(event)));
+  Report report;
+  describe_key(report, key, view);
+  return report;
+}
+
+}  // namespace
+
+Command backup_key_command() {
+  return {"backup-key", "create an X25519 key pair for cold backups", kBackupKeyUsage, {{}, {"out"}}, run_backup_key};
+}
+
+Command backup_command() {
+  std::vector<std::string_view> options = party_options();
+  for (auto o : {"key", "to", "out"}) options.push_back(o);
+  return {"backup", "export a share sealed to a backup key", kBackupUsage, {{}, options}, run_backup};
+}
+
+Command restore_command() {
+  std::vector<std::string_view> options = party_options();
+  for (auto o : {"in", "backup-secret", "group-key"}) options.push_back(o);
+  return {"restore", "restore a share from a cold backup", kRestoreUsage, {{}, options}, run_restore};
+}
+
+}  // namespace tsign::cli

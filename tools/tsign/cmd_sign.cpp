@@ -1,0 +1,185 @@
+// tsign sign: a threshold signature by the listed signers, each running this command.
+#include <algorithm>
+
+#include "command.hpp"
+#include "key_info.hpp"
+#include "message_input.hpp"
+#include "multiparty.hpp"
+#include "parse.hpp"
+#include "tsign/ecdsa/sign.hpp"
+#include "tsign/frost/frost.hpp"
+#include "tsign/keys/child_share.hpp"
+#include "tsign/store/policy_rules.hpp"
+
+namespace tsign::cli {
+
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: tsign sign --dir DIR --cluster FILE --key KEY --signers 1,2
+                  (--message TEXT | --message-hex HEX | --message-file FILE | --digest HEX)
+                  [--path m/0/1] [--policy FILE] [--session LABEL] [--timeout SECONDS]
+
+Signs with the key KEY together with the other signers (each runs the same command with its own
+directory). The suite is the key's: FROST (secp256k1, BIP-340/Taproot, Ed25519) signs the
+message itself (or the 32 digest bytes); ECDSA signs --digest, or SHA-256 of the message.
+Prints the signature and the public key it verifies under.
+
+  --key      the key id, or a prefix of at least 8 hex digits
+  --signers  every party taking part, this one included (at least the threshold)
+  --path     non-hardened BIP-32 path from the key (secp256k1 keys): signs for that child
+  --policy   a rule file (docs/signing-policy.md): a refused request is recorded in the audit
+             log, the other signers are told, and the command exits with code 6
+  --session  tells apart two runs with the same key, message, path and signers)";
+
+// The signature and what goes with it, as report fields.
+struct Signed {
+  std::vector<std::pair<std::string, Json>> fields;
+};
+
+template <FrostCiphersuite C>
+Result<Signed> frost_sign(Network& network, const KeyShare<Secp256k1>* secp, const StoredKey& key,
+                          const SigningRequest& request, const SessionId& session, const std::optional<Error>& denial) {
+  using Group = typename C::Group;
+  KeyShare<Group> signing_key;
+  if constexpr (std::is_same_v<Group, Secp256k1>) {
+    TSIGN_TRY(signing_key, derive_child_share(*secp, request.derivation_path));
+  } else {
+    signing_key = std::get<KeyShare<Ed25519>>(key.share).clone();
+  }
+  const auto verifying = signing_key.group_public_key;
+  frost::SigningProtocol<C> protocol(std::move(signing_key), request.signers, frost_message(request.content));
+  if (denial) {
+    network.decline(protocol, session, *denial);
+    return *denial;
+  }
+  TSIGN_CHECK(network.run(protocol, session, "sign"));
+  if (!protocol.signature()) return make_error(ErrorKind::Internal, "signing finished without a signature");
+  Signed out;
+  out.fields.emplace_back("signature", to_hex(protocol.signature()->to_bytes()));
+  if constexpr (std::is_same_v<Group, Secp256k1>) {
+    out.fields.emplace_back("public_key", suite_public_key_hex(key.header.suite, verifying));
+  } else {
+    out.fields.emplace_back("public_key", to_hex(verifying.to_bytes()));
+  }
+  return out;
+}
+
+Result<Signed> ecdsa_sign(Party& party, Network& network, StoredKey& key, const SigningRequest& request,
+                          const SessionId& session, const std::optional<Error>& denial) {
+  auto& share = std::get<EcdsaKeyShare>(key.share);
+  const Digest32 digest = ecdsa_digest(request.content);
+  TSIGN_TRY(EcdsaSignParty protocol,
+            EcdsaSignParty::create(share, EcdsaSignConfig{session, request.signers, request.derivation_path, digest}));
+  if (denial) {
+    network.decline(protocol, session, *denial);
+    return *denial;
+  }
+  const auto disabled_before = share.disabled_peers();
+  Status ran = network.run(protocol, session, "sign");
+  if (share.disabled_peers() != disabled_before) {
+    // A failed multiplication check disabled a pair for good: it must stay disabled after a restart.
+    if (auto kept = rewrite_stored_key(party.store, key, *party.protector); !kept) return kept.error();
+  }
+  TSIGN_CHECK(ran);
+  if (!protocol.signature()) return make_error(ErrorKind::Internal, "signing finished without a signature");
+  const EcdsaSignature& sig = *protocol.signature();
+  Signed out;
+  out.fields.emplace_back("signature", to_hex(sig.compact()));
+  out.fields.emplace_back("recovery_id", sig.recovery_id);
+  out.fields.emplace_back("signature_der", to_hex(sig.der()));
+  out.fields.emplace_back("digest", to_hex(digest));
+  out.fields.emplace_back("public_key", to_hex(protocol.public_key().to_bytes()));
+  return out;
+}
+
+Result<Report> run(const Args& args, const Context& context) {
+  TSIGN_TRY(MessageContent content, read_message(args));
+  TSIGN_TRY(std::vector<PartyId> signers, parse_party_list(args.require("signers"), "--signers"));
+  std::optional<PolicyRules> rules;
+  if (auto file = args.get("policy")) {
+    auto loaded = PolicyRules::load(*file);
+    if (!loaded) return make_error(ErrorKind::InvalidInput, "--policy: " + loaded.error().message);
+    rules = std::move(loaded).value();
+  }
+  TSIGN_TRY(Cluster cluster, load_cluster(args.require("cluster")));  // fails before the passphrase is asked
+  TSIGN_TRY(Party party, open_party(args));
+  TSIGN_TRY(KeyId key_id, resolve_key_id(party.store, args.require("key")));
+  TSIGN_TRY(StoredKey key, load_stored_key(party.store, key_id, *party.protector));
+  TSIGN_TRY(std::vector<std::uint32_t> path, parse_path_option(args.get("path"), key.header.suite));
+
+  const std::vector<PartyId> holders = key.parties();
+  if (!std::binary_search(signers.begin(), signers.end(), party.id)) {
+    return make_error(ErrorKind::InvalidInput, "--signers must include this party (" + std::to_string(party.id) + ")");
+  }
+  for (PartyId s : signers) {
+    if (!std::binary_search(holders.begin(), holders.end(), s)) {
+      return make_error(ErrorKind::InvalidInput, "party " + std::to_string(s) + " holds no share of this key");
+    }
+  }
+  if (signers.size() < key.threshold()) {
+    return make_error(ErrorKind::InvalidInput, "the key needs " + std::to_string(key.threshold()) + " signers, " +
+                                                   std::to_string(signers.size()) + " listed");
+  }
+
+  SigningRequest request;
+  request.key_id = key_id;
+  request.scheme = to_string(key.header.suite);
+  request.content = content;
+  request.derivation_path = path;
+  request.signers = signers;
+  const Digest32 audit_digest = request.audit_digest();
+  Writer path_bytes;
+  for (std::uint32_t index : path) path_bytes.u32(index);
+  TSIGN_TRY(SessionId session, operation_session(args, "sign/" + request.scheme, signers,
+                                                 {key_id, audit_digest, path_bytes.bytes()}, false));
+  TSIGN_TRY(Network network, start_network(args, cluster, party, signers, context));
+
+  std::optional<Error> denial;
+  if (rules) {
+    Status allowed = enforce_policy(rules->as_policy(), request, party.log, key.header.epoch);
+    if (!allowed) denial = allowed.error();
+  }
+
+  Result<Signed> result = make_error(ErrorKind::Internal, "no suite");
+  switch (key.header.suite) {
+    case ShareSuite::FrostSecp256k1:
+      result = frost_sign<FrostSecp256k1>(network, key.secp256k1(), key, request, session, denial);
+      break;
+    case ShareSuite::FrostSecp256k1Taproot:
+      result = frost_sign<FrostSecp256k1Tr>(network, key.secp256k1(), key, request, session, denial);
+      break;
+    case ShareSuite::FrostEd25519:
+      result = frost_sign<FrostEd25519>(network, nullptr, key, request, session, denial);
+      break;
+    case ShareSuite::EcdsaSecp256k1:
+      result = ecdsa_sign(party, network, key, request, session, denial);
+      break;
+  }
+  if (!result) return result.error();
+  TSIGN_CHECK(party.log.append(signing_audit_event(request, AuditEventKind::Signed, key.header.epoch)));
+
+  Report report;
+  report.set("key_id", "key id", to_hex(key_id));
+  report.set("suite", "suite", request.scheme);
+  report.set("epoch", "epoch", key.header.epoch);
+  report.set("signers", "signers", signers);
+  report.set("path", "path", format_derivation_path(path));
+  for (auto& [name, value] : result->fields) {
+    std::string label = name;
+    std::replace(label.begin(), label.end(), '_', ' ');
+    report.set(name, label, value);
+  }
+  return report;
+}
+
+}  // namespace
+
+Command sign_command() {
+  std::vector<std::string_view> options = party_options();
+  for (auto o : network_option_names()) options.push_back(o);
+  for (auto o : message_option_names()) options.push_back(o);
+  for (auto o : {"key", "signers", "path", "policy"}) options.push_back(o);
+  return {"sign", "threshold signature (FROST or ECDSA) over TCP", kUsage, {{}, options}, run};
+}
+
+}  // namespace tsign::cli
