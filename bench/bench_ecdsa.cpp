@@ -8,6 +8,8 @@
 //   ecdsa/presign_total/t/n     every signer's computation for one presignature
 //   ecdsa/online_total/t/n      every signer's computation for the online round on presignatures
 //   ecdsa/single_signer_sign    libsecp256k1 ecdsa_sign, for reading the others as ratios
+// The manual-time benchmarks (per_party, online_total) time only their part inside a larger run:
+// read their Time column; their CPU column covers the whole run.
 // Signing benchmarks report bytes_per_party: the bytes one signer sends for one signature, every
 // copy to every recipient counted (a broadcast to t-1 peers counts t-1 times).
 #include <benchmark/benchmark.h>

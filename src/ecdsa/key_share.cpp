@@ -71,6 +71,13 @@ std::vector<PartyId> EcdsaKeyShare::disabled_peers() const {
   return out;
 }
 
+void EcdsaKeyShare::disable_pair(PartyId peer) {
+  auto it = pairs.find(peer);
+  if (it == pairs.end()) return;
+  it->second.sender.mark_poisoned();
+  it->second.receiver.mark_poisoned();
+}
+
 SecretBytes EcdsaKeyShare::encode() const {
   const SecretBytes inner = key.encode();
   SecretSink sink(4 + 2 + 4 + inner.size() + 4 + pairs.size() * kPairSize);

@@ -8,14 +8,13 @@ struct PresignatureAccess {
   static Presignature make(const Digest32& id, PartyId self, std::vector<PartyId> signers, std::vector<std::uint32_t> path,
                            const Secp256k1Point& public_key, const Secp256k1Point& nonce_point,
                            const Secp256k1Scalar& phi, const Secp256k1Scalar& u, const Secp256k1Scalar& v) {
-    Presignature p;
+    Presignature p(Secret<Presignature::Secrets>(Presignature::Secrets{phi, u, v}));
     p.id_ = id;
     p.self_ = self;
     p.signers_ = std::move(signers);
     p.path_ = std::move(path);
     p.public_key_ = public_key;
     p.nonce_point_ = nonce_point;
-    p.secrets_ = Secret<Presignature::Secrets>(Presignature::Secrets{phi, u, v});
     return p;
   }
 

@@ -7,6 +7,17 @@ namespace {
 // A multiplication message is far below this; the OT layer checks its exact size.
 constexpr std::size_t kMaxMulMessage = 1u << 20;
 
+// Ends a message with a length-prefixed field (as Writer::var) in one allocation: the
+// multiplication messages are large (9 and 40 KB) and are copied only once.
+Bytes finish_with_var(Writer&& w, ByteSpan last) {
+  Bytes out = std::move(w).take();
+  out.reserve(out.size() + 4 + last.size());
+  const auto n = static_cast<std::uint32_t>(last.size());
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(n >> shift));
+  append(out, last);
+  return out;
+}
+
 void header(Writer& w, SignMessageType type, ByteSpan session) { w.u8(static_cast<std::uint8_t>(type)).raw(session); }
 
 Status read_header(Reader& r, SignMessageType type, const ByteArray<32>* expected, ByteArray<32>* got) {
@@ -56,8 +67,7 @@ Bytes RequestMessage::encode() const {
   header(w, SignMessageType::Request, sid);
   w.raw(context).u32(static_cast<std::uint32_t>(echo.size()));
   for (const auto& d : echo) w.raw(d);
-  w.var(mul_request);
-  return std::move(w).take();
+  return finish_with_var(std::move(w), mul_request);
 }
 
 Result<RequestMessage> RequestMessage::decode(ByteSpan payload, std::size_t signers) {
@@ -83,8 +93,7 @@ Bytes ReplyMessage::encode(const Digest32& sid) const {
   w.u32(static_cast<std::uint32_t>(zero_points.size()));
   for (const auto& z : zero_points) w.raw(z.to_bytes());
   w.raw(gamma_u.to_bytes()).raw(gamma_v.to_bytes()).raw(psi.to_bytes());
-  w.var(mul_response);
-  return std::move(w).take();
+  return finish_with_var(std::move(w), mul_response);
 }
 
 Result<ReplyMessage> ReplyMessage::decode(ByteSpan payload, const Digest32& sid, std::size_t signers) {

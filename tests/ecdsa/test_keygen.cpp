@@ -107,7 +107,10 @@ TEST_CASE("ecdsa keygen: refresh keeps the key and rebuilds every pair") {
 
 TEST_CASE("ecdsa keygen: a refresh re-enables a pair disabled by a failed check") {
   auto shares = cached_key(2, 3);
-  shares[0].pairs.at(2).receiver.mark_poisoned();
+  // A failure seen on a copy of party 1's share, carried back to the share itself.
+  EcdsaKeyShare copy = shares[0].clone();
+  copy.pairs.at(2).receiver.mark_poisoned();
+  for (PartyId peer : copy.disabled_peers()) shares[0].disable_pair(peer);
   CHECK(shares[0].disabled_peers() == std::vector<PartyId>{2});
   CHECK_FALSE(EcdsaSignParty::create(shares[0], {random_session(), {1, 2}, {}, random_array<32>()}).ok());
   const SessionId session = random_session();

@@ -8,6 +8,10 @@
 // bits one failure at a time). The flag is part of the encoding, so a share written back after a
 // failed signature stays disabled for that peer until a refresh (or rebuild_pairs) replaces the
 // pairwise state.
+//
+// Signing reads the pair state and writes it only when a check fails. Protocols that share one
+// EcdsaKeyShare object must therefore run on one thread; to sign on several threads at once, give
+// each protocol its own clone() and carry disabled pairs back with disable_pair().
 #include <map>
 #include <vector>
 
@@ -39,6 +43,9 @@ struct EcdsaKeyShare {
   Status validate() const;
   // Holders whose pair with this party is disabled by a failed check.
   std::vector<PartyId> disabled_peers() const;
+  // Disables the pair with `peer` in both directions (e.g. to carry a failure seen on a copy of
+  // this share back to the stored one); only fresh pair state re-enables it.
+  void disable_pair(PartyId peer);
 
   // Secret: callers seal the result (store/) before it touches a disk.
   SecretBytes encode() const;

@@ -81,7 +81,7 @@ class Presignature {
     Secp256k1Scalar u;    // additive share of φ·r
     Secp256k1Scalar v;    // additive share of φ·sk
   };
-  Presignature() = default;
+  explicit Presignature(Secret<Secrets> secrets) : secrets_(std::move(secrets)) {}
 
   Digest32 id_{};
   PartyId self_ = 0;
