@@ -243,6 +243,18 @@ Result<UnsealedShare> ShareStore::load_staged(const KeyId& key_id, KeyProtector&
   return load_file(key_id, *s.staged, true, protector);
 }
 
+Result<ShareHeader> ShareStore::read_header(const KeyId& key_id, bool staged) const {
+  TSIGN_TRY(KeyState s, state(key_id));
+  if (staged ? !s.staged : s.committed.empty()) {
+    return make_error(ErrorKind::Storage, std::string("no ") + (staged ? "staged" : "committed") + " share of key " +
+                                              to_hex(key_id));
+  }
+  const std::uint64_t epoch = staged ? *s.staged : s.committed.back();
+  TSIGN_TRY(Bytes file, read_file(key_dir(key_id) / epoch_file_name(epoch, staged), kMaxFileSize));
+  TSIGN_TRY(SealedShareFile parsed, parse_sealed_share(file));
+  return parsed.header.share;
+}
+
 Result<ShareStore::KeyState> ShareStore::state(const KeyId& key_id) const {
   const auto dir = key_dir(key_id);
   if (!std::filesystem::exists(dir)) return KeyState{};

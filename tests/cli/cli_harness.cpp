@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <random>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -138,20 +140,29 @@ std::vector<RunResult> run_together(const std::vector<std::vector<std::string>>&
 }
 
 std::vector<std::uint16_t> free_ports(std::size_t count) {
+  // Below Linux's ephemeral range (32768 and up), so no outgoing connection of this or any other
+  // test takes one of these ports between now and the moment a tsign process binds it.
+  std::mt19937 rng(std::random_device{}());
+  std::uniform_int_distribution<int> pick(20000, 32000);
   std::vector<int> fds;
   std::vector<std::uint16_t> ports;
-  for (std::size_t i = 0; i < count; ++i) {
+  for (int attempt = 0; ports.size() < count && attempt < 1000; ++attempt) {
+    const auto port = static_cast<std::uint16_t>(pick(rng));
+    if (std::find(ports.begin(), ports.end(), port) != ports.end()) continue;
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("bind failed");
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ports.push_back(ntohs(addr.sin_port));
-    fds.push_back(fd);  // held until all are chosen, so they are distinct
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ::close(fd);
+      continue;
+    }
+    ports.push_back(port);
+    fds.push_back(fd);  // held until all are chosen
   }
   for (int fd : fds) ::close(fd);
+  if (ports.size() < count) throw std::runtime_error("no free ports");
   return ports;
 }
 

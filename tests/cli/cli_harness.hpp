@@ -67,7 +67,7 @@ std::vector<RunResult> run_together(const std::vector<std::vector<std::string>>&
                                     const std::filesystem::path& scratch,
                                     std::chrono::seconds deadline = std::chrono::seconds(60));
 
-// Distinct free TCP ports on 127.0.0.1 (bound, read back, released).
+// Distinct free TCP ports on 127.0.0.1, outside the ephemeral range (bound, then released).
 std::vector<std::uint16_t> free_ports(std::size_t count);
 
 std::string read_text(const std::filesystem::path& file);

@@ -72,8 +72,16 @@ TEST_CASE("tsign refuses bad input with a clear error, its exit code and the fil
     r = cluster.run(2, "pubkey", {"--key", key_id}, false);
     CHECK(r.exit_code == 2);
     CHECK(error_message(r).find("party 3") != std::string::npos);
-
     write_text(file, original);
+
+    // The file of epoch 0 presented as epoch 1.
+    const auto renamed = file.parent_path() / "00000000000000000001.share";
+    std::filesystem::rename(file, renamed);
+    r = cluster.run(2, "pubkey", {"--key", key_id}, false);
+    INFO(describe(r));
+    CHECK(r.exit_code == 2);
+    CHECK(error_message(r).find("epoch") != std::string::npos);
+    std::filesystem::rename(renamed, file);
   }
 
   {  // an unavailable HSM: exit 5

@@ -62,20 +62,25 @@ Network::~Network() {
 }
 
 Status Network::run(RoundProtocol& protocol, const SessionId& session, const std::string& label) {
-  TSIGN_TRY(std::unique_ptr<Transport> transport, node_->open_session(session));
   ProgressProtocol wrapped(protocol, progress_, label);
   EngineOptions engine;
   engine.round_timeout = options_.round_timeout;
-  return run_protocol(wrapped, *transport, session, engine);
+  Status status = run_protocol(wrapped, *node_, session, engine);
+  if (!status && status.error().kind == ErrorKind::Timeout) {
+    // Parties that disagree on any argument derive different session ids and never meet.
+    Error e = status.error();
+    e.message += " (is every participant running the same command with the same arguments and --session?)";
+    return e;
+  }
+  return status;
 }
 
 Status Network::confirm(const SessionId& session, const Digest32& value, const std::string& label) {
   ConfirmProtocol protocol(node_->self(), participants_, value);
   progress_.line(label + ": confirming with every party that the new share is stored");
-  TSIGN_TRY(std::unique_ptr<Transport> transport, node_->open_session(session));
   EngineOptions engine;
   engine.round_timeout = options_.round_timeout;
-  return run_protocol(protocol, *transport, session, engine);
+  return run_protocol(protocol, *node_, session, engine);
 }
 
 void Network::decline(RoundProtocol& protocol, const SessionId& session, const Error& reason) {

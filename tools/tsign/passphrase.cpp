@@ -41,7 +41,7 @@ Result<SecretBytes> prompt_once(int tty, std::string_view prompt) {
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     quiet.c_lflag |= ECHONL;
-    ::tcsetattr(tty, TCSAFLUSH, &quiet);
+    ::tcsetattr(tty, TCSANOW, &quiet);
   }
   SecretBytes buffer(kMaxPassphrase + 1);
   std::size_t n = 0;
@@ -56,7 +56,7 @@ Result<SecretBytes> prompt_once(int tty, std::string_view prompt) {
     }
     buffer.expose_mut()[n++] = static_cast<std::uint8_t>(c);
   }
-  if (have_termios) ::tcsetattr(tty, TCSAFLUSH, &saved);
+  if (have_termios) ::tcsetattr(tty, TCSANOW, &saved);
   if (!ended) return invalid("passphrase longer than " + std::to_string(kMaxPassphrase) + " bytes");
   return without_line_break(buffer.expose().first(n));
 }

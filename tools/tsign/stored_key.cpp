@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 
-#include "tsign/store/atomic_file.hpp"
 #include "tsign/store/key_share_file.hpp"
 
 namespace tsign::cli {
@@ -114,15 +112,7 @@ Result<ShareHeader> read_clear_header(const ShareStore& store, const KeyId& key_
   if (state.committed.empty() && !state.staged) {
     return make_error(ErrorKind::InvalidInput, "no share of key " + to_hex(key_id));
   }
-  const bool staged = state.committed.empty();
-  const std::uint64_t epoch = staged ? *state.staged : state.committed.back();
-  // The file layout documented in store/share_store.hpp.
-  char name[32];
-  std::snprintf(name, sizeof name, "%020llu", static_cast<unsigned long long>(epoch));
-  const auto path = store.root() / to_hex(key_id) / (std::string(name) + (staged ? ".staged" : ".share"));
-  TSIGN_TRY(Bytes file, read_file(path, kMaxSharePayload + 8192));
-  TSIGN_TRY(SealedShareFile parsed, parse_sealed_share(file));
-  return parsed.header.share;
+  return store.read_header(key_id, state.committed.empty());
 }
 
 }  // namespace tsign::cli

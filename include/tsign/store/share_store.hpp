@@ -54,6 +54,9 @@ class ShareStore {
   // The highest committed epoch, unsealed and checked (key, party, epoch from the file name).
   Result<UnsealedShare> load(const KeyId& key_id, KeyProtector& protector) const;
   Result<UnsealedShare> load_staged(const KeyId& key_id, KeyProtector& protector) const;
+  // The clear header of the highest committed (or the staged) file, read without unsealing it:
+  // enough to list keys and their suites with no passphrase. Not authenticated until unsealed.
+  Result<ShareHeader> read_header(const KeyId& key_id, bool staged = false) const;
 
   struct KeyState {
     std::vector<std::uint64_t> committed;  // ascending; more than one only after a crash in commit

@@ -31,3 +31,19 @@ TEST_CASE("share store: rewrite replaces the committed epoch in place, nothing e
   CHECK_FALSE(store.rewrite(other, first, protector).ok());
   CHECK(same(store.load(key, protector)->share.expose(), second));
 }
+
+TEST_CASE("share store: read_header gives the clear header without unsealing") {
+  TempDir dir;
+  auto store = ShareStore::open(dir.path(), 1).value();
+  auto protector = fast_protector();
+  const KeyId key = sample_header().key_id;
+  CHECK_FALSE(store.read_header(key).ok());
+
+  REQUIRE(store.stage(sample_header(1, 0), sample_share(), protector).ok());
+  CHECK_FALSE(store.read_header(key).ok());  // nothing committed yet
+  CHECK(store.read_header(key, true).value() == sample_header(1, 0));
+  REQUIRE(store.commit(key, 0).ok());
+  REQUIRE(store.stage(sample_header(1, 1), sample_share(), protector).ok());
+  CHECK(store.read_header(key).value() == sample_header(1, 0));
+  CHECK(store.read_header(key, true).value() == sample_header(1, 1));
+}
