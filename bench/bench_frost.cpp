@@ -4,36 +4,17 @@
 // coordinator's aggregate() from the package and all shares, final verification included.
 #include <benchmark/benchmark.h>
 
-#include <map>
-#include <memory>
-#include <stdexcept>
 #include <string>
 
+#include "bench_support.hpp"
 #include "tsign/frost/frost.hpp"
 
 namespace {
 
 using namespace tsign;
 using namespace tsign::frost;
-
-template <class T>
-T value_or_throw(Result<T> r) {
-  if (!r.ok()) throw std::runtime_error(r.error().describe());
-  return std::move(r).value();
-}
-
-// Keys are dealt once per group and (t, n): both secp256k1 suites share them.
-template <class G>
-const DealerOutput<G>& keys_for(std::uint32_t t, std::uint32_t n) {
-  static std::map<std::pair<std::uint32_t, std::uint32_t>, std::unique_ptr<DealerOutput<G>>> cache;
-  auto& slot = cache[{t, n}];
-  if (!slot) {
-    std::vector<PartyId> ids(n);
-    for (std::uint32_t i = 0; i < n; ++i) ids[i] = i + 1;
-    slot = std::make_unique<DealerOutput<G>>(value_or_throw(trusted_dealer_keygen<G>(t, ids)));
-  }
-  return *slot;
-}
+using tsign::bench::dealt_keys;
+using tsign::bench::value_or_throw;
 
 // Round 1 of signers 1..t: their nonces and the signing package.
 template <class C>
@@ -57,7 +38,7 @@ Session<C> round1(const DealerOutput<typename C::Group>& keys, std::uint32_t t) 
 
 template <class C>
 void bench_round1(benchmark::State& state, std::uint32_t t, std::uint32_t n) {
-  const auto& key = keys_for<typename C::Group>(t, n).shares.front();
+  const auto& key = dealt_keys<typename C::Group>(t, n).shares.front();
   for (auto _ : state) {
     auto nonces = commit<C>(key);
     benchmark::DoNotOptimize(nonces);
@@ -66,7 +47,7 @@ void bench_round1(benchmark::State& state, std::uint32_t t, std::uint32_t n) {
 
 template <class C>
 void bench_round2(benchmark::State& state, std::uint32_t t, std::uint32_t n) {
-  const auto& keys = keys_for<typename C::Group>(t, n);
+  const auto& keys = dealt_keys<typename C::Group>(t, n);
   auto session = round1<C>(keys, t);
   const auto& key = keys.shares.front();  // signer 1 is commitments[0]
   for (auto _ : state) {
@@ -82,7 +63,7 @@ void bench_round2(benchmark::State& state, std::uint32_t t, std::uint32_t n) {
 
 template <class C>
 void bench_aggregate(benchmark::State& state, std::uint32_t t, std::uint32_t n) {
-  const auto& keys = keys_for<typename C::Group>(t, n);
+  const auto& keys = dealt_keys<typename C::Group>(t, n);
   const auto pub = PublicKeyPackage<C>::from_key_share(keys.shares.front());
   auto session = round1<C>(keys, t);
   // Shares from one shared context: the group commitment is computed once for all signers.

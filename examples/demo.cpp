@@ -2,6 +2,12 @@
 // identity key, talk over authenticated and encrypted TCP on loopback. They generate a 2-of-3
 // key with no dealer, sign with FROST (BIP-340/Taproot) and with threshold ECDSA (DKLs23), and
 // every signature is checked by libsecp256k1.
+//
+//   demo                                  the whole run: three processes on 127.0.0.1
+//   demo --setup DIR HOST:PORT x3         only write the parties' files into DIR, with party i
+//                                         listening at the i-th address
+//   demo --party ID DIR                   run one party from DIR (e.g. on its own machine or in
+//                                         its own network namespace: tests/netns)
 #include <secp256k1.h>
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
@@ -10,10 +16,16 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tsign/dkg/dkg.hpp"
@@ -48,28 +60,48 @@ std::uint16_t free_port() {
   return ntohs(addr.sin_port);
 }
 
-// Writes party<i>.conf and party<i>.key for every party: each knows its own private key and
-// every peer's pinned public key.
-void write_cluster(const fs::path& dir) {
+using Address = std::pair<std::string, std::uint16_t>;
+
+const fs::path kRunNonceFile = "run.nonce";
+
+// Writes party<i>.conf and party<i>.key for every party (party i listens at addresses[i]): each
+// knows its own private key and every peer's pinned public key. Also writes run.nonce, a fresh
+// value all parties share that makes every session id of this run unique.
+bool write_cluster(const fs::path& dir, const std::vector<Address>& addresses) {
   std::vector<X25519KeyPair> keys;
-  std::vector<std::uint16_t> ports;
-  for (std::size_t i = 0; i < kParties.size(); ++i) {
-    keys.push_back(X25519KeyPair::generate());
-    ports.push_back(free_port());
-  }
+  for (std::size_t i = 0; i < kParties.size(); ++i) keys.push_back(X25519KeyPair::generate());
   for (std::size_t i = 0; i < kParties.size(); ++i) {
     PartyConfig config;
     config.id = kParties[i];
-    config.listen_host = "127.0.0.1";
-    config.listen_port = ports[i];
+    config.listen_host = addresses[i].first;
+    config.listen_port = addresses[i].second;
     config.static_key = keys[i].clone();
     for (std::size_t j = 0; j < kParties.size(); ++j) {
-      if (j != i) config.peers.push_back({kParties[j], "127.0.0.1", ports[j], keys[j].public_key()});
+      if (j != i) config.peers.push_back({kParties[j], addresses[j].first, addresses[j].second, keys[j].public_key()});
     }
     const std::string key_file = "party" + std::to_string(kParties[i]) + ".key";
-    if (!write_static_key_file(dir / key_file, keys[i]).ok()) std::exit(1);
+    if (auto s = write_static_key_file(dir / key_file, keys[i]); !s.ok()) {
+      std::printf("demo: %s\n", s.error().describe().c_str());
+      return false;
+    }
     std::ofstream(dir / ("party" + std::to_string(kParties[i]) + ".conf")) << format_party_config(config, key_file);
   }
+  std::ofstream(dir / kRunNonceFile) << to_hex(random_array<16>()) << "\n";
+  return true;
+}
+
+std::optional<ByteArray<16>> read_run_nonce(const fs::path& dir) {
+  std::string hex;
+  std::ifstream(dir / kRunNonceFile) >> hex;
+  ByteArray<16> nonce{};
+  try {
+    const Bytes bytes = from_hex(hex);
+    if (bytes.size() != nonce.size()) return std::nullopt;
+    std::copy(bytes.begin(), bytes.end(), nonce.begin());
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
+  return nonce;
 }
 
 int fail(PartyId self, const char* step, const Error& error) {
@@ -92,14 +124,19 @@ bool ecdsa_verifies(const EcdsaSignature& sig, const Digest32& digest, const Sec
   return secp256k1_ecdsa_verify(secp256k1_ctx(), &parsed, digest.data(), &key.pubkey()) == 1;
 }
 
-// One party's whole run, in its own process.
-int run_party(PartyId self, const fs::path& dir, const ByteArray<16>& run_nonce) {
+// One party's whole run, in its own process, from the files write_cluster() put in `dir`.
+int run_party(PartyId self, const fs::path& dir) {
   auto config = load_party_config(dir / ("party" + std::to_string(self) + ".conf"));
   if (!config.ok()) return fail(self, "loading the configuration", config.error());
+  const auto run_nonce = read_run_nonce(dir);
+  if (!run_nonce) {
+    std::printf("[party %u] %s: expected 32 hex digits\n", self, (dir / kRunNonceFile).c_str());
+    return 1;
+  }
   auto node = TcpNode::start(std::move(config).value());
   if (!node.ok()) return fail(self, "starting the TCP node", node.error());
   auto session = [&](std::string_view step, const std::vector<PartyId>& who) {
-    return derive_session_id(step, who, run_nonce);
+    return derive_session_id(step, who, *run_nonce);
   };
 
   // 1. Distributed key generation for FROST(secp256k1, TR): no dealer, Feldman VSS with proofs.
@@ -150,17 +187,30 @@ int run_party(PartyId self, const fs::path& dir, const ByteArray<16>& run_nonce)
                 to_hex(sig.compact()).c_str(), sig.recovery_id, ok ? "accepts" : "REJECTS");
     if (!ok) return 1;
   }
+  // The last messages of the last session must reach the peers before this process exits.
+  if (auto s = (*node)->flush(std::chrono::seconds(5)); !s.ok()) return fail(self, "flushing", s.error());
   return 0;
 }
 
-}  // namespace
+int usage() {
+  std::printf(
+      "usage: demo                                  run all three parties on 127.0.0.1\n"
+      "       demo --setup DIR HOST:PORT HOST:PORT HOST:PORT\n"
+      "                                             write the parties' files into DIR\n"
+      "       demo --party ID DIR                   run party ID (1-3) from DIR\n");
+  return 2;
+}
 
-int main() {
+// Every party in its own process on loopback, from a fresh directory.
+int run_all() {
   const fs::path dir = fs::temp_directory_path() / ("tsign-demo-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  write_cluster(dir);
-  // A fresh value all parties share makes every session id of this run unique.
-  const ByteArray<16> run_nonce = random_array<16>();
+  std::vector<Address> addresses;
+  for (std::size_t i = 0; i < kParties.size(); ++i) addresses.emplace_back("127.0.0.1", free_port());
+  if (!write_cluster(dir, addresses)) {
+    fs::remove_all(dir);
+    return 1;
+  }
   std::printf("tsign demo: 3 parties, 2-of-3, each its own process; configurations in %s\n", dir.c_str());
   std::fflush(stdout);
 
@@ -172,7 +222,7 @@ int main() {
       return 1;
     }
     if (pid == 0) {
-      const int rc = run_party(id, dir, run_nonce);
+      const int rc = run_party(id, dir);
       std::fflush(stdout);
       ::_exit(rc);
     }
@@ -187,4 +237,35 @@ int main() {
   fs::remove_all(dir);
   std::printf(failures == 0 ? "demo: every signature verified\n" : "demo: %d parties failed\n", failures);
   return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows line by line, also through a pipe
+  if (argc == 1) return run_all();
+  if (argc == 3 + static_cast<int>(kParties.size()) && std::strcmp(argv[1], "--setup") == 0) {
+    std::vector<Address> addresses;
+    for (std::size_t i = 0; i < kParties.size(); ++i) {
+      auto address = parse_host_port(argv[3 + i], /*allow_port_zero=*/false);
+      if (!address.ok()) {
+        std::printf("demo: %s: %s\n", argv[3 + i], address.error().describe().c_str());
+        return 2;
+      }
+      addresses.push_back(std::move(address).value());
+    }
+    std::error_code ec;
+    fs::create_directories(argv[2], ec);
+    return write_cluster(argv[2], addresses) ? 0 : 1;
+  }
+  if (argc == 4 && std::strcmp(argv[1], "--party") == 0) {
+    for (PartyId id : kParties) {
+      if (std::to_string(id) == argv[2]) {
+        const int rc = run_party(id, argv[3]);
+        std::fflush(stdout);
+        return rc;
+      }
+    }
+  }
+  return usage();
 }
