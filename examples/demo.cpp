@@ -145,20 +145,24 @@ int run_party(PartyId self, const fs::path& dir) {
   if (auto s = run_protocol(*dkg, **node, session("demo/dkg", kParties)); !s.ok()) return fail(self, "DKG", s.error());
   auto frost_key = dkg->take_key_share();
   if (!frost_key.ok()) return fail(self, "DKG output", frost_key.error());
-  const Secp256k1Point frost_public = frost_key->group_public_key;
-  std::printf("[party %u] DKG done: Taproot key %s\n", self, to_hex(frost_public.x_only()).c_str());
+  // The key-path-only output key (BIP-86): it commits to having no script path, so no party can
+  // have hidden one in the key it helped generate.
+  const auto taproot = frost::TaprootTweak::no_scripts();
+  auto output_key = frost::taproot_output_key(frost_key->group_public_key, taproot);
+  if (!output_key.ok()) return fail(self, "Taproot output key", output_key.error());
+  std::printf("[party %u] DKG done: Taproot output key %s\n", self, to_hex(output_key->x_only()).c_str());
 
   // 2. FROST signing by parties 1 and 2; party 3 stays out.
   const std::string text = "tsign demo: pay 1 BTC to cold storage";
   const Bytes message(text.begin(), text.end());
   const std::vector<PartyId> frost_signers = {1, 2};
   if (self != 3) {
-    frost::SigningProtocol<FrostSecp256k1Tr> signing(std::move(frost_key).value(), frost_signers, message);
+    frost::SigningProtocol<FrostSecp256k1Tr> signing(std::move(frost_key).value(), frost_signers, message, taproot);
     if (auto s = run_protocol(signing, **node, session("demo/frost", frost_signers)); !s.ok()) {
       return fail(self, "FROST signing", s.error());
     }
     const auto& sig = *signing.signature();
-    const bool ok = schnorr_verifies(sig, message, frost_public);
+    const bool ok = schnorr_verifies(sig, message, *output_key);
     std::printf("[party %u] FROST signature %s: libsecp256k1 schnorrsig_verify %s\n", self,
                 to_hex(sig.to_bytes()).c_str(), ok ? "accepts" : "REJECTS");
     if (!ok) return 1;

@@ -25,6 +25,30 @@ bool bip340_verifies(const std::string& xonly_hex, ByteSpan message, const std::
   return secp256k1_schnorrsig_verify(context(), sig.data(), message.data(), message.size(), &pk) == 1;
 }
 
+std::string taproot_output_key_hex(const std::string& internal_key_hex, const std::string& merkle_root_hex) {
+  const Bytes internal = from_hex(internal_key_hex);
+  secp256k1_pubkey full;
+  secp256k1_xonly_pubkey xonly;
+  if (!secp256k1_ec_pubkey_parse(context(), &full, internal.data(), internal.size())) return "";
+  if (!secp256k1_xonly_pubkey_from_pubkey(context(), &xonly, nullptr, &full)) return "";
+  Bytes preimage(32);
+  secp256k1_xonly_pubkey_serialize(context(), preimage.data(), &xonly);
+  append(preimage, from_hex(merkle_root_hex));
+  static constexpr char kTag[] = "TapTweak";
+  std::uint8_t tweak[32];
+  if (!secp256k1_tagged_sha256(context(), tweak, reinterpret_cast<const unsigned char*>(kTag), sizeof kTag - 1,
+                               preimage.data(), preimage.size())) {
+    return "";
+  }
+  secp256k1_pubkey output;
+  if (!secp256k1_xonly_pubkey_tweak_add(context(), &output, &xonly, tweak)) return "";
+  secp256k1_xonly_pubkey output_xonly;
+  if (!secp256k1_xonly_pubkey_from_pubkey(context(), &output_xonly, nullptr, &output)) return "";
+  std::uint8_t out[32];
+  secp256k1_xonly_pubkey_serialize(context(), out, &output_xonly);
+  return to_hex(out);
+}
+
 bool ed25519_verifies(const std::string& public_key_hex, ByteSpan message, const std::string& signature_hex) {
   const Bytes key = from_hex(public_key_hex);
   const Bytes sig = from_hex(signature_hex);

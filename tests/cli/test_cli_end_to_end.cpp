@@ -82,6 +82,18 @@ TEST_CASE("tsign end to end: keygen 2-of-3, sign in every suite, refresh, sign a
     check_signature(cluster, suite, cluster.run_all({1, 2}, "sign", {"--key", key_id, "--signers", "1,2", "--message", m1, "--timeout", "30"}),
                     m1, public_key);
 
+    if (suite == "frost-secp256k1-tr") {
+      // The printed key is the key-path-only output key (BIP-86) of the group key; with a script
+      // tree's Merkle root the signers sign for that output instead.
+      const std::string group_key = keygen[0].json()["group_key"].get<std::string>();
+      CHECK(public_key == taproot_output_key_hex(group_key));
+      const std::string root = to_hex(sha256(as_bytes("a script tree")));
+      const std::string m = "spend an output that also has scripts";
+      check_signature(cluster, suite,
+                      cluster.run_all({1, 3}, "sign", {"--key", key_id, "--signers", "1,3", "--message", m,
+                                                       "--taproot-root", root, "--timeout", "30"}),
+                      m, taproot_output_key_hex(group_key, root));
+    }
     if (suite != "frost-ed25519") {
       // A non-hardened BIP-32 child, signed by another pair; its key is what `tsign pubkey` derives.
       const RunResult child = cluster.run(3, "pubkey", {"--key", key_id, "--path", "m/0/7"}, false);

@@ -153,7 +153,7 @@ for i in "${parties[@]}"; do cat "$workdir/party$i.log"; done
 # What the parties printed must show the whole run: one key for all, two verified signatures of
 # each kind, and traffic on every party's eth0.
 if [ -z "$failure" ]; then
-  keys=$(grep -ho "DKG done: Taproot key [0-9a-f]*" "$workdir"/party*.log | sort | uniq -c)
+  keys=$(grep -ho "DKG done: Taproot output key [0-9a-f]*" "$workdir"/party*.log | sort | uniq -c)
   [ "$(echo "$keys" | wc -l)" -eq 1 ] && [[ $keys =~ ^\ *3\  ]] || failure="the parties do not agree on one key: $keys"
 fi
 if [ -z "$failure" ]; then

@@ -17,7 +17,8 @@ namespace {
 
 constexpr std::string_view kUsage = R"(usage: tsign sign --dir DIR --cluster FILE --key KEY --signers 1,2
                   (--message TEXT | --message-hex HEX | --message-file FILE | --digest HEX)
-                  [--path m/0/1] [--policy FILE] [--session LABEL] [--timeout SECONDS]
+                  [--path m/0/1] [--taproot-root HEX] [--policy FILE] [--session LABEL]
+                  [--timeout SECONDS]
 
 Signs with the key KEY together with the other signers (each runs the same command with its own
 directory). The suite is the key's: FROST (secp256k1, BIP-340/Taproot, Ed25519) signs the
@@ -27,6 +28,8 @@ Prints the signature and the public key it verifies under.
   --key      the key id, or a prefix of at least 8 hex digits
   --signers  every party taking part, this one included (at least the threshold)
   --path     non-hardened BIP-32 path from the key (secp256k1 keys): signs for that child
+  --taproot-root  BIP-340/Taproot keys: the Merkle root of the output's script tree; without
+             it the output has the key path only (BIP-86), the key `tsign pubkey` prints
   --policy   a rule file (docs/signing-policy.md): a refused request is recorded in the audit
              log, the other signers are told, and the command exits with code 6
   --session  tells apart two runs with the same key, message, path and signers)";
@@ -38,7 +41,8 @@ struct Signed {
 
 template <FrostCiphersuite C>
 Result<Signed> frost_sign(Network& network, const KeyShare<Secp256k1>* secp, const StoredKey& key,
-                          const SigningRequest& request, const SessionId& session, const std::optional<Error>& denial) {
+                          const SigningRequest& request, const frost::TaprootTweak& taproot, const SessionId& session,
+                          const std::optional<Error>& denial) {
   using Group = typename C::Group;
   KeyShare<Group> signing_key;
   if constexpr (std::is_same_v<Group, Secp256k1>) {
@@ -47,7 +51,7 @@ Result<Signed> frost_sign(Network& network, const KeyShare<Secp256k1>* secp, con
     signing_key = std::get<KeyShare<Ed25519>>(key.share).clone();
   }
   const auto verifying = signing_key.group_public_key;
-  frost::SigningProtocol<C> protocol(std::move(signing_key), request.signers, frost_message(request.content));
+  frost::SigningProtocol<C> protocol(std::move(signing_key), request.signers, frost_message(request.content), taproot);
   if (denial) {
     network.decline(protocol, session, *denial);
     return *denial;
@@ -57,7 +61,8 @@ Result<Signed> frost_sign(Network& network, const KeyShare<Secp256k1>* secp, con
   Signed out;
   out.fields.emplace_back("signature", to_hex(protocol.signature()->to_bytes()));
   if constexpr (std::is_same_v<Group, Secp256k1>) {
-    out.fields.emplace_back("public_key", suite_public_key_hex(key.header.suite, verifying));
+    TSIGN_TRY(std::string public_key, suite_public_key_hex(key.header.suite, verifying, taproot));
+    out.fields.emplace_back("public_key", public_key);
   } else {
     out.fields.emplace_back("public_key", to_hex(verifying.to_bytes()));
   }
@@ -106,6 +111,7 @@ Result<Report> run(const Args& args, const Context& context) {
   TSIGN_TRY(KeyId key_id, resolve_key_id(party.store, args.require("key")));
   TSIGN_TRY(StoredKey key, load_stored_key(party.store, key_id, *party.protector));
   TSIGN_TRY(std::vector<std::uint32_t> path, parse_path_option(args.get("path"), key.header.suite));
+  TSIGN_TRY(frost::TaprootTweak taproot, parse_taproot_option(args.get("taproot-root"), key.header.suite));
 
   const std::vector<PartyId> holders = key.parties();
   if (!std::binary_search(signers.begin(), signers.end(), party.id)) {
@@ -128,10 +134,11 @@ Result<Report> run(const Args& args, const Context& context) {
   request.derivation_path = path;
   request.signers = signers;
   const Digest32 audit_digest = request.audit_digest();
-  Writer path_bytes;
-  for (std::uint32_t index : path) path_bytes.u32(index);
+  Writer path_and_tweak;  // signers given another path or script tree meet in another session
+  for (std::uint32_t index : path) path_and_tweak.u32(index);
+  path_and_tweak.u8(static_cast<std::uint8_t>(taproot.mode)).raw(taproot.merkle_root);
   TSIGN_TRY(SessionId session, operation_session(args, "sign/" + request.scheme, signers,
-                                                 {key_id, audit_digest, path_bytes.bytes()}, false));
+                                                 {key_id, audit_digest, path_and_tweak.bytes()}, false));
   TSIGN_TRY(Network network, start_network(args, cluster, party, signers, context));
 
   std::optional<Error> denial;
@@ -143,13 +150,13 @@ Result<Report> run(const Args& args, const Context& context) {
   Result<Signed> result = make_error(ErrorKind::Internal, "no suite");
   switch (key.header.suite) {
     case ShareSuite::FrostSecp256k1:
-      result = frost_sign<FrostSecp256k1>(network, key.secp256k1(), key, request, session, denial);
+      result = frost_sign<FrostSecp256k1>(network, key.secp256k1(), key, request, taproot, session, denial);
       break;
     case ShareSuite::FrostSecp256k1Taproot:
-      result = frost_sign<FrostSecp256k1Tr>(network, key.secp256k1(), key, request, session, denial);
+      result = frost_sign<FrostSecp256k1Tr>(network, key.secp256k1(), key, request, taproot, session, denial);
       break;
     case ShareSuite::FrostEd25519:
-      result = frost_sign<FrostEd25519>(network, nullptr, key, request, session, denial);
+      result = frost_sign<FrostEd25519>(network, nullptr, key, request, taproot, session, denial);
       break;
     case ShareSuite::EcdsaSecp256k1:
       result = ecdsa_sign(party, network, key, request, session, denial);
@@ -178,7 +185,7 @@ Command sign_command() {
   std::vector<std::string_view> options = party_options();
   for (auto o : network_option_names()) options.push_back(o);
   for (auto o : message_option_names()) options.push_back(o);
-  for (auto o : {"key", "signers", "path", "policy"}) options.push_back(o);
+  for (auto o : {"key", "signers", "path", "taproot-root", "policy"}) options.push_back(o);
   return {"sign", "threshold signature (FROST or ECDSA) over TCP", kUsage, {{}, options}, run};
 }
 

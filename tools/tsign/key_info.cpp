@@ -1,10 +1,14 @@
 #include "key_info.hpp"
 
+#include "parse.hpp"
+
 namespace tsign::cli {
 
-std::string suite_public_key_hex(ShareSuite suite, const Secp256k1Point& point) {
-  if (suite == ShareSuite::FrostSecp256k1Taproot) return to_hex(point.x_only());
-  return to_hex(point.to_bytes());
+Result<std::string> suite_public_key_hex(ShareSuite suite, const Secp256k1Point& point,
+                                         const frost::TaprootTweak& tweak) {
+  if (suite != ShareSuite::FrostSecp256k1Taproot) return to_hex(point.to_bytes());
+  TSIGN_TRY(Secp256k1Point output, frost::taproot_output_key(point, tweak));
+  return to_hex(output.x_only());
 }
 
 Result<PublicView> public_view(const StoredKey& key, std::span<const std::uint32_t> path) {
@@ -15,8 +19,8 @@ Result<PublicView> public_view(const StoredKey& key, std::span<const std::uint32
   }
   const KeyShare<Secp256k1>& k = *key.secp256k1();
   TSIGN_TRY(DerivedKey derived, derive_path(ExtendedPublicKey::root(k.group_public_key, k.chain_code), path));
-  return PublicView{suite_public_key_hex(key.header.suite, derived.xpub.key), to_hex(derived.xpub.key.to_bytes()),
-                    derived.xpub};
+  TSIGN_TRY(std::string public_key, suite_public_key_hex(key.header.suite, derived.xpub.key));
+  return PublicView{public_key, to_hex(derived.xpub.key.to_bytes()), derived.xpub};
 }
 
 void describe_key(Report& report, const StoredKey& key, const PublicView& view) {
@@ -28,6 +32,16 @@ void describe_key(Report& report, const StoredKey& key, const PublicView& view) 
   report.set("public_key", "public key", view.public_key);
   if (view.group_key != view.public_key) report.set("group_key", "group key", view.group_key);
   if (view.xpub) report.set("xpub", "xpub", view.xpub->to_base58());
+}
+
+Result<frost::TaprootTweak> parse_taproot_option(const std::optional<std::string>& text, ShareSuite suite) {
+  const bool taproot = suite == ShareSuite::FrostSecp256k1Taproot;
+  if (!text) return taproot ? frost::TaprootTweak::no_scripts() : frost::TaprootTweak::none();
+  if (!taproot) {
+    return make_error(ErrorKind::InvalidInput, "--taproot-root: only for frost-secp256k1-tr keys");
+  }
+  TSIGN_TRY(auto root, parse_hex_array<32>(*text, "--taproot-root"));
+  return frost::TaprootTweak::with_merkle_root(root);
 }
 
 Result<std::vector<std::uint32_t>> parse_path_option(const std::optional<std::string>& text, ShareSuite suite) {
