@@ -23,7 +23,8 @@ constexpr std::uint64_t compute_n_prime() {
 }
 constexpr std::uint64_t kNPrime = compute_n_prime();
 
-// a + b - (n if the sum reaches n): inputs below n, output below n.
+// a + b - (n if the sum reaches n): output below n whenever a + b < 2n (inputs below n, or a
+// single value below 2^256 with b = 0).
 constexpr Limbs add_mod(const Limbs& a, const Limbs& b) {
   Limbs sum{}, red{};
   std::uint64_t carry = 0;
@@ -185,8 +186,15 @@ Secp256k1Scalar Secp256k1Scalar::from_bytes_reduce(ByteSpan bytes) {
   const std::size_t n = bytes.size() > 64 ? 64 : bytes.size();
   std::copy(bytes.end() - static_cast<std::ptrdiff_t>(n), bytes.end(), wide + (64 - n));
   Limbs hi = limbs_from_be(wide), lo = limbs_from_be(wide + 32);
-  // lo·R^2/R = lo·R and hi·R^3/R = hi·R·R: the Montgomery forms of lo and hi·2^256.
-  Limbs out = add_mod(mont_mul(lo, kR2), mont_mul(hi, kR3));
+  Limbs out;
+  if (n <= 32) {
+    // lo < 2^256 < 2n: one conditional subtraction reduces it, one product enters Montgomery form.
+    // The branch is on the public length only.
+    out = mont_mul(add_mod(lo, Limbs{}), kR2);
+  } else {
+    // lo·R^2/R = lo·R and hi·R^3/R = hi·R·R: the Montgomery forms of lo and hi·2^256.
+    out = add_mod(mont_mul(lo, kR2), mont_mul(hi, kR3));
+  }
   sodium_memzero(wide, sizeof wide);
   sodium_memzero(hi.data(), sizeof hi);
   sodium_memzero(lo.data(), sizeof lo);

@@ -113,6 +113,12 @@ TEST_CASE("secp256k1 scalar wide reduction matches GMP") {
       CHECK(Secp256k1Scalar::from_bytes_reduce(wide).to_bytes() == export_be(x));
     }
   }
+  for (const auto& edge : edge_values()) {  // 32-byte values around n and 2^256 - 1
+    Mpz x;
+    import_be(x, edge);
+    mpz_mod(x.v, x.v, order().v);
+    CHECK(Secp256k1Scalar::from_bytes_reduce(edge).to_bytes() == export_be(x));
+  }
 }
 
 TEST_CASE("secp256k1 scalar decoding is strict") {
