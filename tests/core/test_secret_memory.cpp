@@ -80,7 +80,10 @@ TEST_CASE("moving a secret leaves nothing behind in the source") {
   const auto value = a.expose();
   Secret<Secp256k1Scalar> b = std::move(a);
   CHECK_FALSE(a.has_value());  // NOLINT: checking the moved-from state is the point
+  CHECK_THROWS_AS(a.expose(), std::logic_error);  // NOLINT
   CHECK(b.expose() == value);
+  b.reset();  // wiped, as on decommissioning
+  CHECK_THROWS_AS(b.expose(), std::logic_error);
   SecretBytes s = SecretBytes::copy_of(value.to_bytes());
   SecretBytes t;
   t = std::move(s);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <new>
 #include <span>
+#include <stdexcept>
 #include <utility>
 
 namespace tsign {
@@ -56,9 +57,11 @@ class Secret {
   Secret(const Secret&) = delete;
   Secret& operator=(const Secret&) = delete;
 
-  const T& expose() const { return *ptr_; }
-  T& expose_mut() { return *ptr_; }
-  Secret clone() const { return Secret(*ptr_); }
+  // Reading an empty (moved-from or wiped) secret is a programming error: it throws
+  // std::logic_error instead of dereferencing nothing, so a decommissioned share cannot be encoded.
+  const T& expose() const { return *checked(); }
+  T& expose_mut() { return *checked(); }
+  Secret clone() const { return Secret(*checked()); }
   bool has_value() const { return ptr_ != nullptr; }
   // Wipes the value now; the object is empty afterwards (a moved-from state).
   void reset() {
@@ -70,6 +73,11 @@ class Secret {
   }
 
  private:
+  T* checked() const {
+    if (ptr_ == nullptr) throw std::logic_error("tsign: an empty (moved-from or wiped) secret was read");
+    return ptr_;
+  }
+
   T* ptr_;
 };
 
