@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
-if ! python3 -c 'import matplotlib' 2>/dev/null; then
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3   # the interpreter Debian's matplotlib package serves
+if ! "$py" -c 'import matplotlib' 2>/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get install -y -qq --no-install-recommends python3 python3-matplotlib >/dev/null
 fi
@@ -15,5 +17,5 @@ mkdir -p build/release/results
 json=build/release/results/bench.json
 build/release/bench/tsign_bench --benchmark_out="$json" --benchmark_out_format=json \
   --benchmark_min_time=0.2 "$@"
-python3 tools/bench_report.py "$json" BENCHMARKS.md docs/signing-time.png
+"$py" tools/bench_report.py "$json" BENCHMARKS.md docs/signing-time.png
 echo "wrote BENCHMARKS.md and docs/signing-time.png"
