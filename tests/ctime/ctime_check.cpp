@@ -13,6 +13,7 @@
 #include <map>
 
 #include "tsign/core/random.hpp"
+#include "tsign/dkg/dkg.hpp"
 #include "tsign/ecdsa/keygen.hpp"
 #include "tsign/ecdsa/sign.hpp"
 #include "tsign/frost/frost.hpp"
@@ -146,6 +147,20 @@ bool run_rounds(std::vector<P>& parties) {
   return true;
 }
 
+// Distributed key generation (2 of 3) with every random byte secret: polynomial coefficients,
+// proof-of-knowledge nonces and chain-code contributions. Only commitments, proofs and verifying
+// shares are published.
+template <class C>
+void distributed_key_generation() {
+  const DkgConfig config{random_array<32>(), {1, 2, 3}, 2};
+  std::vector<DkgParty<C>> parties;
+  for (PartyId p : config.parties) parties.push_back(DkgParty<C>::create(p, config).value());
+  if (!run_rounds(parties)) return;
+  for (auto& p : parties) {
+    if (!p.take_key_share().ok()) std::printf("DKG: no key share\n");
+  }
+}
+
 // Threshold ECDSA signing for a BIP-32 child: presigning with its multiplications and checks,
 // the online round, verification. The key is generated first with randomness left defined (the
 // DKG and OT setup are not what this flow checks); then its secrets are marked undefined: the
@@ -205,6 +220,8 @@ int main() {
       {"FROST(secp256k1) signing", frost_signing<FrostSecp256k1>},
       {"FROST(secp256k1, TR) signing", frost_signing<FrostSecp256k1Tr>},
       {"FROST(Ed25519) signing", frost_signing<FrostEd25519>},
+      {"DKG (Feldman VSS, proofs of knowledge) on secp256k1", distributed_key_generation<FrostSecp256k1>},
+      {"DKG (Feldman VSS, proofs of knowledge) on Ed25519", distributed_key_generation<FrostEd25519>},
       {"OT setup + DKLs23 multiplication", ot_setup_and_multiply},
       {"ECDSA (DKLs23) signing", ecdsa_signing},
   };
