@@ -30,6 +30,18 @@ def to_ms(bench):
     return bench["real_time"] * scale, bench["cpu_time"] * scale
 
 
+def human(ms):
+    """A duration in ms as the unit that reads best: ns, µs, ms or s, three significant digits."""
+    for unit, scale in (("s", 1e3), ("ms", 1.0), ("µs", 1e-3)):
+        if ms >= scale:
+            return f"{ms / scale:.3g} {unit}"
+    return f"{ms / 1e-6:.3g} ns"
+
+
+def ratio_text(x):
+    return f"{x:,.0f}" if x >= 1000 else f"{x:.3g}"
+
+
 ENGINE_NAME = re.compile(
     r"frost_engine/(\w+)/(in_process|tcp_loopback)(?:_(\d+)_in_flight)?/(\d+)/(\d+)(?:/real_time)?$")
 
@@ -91,10 +103,12 @@ def aims_table(by_name):
         if b is None:
             continue
         if field == "cpu":
-            got, unit = to_ms(b)[1], "ms"
+            got = to_ms(b)[1]
+            shown = f"{got:.3g} ms"
         else:
-            got, unit = b.get(field, float("nan")), "B"
-        rows.append(f"| {what} | `{name}` | {limit:g} {unit} | {got:.3g} {unit} | {'yes' if got <= limit else 'no'} |")
+            got = b.get(field, float("nan"))
+            shown = f"{got:,.0f} B"
+        rows.append(f"| {what} | `{name}` | {limit:,g} {'ms' if field == 'cpu' else 'B'} | {shown} | {'yes' if got <= limit else 'no'} |")
     if not rows:
         return []
     return ["## Aims", "", "| aim | benchmark | limit | measured | met |", "|---|---|---:|---:|---|", *rows, "",
@@ -133,19 +147,19 @@ def main(src, out_md, out_png):
     lines += engine_table(rows)
     ref_name = "baseline/schnorrsig_sign" if "baseline/schnorrsig_sign" in baseline else next(iter(baseline), None)
     for group in sorted(groups):
-        lines += [f"## {group}", "", "| benchmark | time (ms) | CPU (ms) | × baseline | counters |", "|---|---:|---:|---:|---|"]
+        lines += [f"## {group}", "", "| benchmark | time | CPU | × baseline | counters |", "|---|---:|---:|---:|---|"]
         for b in groups[group]:
             real, cpu = to_ms(b)
             ref = baseline.get("baseline/ecdsa_sign") if b["name"].startswith("ecdsa") else baseline.get(ref_name)
             # Wall-clock benchmarks of many threads: the calling thread's CPU time means little.
-            ratio = f"{cpu / ref:.1f}" if ref and not b["name"].endswith("/real_time") else ""
+            ratio = ratio_text(cpu / ref) if ref and not b["name"].endswith("/real_time") else ""
             counters = ", ".join(
                 f"{k}={v:.0f}" for k, v in b.items()
                 if k not in ("name", "run_name", "run_type", "repetitions", "repetition_index", "threads",
                              "iterations", "real_time", "cpu_time", "time_unit", "family_index",
                              "per_family_instance_index", "aggregate_name", "aggregate_unit")
                 and isinstance(v, (int, float)))
-            lines.append(f"| `{b['name']}` | {real:.4f} | {cpu:.4f} | {ratio} | {counters} |")
+            lines.append(f"| `{b['name']}` | {human(real)} | {human(cpu)} | {ratio} | {counters} |")
         lines.append("")
     open(out_md, "w").write("\n".join(lines))
 
