@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/declassify.hpp"
 #include "tsign/dkg/messages.hpp"
 #include "tsign/net/round_protocol.hpp"
 
@@ -51,7 +52,10 @@ void check_evaluations(const FeldmanCommitment<G>& commitment, const std::map<Pa
   std::vector<Point> lhs;
   lhs.reserve(claims.size());
   for (const auto& [id, point] : claims) {
-    const Scalar r = Scalar::random();
+    // The verifier's weights must be unpredictable to whoever made the claims, not secret once
+    // they are fixed, so the (variable-time) products may depend on them.
+    Scalar r = Scalar::random();
+    detail::declassify(&r, sizeof r);
     lhs.push_back(point * r);
     const Scalar x = identifier_scalar<G>(id);
     Scalar power = r;

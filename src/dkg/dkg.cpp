@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "common.hpp"
+#include "core/declassify.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/frost/keygen.hpp"
 #include "tsign/sss/shamir.hpp"
@@ -61,6 +62,9 @@ struct DkgParty<C>::State {
     msg.commitment = FeldmanCommitment<G>::of(*polynomial);
     msg.proof = prove_knowledge<C>(self, polynomial->constant(), context);
     msg.chain_commitment = contribution_commitment(self, contribution);
+    // Broadcast: z masks the constant term with a fresh nonce; the hash hides the contribution.
+    detail::declassify(&msg.proof.z, sizeof msg.proof.z);
+    detail::declassify(msg.chain_commitment.data(), msg.chain_commitment.size());
     Bytes payload = msg.encode(config.session);
     echo0[self] = broadcast_digest(context, 0, self, payload);
     commitments.emplace(self, std::move(msg.commitment));
@@ -87,6 +91,7 @@ struct DkgParty<C>::State {
     TSIGN_CHECK(blame.status("DKG round 0"));
 
     std::vector<OutgoingMessage> out;
+    detail::declassify(contribution.data(), contribution.size());  // opened to everyone now
     DkgOpenMessage open{echo0, contribution};
     Bytes payload = open.encode(config.session);
     echo1[self] = broadcast_digest(context, 1, self, payload);
