@@ -7,7 +7,7 @@
 #include "deviation.hpp"
 #include "dkg/common.hpp"
 #include "presignature_access.hpp"
-#include "secret_mul.hpp"
+#include "math/secp256k1_secret_point.hpp"
 #include "sign_messages.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/dkg/public_data.hpp"
@@ -244,11 +244,11 @@ struct EcdsaPresignParty::State {
     }
     const Scalar& x = chi.at(j);
     bool consistent = true;
-    if (!(secret_mul(reply.nonce, x) == Point::base_mul((*d)[0]) + reply.gamma_u)) {
+    if (!(detail::secret_mul(reply.nonce, x) == Point::base_mul((*d)[0]) + reply.gamma_u)) {
       blame.add(j, "Gamma_u check failed: the multiplication did not use the committed r_j");
       consistent = false;
     }
-    if (!(secret_mul(reply.public_share, x) == Point::base_mul((*d)[1]) + reply.gamma_v)) {
+    if (!(detail::secret_mul(reply.public_share, x) == Point::base_mul((*d)[1]) + reply.gamma_v)) {
       blame.add(j, "Gamma_v check failed: the multiplication did not use the sk_j behind pk_j");
       consistent = false;
     }

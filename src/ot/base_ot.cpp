@@ -1,71 +1,51 @@
 #include "tsign/ot/base_ot.hpp"
 
-#include <sodium.h>
-
 #include <cassert>
 #include <string>
 
 #include "blame.hpp"
+#include "math/secp256k1_secret_point.hpp"
 #include "primitives.hpp"
 #include "tsign/core/codec.hpp"
-#include "tsign/core/random.hpp"
-#include "tsign/core/sodium_init.hpp"
+#include "tsign/math/secp256k1.hpp"
 
 namespace tsign::ot {
 
 namespace {
 
-constexpr std::size_t kPoint = crypto_core_ristretto255_BYTES;
-constexpr std::size_t kScalar = crypto_core_ristretto255_SCALARBYTES;
+constexpr std::size_t kPoint = BaseOtReceiverMsg::kPointSize;  // compressed SEC1
+constexpr std::size_t kProduct = 65;                           // uncompressed SEC1, hashed into the keys
 
-bool is_valid_point(ByteSpan p) {
-  return p.size() == kPoint && crypto_core_ristretto255_is_valid_point(p.data()) == 1 &&
-         sodium_is_zero(p.data(), p.size()) == 0;  // the identity encodes as all zeros
+// A public compressed point.
+bool parse_point(ByteSpan bytes, secp256k1_pubkey& out) {
+  return secp256k1_ec_pubkey_parse(secp256k1_ctx(), &out, bytes.data(), bytes.size()) == 1;
 }
 
-bool is_canonical_scalar(ByteSpan s) {
-  // Little-endian, below ℓ = 2^252 + 27742317777372353535851937790883648493.
-  static const std::uint8_t kOrder[kScalar] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
-                                               0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-                                               0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
-  return sodium_compare(s.data(), kOrder, kScalar) < 0;  // public value
-}
-
-Result<ByteArray<32>> read_point(Reader& r, PartyId from, const char* what) {
-  auto p = r.array<32>();
+Result<ByteArray<33>> read_point(Reader& r, PartyId from, const char* what) {
+  auto p = r.array<33>();
   if (!p) return detail::with_culprit(p.error(), from);
-  if (!is_valid_point(*p)) {
+  secp256k1_pubkey parsed;
+  if (!parse_point(*p, parsed)) {
     return detail::blame(ErrorKind::InvalidInput, from,
-                         std::string("base OT: ") + what + " is not a canonical non-identity ristretto255 point");
+                         std::string("base OT: ") + what + " is not a compressed secp256k1 point");
   }
   return *p;
 }
 
-// A uniform scalar mod ℓ, drawn through random_fill like every other secret of tsign (so the
-// constant-time check sees it as secret).
-void random_scalar(std::uint8_t out[kScalar]) {
-  std::uint8_t wide[crypto_core_ristretto255_NONREDUCEDSCALARBYTES];
-  random_fill(wide);
-  crypto_core_ristretto255_scalar_reduce(out, wide);
-  sodium_memzero(wide, sizeof wide);
-}
-
-ByteArray<32> proof_challenge(const Digest32& session, const ByteArray<32>& a_point, const ByteArray<32>& commit) {
-  detail::KeyedHash h(session, "base OT proof of knowledge", crypto_core_ristretto255_HASHBYTES);
+Secp256k1Scalar proof_challenge(const Digest32& session, const ByteArray<33>& a_point, const ByteArray<33>& commit) {
+  detail::KeyedHash h(session, "base OT proof of knowledge", 64);
   h.update(a_point).update(commit);
-  std::uint8_t wide[crypto_core_ristretto255_HASHBYTES];
+  std::uint8_t wide[64];
   h.finish(wide);
-  ByteArray<32> e;
-  crypto_core_ristretto255_scalar_reduce(e.data(), wide);
-  return e;
+  return Secp256k1Scalar::from_bytes_reduce(wide);
 }
 
-void ot_key(const Digest32& session, std::size_t index, std::uint8_t choice, const ByteArray<32>& a_point,
-            ByteSpan b_point, ByteSpan shared, std::uint8_t* out) {
+void ot_key(const Digest32& session, std::size_t index, std::uint8_t choice, const ByteArray<33>& a_point,
+            ByteSpan b_point, ByteSpan product, std::uint8_t* out) {
   detail::KeyedHash h(session, "base OT key");
   h.update_u32(static_cast<std::uint32_t>(index));
   const std::uint8_t c[1] = {choice};
-  h.update(c).update(a_point).update(b_point).update(shared);
+  h.update(c).update(a_point).update(b_point).update(product);
   h.finish({out, kBaseOtKeySize});
 }
 
@@ -78,7 +58,6 @@ void BaseOtSenderMsg::encode_to(Bytes& out) const {
 }
 
 Result<BaseOtSenderMsg> BaseOtSenderMsg::decode(ByteSpan in, PartyId from) {
-  ensure_sodium();
   Reader r(in, "base OT sender message");
   BaseOtSenderMsg m;
   TSIGN_TRY(m.a_point, read_point(r, from, "the sender's public key"));
@@ -86,7 +65,7 @@ Result<BaseOtSenderMsg> BaseOtSenderMsg::decode(ByteSpan in, PartyId from) {
   auto s = r.array<32>();
   if (!s) return detail::with_culprit(s.error(), from);
   m.proof_response = *s;
-  if (!is_canonical_scalar(m.proof_response)) {
+  if (!Secp256k1Scalar::from_bytes(m.proof_response).ok()) {
     return detail::blame(ErrorKind::InvalidInput, from, "base OT: proof response is not a canonical scalar");
   }
   auto done = r.finish();
@@ -99,7 +78,6 @@ void BaseOtReceiverMsg::encode_to(Bytes& out) const {
 }
 
 Result<BaseOtReceiverMsg> BaseOtReceiverMsg::decode(ByteSpan in, std::size_t count, PartyId from) {
-  ensure_sodium();
   if (in.size() != count * kPoint) {
     return detail::blame(ErrorKind::InvalidInput, from,
                          "base OT receiver message: expected " + std::to_string(count * kPoint) + " bytes, got " +
@@ -117,83 +95,106 @@ Result<BaseOtReceiverMsg> BaseOtReceiverMsg::decode(ByteSpan in, std::size_t cou
 
 std::pair<BaseOtSender, BaseOtSenderMsg> BaseOtSender::start(const Digest32& session, std::size_t count,
                                                              PartyId peer) {
-  ensure_sodium();
   assert(count > 0 && count <= kMaxBaseOts);
-  SecretBytes a(kScalar), r(kScalar);
-  random_scalar(a.expose_mut().data());
-  random_scalar(r.expose_mut().data());
+  const Secp256k1Scalar a = Secp256k1Scalar::random(), r = Secp256k1Scalar::random();
   BaseOtSenderMsg msg;
-  crypto_scalarmult_ristretto255_base(msg.a_point.data(), a.expose().data());
-  crypto_scalarmult_ristretto255_base(msg.proof_commit.data(), r.expose().data());
-  const ByteArray<32> e = proof_challenge(session, msg.a_point, msg.proof_commit);
-  SecretBytes ea(kScalar);
-  crypto_core_ristretto255_scalar_mul(ea.expose_mut().data(), e.data(), a.expose().data());
-  crypto_core_ristretto255_scalar_add(msg.proof_response.data(), r.expose().data(), ea.expose().data());
-  detail::publish(msg.a_point);
-  detail::publish(msg.proof_commit);
+  msg.a_point = Secp256k1Point::base_mul(a).to_bytes();
+  msg.proof_commit = Secp256k1Point::base_mul(r).to_bytes();
+  msg.proof_response = (r + proof_challenge(session, msg.a_point, msg.proof_commit) * a).to_bytes();
   detail::publish(msg.proof_response);
-  return {BaseOtSender(session, count, peer, std::move(a), msg.a_point), msg};
+  SecretBytes a_bytes(32);
+  ByteArray<32> encoded = a.to_bytes();
+  std::copy(encoded.begin(), encoded.end(), a_bytes.expose_mut().begin());
+  tsign::detail::secure_wipe(encoded.data(), encoded.size());
+  return {BaseOtSender(session, count, peer, std::move(a_bytes), msg.a_point), msg};
 }
 
 Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
   if (msg.points.size() != count_) {
     return detail::blame(ErrorKind::InvalidInput, peer_, "base OT: wrong number of receiver points");
   }
-  const std::uint8_t* a = a_.expose().data();
-  // a·A, subtracted from a·B_i to get a·(B_i − A).
-  SecretBytes aa(kPoint);
-  if (detail::published(crypto_scalarmult_ristretto255(aa.expose_mut().data(), a, a_point_.data()) != 0)) {
-    return make_error(ErrorKind::Internal, "base OT: a·A is the identity");
-  }
-  SecretBytes keys(count_ * 2 * kBaseOtKeySize), shared(2 * kPoint);
-  std::uint8_t* s0 = shared.expose_mut().data();
-  std::uint8_t* s1 = s0 + kPoint;
-  for (std::size_t i = 0; i < count_; ++i) {
+  secp256k1_pubkey a_pub;
+  parse_point(a_point_, a_pub);
+  // a in the form libsecp256k1 takes, −a·A, and the products a·B_i and a·B_i − a·A: all secret.
+  struct Scratch {
+    ByteArray<32> a;
+    secp256k1_pubkey minus_aa, product, difference;
+    std::uint8_t products[2][kProduct];
+  };
+  Secret<Scratch> scratch(Scratch{});
+  Scratch& s = scratch.expose_mut();
+  std::copy(a_.expose().begin(), a_.expose().end(), s.a.begin());
+  // a ≠ 0 and A is a curve point, so neither fails: the verdict is a public fact.
+  const bool ready = tsign::detail::secret_mul_uncompressed(a_pub, s.a, s.products[0]) &&
+                     tsign::detail::secret_point_parse(s.products[0], s.minus_aa);
+  if (!detail::published(ready)) return make_error(ErrorKind::Internal, "base OT: a·A is not a curve point");
+  tsign::detail::secret_point_negate(s.minus_aa);
+  SecretBytes keys(count_ * 2 * kBaseOtKeySize);
+  Result<SecretBytes> out = std::move(keys);
+  for (std::size_t i = 0; i < count_ && out.ok(); ++i) {
     const auto& b = msg.points[i];
-    if (detail::published(crypto_scalarmult_ristretto255(s0, a, b.data()) != 0)) {
-      return detail::abort_by(peer_, "base OT: a receiver point multiplies to the identity");
+    secp256k1_pubkey b_pub;
+    if (b == a_point_ || !parse_point(b, b_pub)) {
+      out = detail::abort_by(peer_, "base OT: a receiver point is the sender's public key or not a curve point");
+      break;
     }
-    crypto_core_ristretto255_sub(s1, s0, aa.expose().data());
-    std::uint8_t* k = keys.expose_mut().data() + i * 2 * kBaseOtKeySize;
-    ot_key(session_, i, 0, a_point_, b, {s0, kPoint}, k);
-    ot_key(session_, i, 1, a_point_, b, {s1, kPoint}, k + kBaseOtKeySize);
+    // a·B_i − a·A is the identity only if B_i = A, refused above.
+    const bool made = tsign::detail::secret_mul_uncompressed(b_pub, s.a, s.products[0]) &&
+                      tsign::detail::secret_point_parse(s.products[0], s.product) &&
+                      tsign::detail::secret_point_add(s.product, s.minus_aa, s.difference);
+    if (!detail::published(made)) {
+      out = make_error(ErrorKind::Internal, "base OT: a·B_i − a·A is not a curve point");
+      break;
+    }
+    tsign::detail::secret_point_serialize(s.difference, s.products[1]);
+    std::uint8_t* k = out->expose_mut().data() + i * 2 * kBaseOtKeySize;
+    ot_key(session_, i, 0, a_point_, b, {s.products[0], kProduct}, k);
+    ot_key(session_, i, 1, a_point_, b, {s.products[1], kProduct}, k + kBaseOtKeySize);
   }
-  return keys;
+  return out;
 }
 
 Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const BaseOtSenderMsg& msg, ByteSpan choices,
                                              std::size_t count, PartyId peer) {
-  ensure_sodium();
   assert(count > 0 && count <= kMaxBaseOts && choices.size() * 8 >= count);
-  // The proof: s·G == R + e·A.
-  {
-    const ByteArray<32> e = proof_challenge(session, msg.a_point, msg.proof_commit);
-    std::uint8_t sg[kPoint], ea[kPoint], rhs[kPoint];
-    crypto_scalarmult_ristretto255_base(sg, msg.proof_response.data());
-    if (crypto_scalarmult_ristretto255(ea, e.data(), msg.a_point.data()) != 0) {
-      return detail::abort_by(peer, "base OT: invalid proof of knowledge");
-    }
-    crypto_core_ristretto255_add(rhs, msg.proof_commit.data(), ea);
-    if (sodium_memcmp(sg, rhs, kPoint) != 0) return detail::abort_by(peer, "base OT: invalid proof of knowledge");
+  // The proof, on public values only: s·G == R + e·A.
+  auto a_point = Secp256k1Point::from_bytes(msg.a_point);
+  auto commit = Secp256k1Point::from_bytes(msg.proof_commit);
+  auto response = Secp256k1Scalar::from_bytes(msg.proof_response);
+  if (!a_point || !commit || !response ||
+      !(Secp256k1Point::base_mul(*response) ==
+        *commit + *a_point * proof_challenge(session, msg.a_point, msg.proof_commit))) {
+    return detail::abort_by(peer, "base OT: invalid proof of knowledge");
   }
+  const secp256k1_pubkey& a_pub = a_point->pubkey();
   BaseOtReceiverResult out{SecretBytes(count * kBaseOtKeySize), {}};
   out.msg.points.resize(count);
-  SecretBytes scratch(kScalar + 3 * kPoint);
-  std::uint8_t* b = scratch.expose_mut().data();
-  std::uint8_t* t0 = b + kScalar;       // b_i·G
-  std::uint8_t* t1 = t0 + kPoint;       // b_i·G + A
-  std::uint8_t* shared = t1 + kPoint;   // b_i·A
+  // Both candidates b_i·G and b_i·G + A (only the chosen one is published), b_i and b_i·A.
+  struct Scratch {
+    ByteArray<32> b;
+    secp256k1_pubkey candidates[2];
+    std::uint8_t encoded[2][kPoint];
+    std::uint8_t product[kProduct];
+  };
+  Secret<Scratch> scratch(Scratch{});
+  Scratch& s = scratch.expose_mut();
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint8_t c = detail::get_bit(choices, i);
-    random_scalar(b);
-    crypto_scalarmult_ristretto255_base(t0, b);
-    crypto_core_ristretto255_add(t1, t0, msg.a_point.data());
-    detail::select_bytes(c, {t1, kPoint}, {t0, kPoint}, out.msg.points[i]);
-    detail::publish(out.msg.points[i]);
-    if (detail::published(crypto_scalarmult_ristretto255(shared, b, msg.a_point.data()) != 0)) {
-      return make_error(ErrorKind::Internal, "base OT: b·A is the identity");
+    s.b = Secp256k1Scalar::random().to_bytes();
+    // b_i is uniform and non-zero, so b_i·G exists and b_i·G + A is the identity with
+    // negligible probability: the verdicts are public facts.
+    if (!detail::published(secp256k1_ec_pubkey_create(secp256k1_ctx(), &s.candidates[0], s.b.data()) == 1) ||
+        !detail::published(tsign::detail::secret_point_add(s.candidates[0], a_pub, s.candidates[1]))) {
+      return make_error(ErrorKind::Internal, "base OT: b·G + A is the identity");
     }
-    ot_key(session, i, c, msg.a_point, out.msg.points[i], {shared, kPoint},
+    tsign::detail::secret_point_serialize(s.candidates[0], s.encoded[0]);
+    tsign::detail::secret_point_serialize(s.candidates[1], s.encoded[1]);
+    detail::select_bytes(c, {s.encoded[1], kPoint}, {s.encoded[0], kPoint}, out.msg.points[i]);
+    detail::publish(out.msg.points[i]);
+    if (!detail::published(tsign::detail::secret_mul_uncompressed(a_pub, s.b, s.product))) {
+      return make_error(ErrorKind::Internal, "base OT: b is zero");
+    }
+    ot_key(session, i, c, msg.a_point, out.msg.points[i], {s.product, kProduct},
            out.keys.expose_mut().data() + i * kBaseOtKeySize);
   }
   return out;

@@ -75,25 +75,33 @@ TEST_CASE("base OT: decoders refuse the identity, invalid encodings and wrong le
   auto [sender, msg1] = BaseOtSender::start(sid, 4, kReceiver);
   Bytes good;
   msg1.encode_to(good);
+  REQUIRE(good.size() == BaseOtSenderMsg::kSize);
   REQUIRE(BaseOtSenderMsg::decode(good, kSender).ok());
 
+  // The identity has no compressed encoding; 33 zero bytes are refused like any other non-point.
   Bytes identity = good;
-  std::memset(identity.data(), 0, 32);
+  std::memset(identity.data(), 0, 33);
   auto e1 = BaseOtSenderMsg::decode(identity, kSender);
   REQUIRE_FALSE(e1.ok());
   CHECK(e1.error().kind == ErrorKind::InvalidInput);
   CHECK(e1.error().culprits == std::vector<PartyId>{kSender});
-  CHECK(e1.error().message.find("identity") != std::string::npos);
+  CHECK(e1.error().message.find("not a compressed secp256k1 point") != std::string::npos);
 
-  Bytes not_canonical = good;
-  std::memset(not_canonical.data(), 0xff, 32);
-  CHECK_FALSE(BaseOtSenderMsg::decode(not_canonical, kSender).ok());
+  Bytes uncompressed_prefix = good;
+  uncompressed_prefix[33] = 0x04;
+  CHECK_FALSE(BaseOtSenderMsg::decode(uncompressed_prefix, kSender).ok());
+
+  Bytes x_above_p = good;
+  std::memset(x_above_p.data() + 1, 0xff, 32);
+  CHECK_FALSE(BaseOtSenderMsg::decode(x_above_p, kSender).ok());
 
   Bytes big_scalar = good;
-  std::memset(big_scalar.data() + 64, 0xff, 32);
-  CHECK_FALSE(BaseOtSenderMsg::decode(big_scalar, kSender).ok());
+  std::memset(big_scalar.data() + 66, 0xff, 32);
+  auto e2 = BaseOtSenderMsg::decode(big_scalar, kSender);
+  REQUIRE_FALSE(e2.ok());
+  CHECK(e2.error().message.find("canonical scalar") != std::string::npos);
 
-  CHECK_FALSE(BaseOtSenderMsg::decode(ByteSpan(good).first(95), kSender).ok());
+  CHECK_FALSE(BaseOtSenderMsg::decode(ByteSpan(good).first(good.size() - 1), kSender).ok());
   Bytes longer = good;
   longer.push_back(0);
   CHECK_FALSE(BaseOtSenderMsg::decode(longer, kSender).ok());
@@ -103,11 +111,26 @@ TEST_CASE("base OT: decoders refuse the identity, invalid encodings and wrong le
   REQUIRE(received.ok());
   Bytes wire;
   received->msg.encode_to(wire);
+  REQUIRE(wire.size() == 4 * BaseOtReceiverMsg::kPointSize);
   CHECK(BaseOtReceiverMsg::decode(wire, 4, kReceiver).ok());
   CHECK_FALSE(BaseOtReceiverMsg::decode(wire, 5, kReceiver).ok());
   Bytes zero_point = wire;
-  std::memset(zero_point.data() + 32, 0, 32);
-  auto e2 = BaseOtReceiverMsg::decode(zero_point, 4, kReceiver);
-  REQUIRE_FALSE(e2.ok());
-  CHECK(e2.error().culprits == std::vector<PartyId>{kReceiver});
+  std::memset(zero_point.data() + 33, 0, 33);
+  auto e3 = BaseOtReceiverMsg::decode(zero_point, 4, kReceiver);
+  REQUIRE_FALSE(e3.ok());
+  CHECK(e3.error().culprits == std::vector<PartyId>{kReceiver});
+}
+
+TEST_CASE("base OT: a receiver that sends the sender's own key as B_i is named") {
+  // B_i = A would make a·(B_i − A) the identity: a key the receiver could predict.
+  const Digest32 sid = random_array<32>();
+  auto [sender, msg1] = BaseOtSender::start(sid, 4, kReceiver);
+  SecretBytes choices(1);
+  auto received = base_ot_receive(sid, msg1, choices.expose(), 4, kSender);
+  REQUIRE(received.ok());
+  received->msg.points[2] = msg1.a_point;
+  auto keys = std::move(sender).finish(received->msg);
+  REQUIRE_FALSE(keys.ok());
+  CHECK(keys.error().kind == ErrorKind::ProtocolAborted);
+  CHECK(keys.error().culprits == std::vector<PartyId>{kReceiver});
 }

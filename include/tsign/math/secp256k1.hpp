@@ -88,7 +88,8 @@ class Secp256k1Point {
   Secp256k1Point operator-(const Secp256k1Point& o) const;
   Secp256k1Point operator-() const;
   Secp256k1Point& operator+=(const Secp256k1Point& o) { return *this = *this + o; }
-  // k·P, constant time in k.
+  // k·P in variable time (libsecp256k1's ecmult): for public scalars only. A secret scalar goes
+  // through detail::secret_mul (src/math/secp256k1_secret_point.hpp), which runs in constant time.
   Secp256k1Point operator*(const Secp256k1Scalar& k) const;
 
   bool operator==(const Secp256k1Point& o) const;
