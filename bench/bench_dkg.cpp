@@ -6,12 +6,9 @@
 //   reshare/total/3/5            3 of 5 holders hand the key to a 3-of-5 committee
 #include <benchmark/benchmark.h>
 
-#include <chrono>
-#include <map>
-#include <numeric>
-#include <stdexcept>
 #include <string>
 
+#include "bench_support.hpp"
 #include "tsign/dkg/dkg.hpp"
 #include "tsign/dkg/refresh.hpp"
 #include "tsign/dkg/reshare.hpp"
@@ -19,45 +16,8 @@
 namespace {
 
 using namespace tsign;
-using Clock = std::chrono::steady_clock;
-
-// Runs the protocols to completion; returns the seconds spent inside calls of `timed` (0: none).
-template <class P>
-double run_all(std::vector<P>& parties, PartyId timed = 0) {
-  double seconds = 0;
-  auto call = [&](P& p, auto&& f) {
-    const auto t0 = Clock::now();
-    auto out = f();
-    if (p.self() == timed) seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    if (!out.ok()) throw std::runtime_error(out.error().describe());
-    return std::move(out).value();
-  };
-  std::map<PartyId, std::vector<OutgoingMessage>> outbox;
-  for (auto& p : parties) outbox[p.self()] = call(p, [&] { return p.start(); });
-  for (std::size_t round = 0; round < parties.front().round_count(); ++round) {
-    std::map<PartyId, RoundMessages> inbox;
-    for (auto& [sender, messages] : outbox) {
-      for (auto& m : messages) {
-        if (m.to) {
-          inbox[*m.to].direct[sender] = m.payload;
-        } else {
-          for (auto& q : parties) {
-            if (q.self() != sender) inbox[q.self()].broadcast[sender] = m.payload;
-          }
-        }
-      }
-    }
-    outbox.clear();
-    for (auto& p : parties) outbox[p.self()] = call(p, [&] { return p.advance(round, inbox[p.self()]); });
-  }
-  return seconds;
-}
-
-std::vector<PartyId> ids_1_to(std::uint32_t n) {
-  std::vector<PartyId> ids(n);
-  std::iota(ids.begin(), ids.end(), 1u);
-  return ids;
-}
+using tsign::bench::ids_1_to;
+using tsign::bench::run_rounds;
 
 SessionId session(std::uint64_t counter) {
   SessionId s{};
@@ -74,7 +34,7 @@ std::vector<DkgParty<FrostSecp256k1>> dkg_parties(std::uint32_t t, std::uint32_t
 
 std::vector<KeyShare<Secp256k1>> generate(std::uint32_t t, std::uint32_t n) {
   auto parties = dkg_parties(t, n, 1);
-  run_all(parties);
+  run_rounds(parties);
   std::vector<KeyShare<Secp256k1>> shares;
   for (auto& p : parties) shares.push_back(p.take_key_share().value());
   return shares;
@@ -84,7 +44,7 @@ void dkg_per_party(benchmark::State& state, std::uint32_t t, std::uint32_t n) {
   std::uint64_t counter = 0;
   for (auto _ : state) {
     auto parties = dkg_parties(t, n, ++counter);
-    state.SetIterationTime(run_all(parties, 1));
+    state.SetIterationTime(run_rounds(parties, 1).timed_seconds);
   }
 }
 
@@ -94,7 +54,7 @@ void dkg_total(benchmark::State& state, std::uint32_t t, std::uint32_t n) {
     state.PauseTiming();
     auto parties = dkg_parties(t, n, ++counter);
     state.ResumeTiming();
-    run_all(parties);
+    run_rounds(parties);
   }
 }
 
@@ -107,7 +67,7 @@ void refresh_total(benchmark::State& state) {
     ++counter;
     for (const auto& s : shares) parties.push_back(RefreshParty<Secp256k1>::create(s, session(counter)).value());
     state.ResumeTiming();
-    run_all(parties);
+    run_rounds(parties);
   }
 }
 
@@ -120,7 +80,7 @@ void reshare_total(benchmark::State& state) {
     std::vector<ReshareParty<Secp256k1>> parties;
     for (const auto& s : shares) parties.push_back(ReshareParty<Secp256k1>::create(s, config).value());
     state.ResumeTiming();
-    run_all(parties);
+    run_rounds(parties);
   }
 }
 

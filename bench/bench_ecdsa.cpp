@@ -16,9 +16,9 @@
 
 #include <chrono>
 #include <map>
-#include <numeric>
 #include <stdexcept>
 
+#include "bench_support.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/ecdsa/keygen.hpp"
 #include "tsign/ecdsa/sign.hpp"
@@ -27,52 +27,9 @@ namespace {
 
 using namespace tsign;
 using Clock = std::chrono::steady_clock;
-
-struct RunStats {
-  double timed_seconds = 0;  // inside the calls of the timed party
-  std::size_t bytes = 0;     // sent by all parties
-};
-
-// Runs the protocols to completion, routing every message.
-template <class P>
-RunStats run_all(std::vector<P>& parties, PartyId timed = 0) {
-  RunStats stats;
-  auto call = [&](P& p, auto&& f) {
-    const auto t0 = Clock::now();
-    auto out = f();
-    if (p.self() == timed) stats.timed_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    if (!out.ok()) throw std::runtime_error(out.error().describe());
-    return std::move(out).value();
-  };
-  std::map<PartyId, std::vector<OutgoingMessage>> outbox;
-  for (auto& p : parties) outbox[p.self()] = call(p, [&] { return p.start(); });
-  for (std::size_t round = 0; round < parties.front().round_count(); ++round) {
-    std::map<PartyId, RoundMessages> inbox;
-    for (auto& [sender, messages] : outbox) {
-      for (auto& m : messages) {
-        if (m.to) {
-          stats.bytes += m.payload.size();
-          inbox[*m.to].direct[sender] = std::move(m.payload);
-        } else {
-          for (auto& q : parties) {
-            if (q.self() == sender) continue;
-            stats.bytes += m.payload.size();
-            inbox[q.self()].broadcast[sender] = m.payload;
-          }
-        }
-      }
-    }
-    outbox.clear();
-    for (auto& p : parties) outbox[p.self()] = call(p, [&] { return p.advance(round, inbox[p.self()]); });
-  }
-  return stats;
-}
-
-std::vector<PartyId> ids_1_to(std::uint32_t n) {
-  std::vector<PartyId> ids(n);
-  std::iota(ids.begin(), ids.end(), 1u);
-  return ids;
-}
+using tsign::bench::ids_1_to;
+using tsign::bench::RoundStats;
+using tsign::bench::run_rounds;
 
 std::vector<EcdsaKeyProtocol> keygen_parties(std::uint32_t t, std::uint32_t n) {
   const DkgConfig config{random_array<32>(), ids_1_to(n), t};
@@ -87,7 +44,7 @@ std::vector<EcdsaKeyShare>& key(std::uint32_t t, std::uint32_t n) {
   auto& shares = cache[{t, n}];
   if (shares.empty()) {
     auto parties = keygen_parties(t, n);
-    run_all(parties);
+    run_rounds(parties);
     for (auto& p : parties) shares.push_back(p.take_key_share().value());
   }
   return shares;
@@ -98,14 +55,14 @@ std::uint32_t arg(const benchmark::State& state, int i) { return static_cast<std
 void keygen_total(benchmark::State& state) {
   for (auto _ : state) {
     auto parties = keygen_parties(arg(state, 0), arg(state, 1));
-    run_all(parties);
+    run_rounds(parties);
   }
 }
 
 void keygen_per_party(benchmark::State& state) {
   for (auto _ : state) {
     auto parties = keygen_parties(arg(state, 0), arg(state, 1));
-    state.SetIterationTime(run_all(parties, 1).timed_seconds);
+    state.SetIterationTime(run_rounds(parties, 1).timed_seconds);
   }
 }
 
@@ -135,7 +92,7 @@ void sign_total(benchmark::State& state) {
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto parties = sign_parties(t, arg(state, 1));
-    bytes = run_all(parties).bytes;
+    bytes = run_rounds(parties).bytes;
     if (!parties.front().signature()) throw std::runtime_error("no signature");
   }
   report_bytes(state, bytes, t);
@@ -147,7 +104,7 @@ void sign_per_party(benchmark::State& state) {
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto parties = sign_parties(t, arg(state, 1));
-    const RunStats stats = run_all(parties, 1);
+    const RoundStats stats = run_rounds(parties, 1);
     bytes = stats.bytes;
     state.SetIterationTime(stats.timed_seconds);
   }
@@ -160,7 +117,7 @@ void presign_total(benchmark::State& state) {
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto parties = presign_parties(t, arg(state, 1));
-    bytes = run_all(parties).bytes;
+    bytes = run_rounds(parties).bytes;
   }
   report_bytes(state, bytes, t);
 }
@@ -171,12 +128,12 @@ void online_total(benchmark::State& state) {
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto presign = presign_parties(t, arg(state, 1));
-    run_all(presign);
+    run_rounds(presign);
     const Digest32 digest = random_array<32>();
     const auto t0 = Clock::now();
     std::vector<EcdsaOnlineParty> online;
     for (auto& p : presign) online.push_back(EcdsaOnlineParty::create(p.take_presignature().value(), digest).value());
-    bytes = run_all(online).bytes;
+    bytes = run_rounds(online).bytes;
     state.SetIterationTime(std::chrono::duration<double>(Clock::now() - t0).count());
   }
   report_bytes(state, bytes, t);

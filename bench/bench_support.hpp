@@ -1,7 +1,9 @@
 #pragma once
-// Shared by the benchmarks: party ids, dealt FROST keys, and whole protocol sessions run through
-// the engine, in process (one MemoryHub per session) or over TCP on loopback (one TcpNode per
-// party, connected once and shared by every session).
+// Shared by the benchmarks: party ids, protocols run round by round in one thread, dealt FROST
+// keys, and whole protocol sessions run through the engine, in process (one MemoryHub per
+// session) or over TCP on loopback (one TcpNode per party, connected once and shared by every
+// session).
+#include <chrono>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -25,6 +27,50 @@ inline std::vector<PartyId> ids_1_to(std::size_t n) {
   std::vector<PartyId> ids;
   for (PartyId i = 1; i <= n; ++i) ids.push_back(i);
   return ids;
+}
+
+// What run_rounds saw: the time spent inside one party's calls, and the payload bytes sent.
+struct RoundStats {
+  double timed_seconds = 0;  // inside the calls of the timed party
+  std::size_t bytes = 0;     // sent by all parties, every copy to every recipient counted
+};
+
+// Runs protocols that expose start/advance/round_count/self to completion in this thread,
+// routing every message in memory: no engine or transport cost, only the protocol's own
+// computation. `timed` (0: none) is the party whose calls are timed.
+template <class P>
+RoundStats run_rounds(std::vector<P>& parties, PartyId timed = 0) {
+  using Clock = std::chrono::steady_clock;
+  RoundStats stats;
+  auto call = [&](P& p, auto&& f) {
+    const auto t0 = Clock::now();
+    auto out = f();
+    if (p.self() == timed) stats.timed_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    if (!out.ok()) throw std::runtime_error(out.error().describe());
+    return std::move(out).value();
+  };
+  std::map<PartyId, std::vector<OutgoingMessage>> outbox;
+  for (auto& p : parties) outbox[p.self()] = call(p, [&] { return p.start(); });
+  for (std::size_t round = 0; round < parties.front().round_count(); ++round) {
+    std::map<PartyId, RoundMessages> inbox;
+    for (auto& [sender, messages] : outbox) {
+      for (auto& m : messages) {
+        if (m.to) {
+          stats.bytes += m.payload.size();
+          inbox[*m.to].direct[sender] = std::move(m.payload);
+        } else {
+          for (auto& q : parties) {
+            if (q.self() == sender) continue;
+            stats.bytes += m.payload.size();
+            inbox[q.self()].broadcast[sender] = m.payload;
+          }
+        }
+      }
+    }
+    outbox.clear();
+    for (auto& p : parties) outbox[p.self()] = call(p, [&] { return p.advance(round, inbox[p.self()]); });
+  }
+  return stats;
 }
 
 // Trusted-dealer keys for parties 1..n, dealt once per group and (t, n) and kept for the whole

@@ -5,7 +5,7 @@
 #include "common.hpp"
 #include "core/declassify.hpp"
 #include "tsign/core/random.hpp"
-#include "tsign/frost/keygen.hpp"
+#include "tsign/keys/key_id.hpp"
 #include "tsign/sss/shamir.hpp"
 
 namespace tsign {
@@ -182,7 +182,7 @@ struct DkgParty<C>::State {
     ks.verifying_shares[self] = own_verifying_share;
     ks.group_public_key = joint.constant();
     ks.chain_code = chain_code();
-    ks.key_id = frost::derive_key_id<G>(ks.group_public_key);
+    ks.key_id = derive_key_id<G>(ks.group_public_key);
     if (auto valid = ks.validate(); !valid.ok()) {
       return make_error(ErrorKind::Internal, "DKG produced an inconsistent key share: " + valid.error().message);
     }

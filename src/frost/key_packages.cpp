@@ -1,7 +1,7 @@
 #include "tsign/frost/key_packages.hpp"
 
 #include "internals.hpp"
-#include "tsign/frost/keygen.hpp"
+#include "tsign/keys/key_id.hpp"
 
 namespace tsign::frost {
 

@@ -10,11 +10,6 @@
 namespace tsign::frost {
 
 template <PrimeOrderGroup G>
-KeyId derive_key_id(const typename G::Point& group_key) {
-  return tagged_hash("tsign/key-id", {as_bytes(G::kName), group_key.to_bytes()});
-}
-
-template <PrimeOrderGroup G>
 Result<DealerOutput<G>> deal_key_shares(const Polynomial<G>& polynomial, std::span<const PartyId> parties,
                                         const std::optional<ByteArray<32>>& chain_code) {
   using Point = typename G::Point;
@@ -86,7 +81,6 @@ Result<Secret<Ed25519Scalar>> ed25519_secret_from_seed(ByteSpan seed) {
 }
 
 #define TSIGN_INSTANTIATE(G)                                                                                      \
-  template KeyId derive_key_id<G>(const G::Point&);                                                               \
   template Result<DealerOutput<G>> deal_key_shares<G>(const Polynomial<G>&, std::span<const PartyId>,             \
                                                       const std::optional<ByteArray<32>>&);                       \
   template Result<DealerOutput<G>> split_secret_key<G>(const Secret<G::Scalar>&, std::uint32_t,                   \

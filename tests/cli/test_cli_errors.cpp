@@ -124,6 +124,15 @@ TEST_CASE("tsign refuses bad input with a clear error, its exit code and the fil
               .exit_code == 1);  // no --session
   }
 
+  {  // --taproot-root with an Ed25519 key: exit 2 before any signer is contacted
+    const RunResult r = cluster.run(2, "sign", {"--key", key_id, "--signers", "2,3", "--message", "hello",
+                                                "--taproot-root", std::string(64, 'a'), "--timeout", "2"});
+    INFO(describe(r));
+    CHECK(r.exit_code == 2);
+    CHECK(error_message(r).find("--taproot-root: only for frost-secp256k1-tr keys") != std::string::npos);
+    CHECK_FALSE(r.json().contains("signature"));
+  }
+
   {  // a missing signer: exit 4 naming it
     const RunResult r = cluster.run(2, "sign", {"--key", key_id, "--signers", "2,3", "--message", "hello", "--timeout", "2"});
     INFO(describe(r));
@@ -134,6 +143,40 @@ TEST_CASE("tsign refuses bad input with a clear error, its exit code and the fil
 
   CHECK(snapshot(cluster.dir(2)) == before);
   CHECK(cluster.run(2, "pubkey", {"--key", key_id}, false).json()["public_key"] == public_key);
+}
+
+TEST_CASE("tsign sign --taproot-root: a malformed root or a key that is not Taproot is refused", "[cli]") {
+  CliCluster cluster(3);
+  const std::string taproot_key = generate_key(cluster, "frost-secp256k1-tr", "taproot-root");
+  // Same curve, no Taproot tweak: the option would be silently meaningless, so it is refused.
+  const std::string plain_key = generate_key(cluster, "frost-secp256k1", "plain");
+  const auto before = snapshot(cluster.dir(2));
+  // Only party 2 runs: a refused option must fail before any signer is contacted, not time out.
+  auto sign_with_root = [&](const std::string& key, const std::string& root) {
+    return cluster.run(2, "sign", {"--key", key, "--signers", "1,2", "--message", "hello", "--taproot-root", root,
+                                   "--timeout", "2"});
+  };
+  auto check_refused = [](const RunResult& r, const std::string& expected) {
+    INFO(describe(r));
+    CHECK(r.exit_code == 2);
+    CHECK(r.json()["ok"] == false);
+    CHECK(error_message(r).find(expected) != std::string::npos);
+    CHECK_FALSE(r.json().contains("signature"));
+  };
+
+  const std::string root(64, 'a');
+  const std::string wrong_length = "--taproot-root: expected 32 bytes (64 hex digits), got ";
+  check_refused(sign_with_root(taproot_key, root.substr(0, 62)), wrong_length + "31");
+  check_refused(sign_with_root(taproot_key, root + "aa"), wrong_length + "33");
+  check_refused(sign_with_root(taproot_key, ""), wrong_length + "0");
+  check_refused(sign_with_root(taproot_key, root.substr(0, 63)), "--taproot-root: expected hex digits");
+  check_refused(sign_with_root(taproot_key, root.substr(0, 62) + "zz"), "--taproot-root: expected hex digits");
+  check_refused(sign_with_root(taproot_key, "0x" + root.substr(0, 62)), "--taproot-root: expected hex digits");
+
+  check_refused(sign_with_root(plain_key, root), "--taproot-root: only for frost-secp256k1-tr keys");
+
+  // Nothing was signed or logged.
+  CHECK(snapshot(cluster.dir(2)) == before);
 }
 
 TEST_CASE("tsign sign: a policy denial is recorded, the other signers are told", "[cli]") {

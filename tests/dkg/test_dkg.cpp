@@ -6,7 +6,7 @@
 
 #include "helpers.hpp"
 #include "tsign/dkg/public_data.hpp"
-#include "tsign/frost/keygen.hpp"
+#include "tsign/keys/key_id.hpp"
 
 using namespace tsign;
 using namespace tsign::test;
@@ -25,7 +25,7 @@ TEMPLATE_TEST_CASE("DKG produces one consistent key that any t holders sign with
   CHECK(frost_signature_verifies<TestType>(shares, last_ids(shares, t), Bytes{'f', 'r', 'o', 's', 't'}));
   const auto& ks = shares.front();
   CHECK(ks.epoch == 0);
-  CHECK(ks.key_id == frost::derive_key_id<G>(ks.group_public_key));
+  CHECK(ks.key_id == derive_key_id<G>(ks.group_public_key));
   // The share survives its own encoding.
   auto back = KeyShare<G>::decode(ks.encode().expose());
   REQUIRE(back.ok());

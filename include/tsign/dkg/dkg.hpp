@@ -10,7 +10,7 @@
 //   2  broadcast: echo of round 1 and the party's verifying share s_j·G.
 // Output (after round 2): s_j = Σ_i f_i(j), the verifying share of every party (each claim
 // checked against Σ_i C_i), group key Σ_i C_i(0), chain code = hash of all contributions in party
-// order, key id (frost::derive_key_id), epoch 0.
+// order, key id (keys/key_id.hpp), epoch 0.
 //
 // In every suite the share is of the key as generated. For the Taproot suite that is the
 // internal key: FROST applies a BIP-341 tweak when signing (frost/taproot.hpp), and signing with

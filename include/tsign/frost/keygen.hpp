@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tsign/core/secret.hpp"
+#include "tsign/keys/key_id.hpp"
 #include "tsign/keys/key_share.hpp"
 #include "tsign/sss/feldman.hpp"
 #include "tsign/sss/polynomial.hpp"
@@ -21,7 +22,8 @@ struct DealerOutput {
 };
 
 // A random key split t-of-n among `parties` (non-zero, distinct, any order). Every share gets
-// key_id = derive_key_id(group key), epoch 0 and the chain code given, or a random one.
+// key_id = derive_key_id(group key) (keys/key_id.hpp), epoch 0 and the chain code given, or a
+// random one.
 template <PrimeOrderGroup G>
 Result<DealerOutput<G>> trusted_dealer_keygen(std::uint32_t threshold, std::span<const PartyId> parties,
                                               const std::optional<ByteArray<32>>& chain_code = std::nullopt);
@@ -38,10 +40,6 @@ Result<DealerOutput<G>> split_secret_key(const Secret<typename G::Scalar>& secre
 template <PrimeOrderGroup G>
 Result<DealerOutput<G>> deal_key_shares(const Polynomial<G>& polynomial, std::span<const PartyId> parties,
                                         const std::optional<ByteArray<32>>& chain_code = std::nullopt);
-
-// Names a key independently of its shares: tagged_hash("tsign/key-id", group name ‖ group key).
-template <PrimeOrderGroup G>
-KeyId derive_key_id(const typename G::Point& group_key);
 
 // The signing scalar of an RFC 8032 Ed25519 key: SHA-512(seed)[0..32], clamped, reduced mod L.
 // Refuses a seed that is not 32 bytes.
