@@ -2,10 +2,12 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <vector>
 
+#include "chacha_lanes.hpp"
 #include "extension_core.hpp"
 #include "message_header.hpp"
 #include "primitives.hpp"
@@ -203,44 +205,68 @@ Result<SenderBatch> extend_sender(OtSenderSetup& setup, const Digest32& digest, 
   return out;
 }
 
-// The correlation-robust hash of a row: HChaCha20 keyed by row XOR mask XOR K, where K is a
-// session key, with the OT index and the output block as the 16-byte input. ChaCha's permutation
-// keeps the key words hidden behind 20 rounds and the output omits them, so rows that differ by
-// the unknown Δ give unrelated outputs; the tweak separates OTs and blocks. HChaCha20 costs one
-// ChaCha block per 32 output bytes, several times cheaper than a general-purpose hash here.
+// The correlation-robust hash of a row: ChaCha20 keyed by row XOR mask XOR K, K a session key,
+// with the OT index j and a session tweak as the nonce and the output block as the counter.
+// Sound for the same reason as a keyed permutation: the input block of ChaCha's permutation
+// holds the secret row, and a party that lacks Δ knows at most one of the two rows of an OT (the
+// other differs by the unknown Δ), so it never evaluates the permutation where the other
+// message comes from; modelling the permutation as random, that message is fresh and uniform
+// (the feed-forward only adds its input). The nonce and counter make the input of every OT and
+// block distinct (the tweak), K separates sessions. One call per 64 output bytes, and the OTs
+// run eight at a time side by side (chacha_lanes.hpp).
 RotHasher::RotHasher(const Digest32& digest, ByteSpan mask) {
   assert(mask.size() == kRowBytes);
   const Digest32 k = keyed_hash(digest, "random OT key", {});
-  for (std::size_t i = 0; i < kRowBytes; ++i) base_[i] = static_cast<std::uint8_t>(k[i] ^ mask[i]);
-  std::memcpy(tweak_, k.data() + 16, 8);  // the session key also fills the unused tweak bytes
+  std::uint8_t masked[kRowBytes];
+  for (std::size_t i = 0; i < kRowBytes; ++i) masked[i] = static_cast<std::uint8_t>(k[i] ^ mask[i]);
+  load_words(masked, base_);
+  sodium_memzero(masked, sizeof masked);
+  const Digest32 t = keyed_hash(digest, "random OT tweak", {});
+  for (std::size_t i = 0; i < 2; ++i) {
+    tweak_[i] = std::uint32_t{t[4 * i]} | std::uint32_t{t[4 * i + 1]} << 8 | std::uint32_t{t[4 * i + 2]} << 16 |
+                std::uint32_t{t[4 * i + 3]} << 24;
+  }
 }
 
 RotHasher::~RotHasher() { sodium_memzero(base_, sizeof base_); }
 
-void RotHasher::hash(std::size_t j, const std::uint64_t* row, std::span<std::uint8_t> out) const {
-  assert(out.size() % 32 == 0 && out.size() <= kMaxRotWidth);
-  std::uint8_t key[kRowBytes], in[16];
-  store_words({row, kRowWords}, key);
-  for (std::size_t i = 0; i < kRowBytes; ++i) key[i] ^= base_[i];
-  std::memcpy(in + 8, tweak_, 8);
-  const auto jj = static_cast<std::uint32_t>(j);
-  for (std::size_t b = 0; b < out.size() / 32; ++b) {
-    const auto bb = static_cast<std::uint32_t>(b);
-    for (int t = 0; t < 4; ++t) {
-      in[t] = static_cast<std::uint8_t>(jj >> (8 * t));
-      in[4 + t] = static_cast<std::uint8_t>(bb >> (8 * t));
+void RotHasher::hash(std::size_t first, std::span<const std::uint64_t> rows, std::size_t width,
+                     std::span<std::uint8_t> out) const {
+  const std::size_t count = rows.size() / kRowWords, blocks = (width + 63) / 64, items = count * blocks;
+  assert(rows.size() % kRowWords == 0 && width % 32 == 0 && width <= kMaxRotWidth && out.size() == count * width);
+  assert(first + count <= kMaxExtensionOts);
+  ChaChaInput in;
+  std::uint8_t block[kChaChaLanes][64];
+  for (std::size_t item = 0; item < items; item += kChaChaLanes) {
+    // Item i is block i % blocks of OT i / blocks; spare lanes of the last call redo item 0.
+    for (std::size_t l = 0; l < kChaChaLanes; ++l) {
+      const std::size_t i = item + l < items ? item + l : 0, j = i / blocks;
+      const std::uint64_t* row = rows.data() + j * kRowWords;
+      for (std::size_t w = 0; w < kRowWords; ++w) {
+        const std::uint64_t key = row[w] ^ base_[w];
+        in.words[2 * w][l] = static_cast<std::uint32_t>(key);
+        in.words[2 * w + 1][l] = static_cast<std::uint32_t>(key >> 32);
+      }
+      in.words[8][l] = static_cast<std::uint32_t>(i % blocks);
+      in.words[9][l] = static_cast<std::uint32_t>(first + j);
+      in.words[10][l] = tweak_[0];
+      in.words[11][l] = tweak_[1];
     }
-    crypto_core_hchacha20(out.data() + b * 32, in, key, nullptr);
+    chacha20_blocks(in, block);
+    for (std::size_t l = 0; l < kChaChaLanes && item + l < items; ++l) {
+      const std::size_t j = (item + l) / blocks, at = ((item + l) % blocks) * 64;
+      std::memcpy(out.data() + j * width + at, block[l], std::min<std::size_t>(64, width - at));
+    }
   }
-  sodium_memzero(key, sizeof key);
+  sodium_memzero(&in, sizeof in);
+  sodium_memzero(block, sizeof block);
 }
 
 void rot_hash(const Digest32& digest, std::span<const std::uint64_t> rows, ByteSpan mask, std::size_t width,
               std::span<std::uint8_t> out) {
-  const std::size_t count = rows.size() / kRowWords;
-  assert(rows.size() % kRowWords == 0 && out.size() == count * width);
+  assert(rows.size() % kRowWords == 0 && out.size() == rows.size() / kRowWords * width);
   const RotHasher h(digest, mask);
-  for (std::size_t j = 0; j < count; ++j) h.hash(j, rows.data() + j * kRowWords, out.subspan(j * width, width));
+  h.hash(0, rows, width, out);
 }
 
 }  // namespace detail

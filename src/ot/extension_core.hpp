@@ -41,12 +41,14 @@ class RotHasher {
   ~RotHasher();
   RotHasher(const RotHasher&) = delete;
   RotHasher& operator=(const RotHasher&) = delete;
-  // out.size() is a multiple of 32, at most kMaxRotWidth.
-  void hash(std::size_t j, const std::uint64_t* row, std::span<std::uint8_t> out) const;
+  // The rows of OTs first, first + 1, ... (kRowWords words each), `width` bytes each into out;
+  // width is a multiple of 32, at most kMaxRotWidth.
+  void hash(std::size_t first, std::span<const std::uint64_t> rows, std::size_t width,
+            std::span<std::uint8_t> out) const;
 
  private:
-  std::uint8_t base_[kRowBytes];  // session key XOR mask
-  std::uint8_t tweak_[8];
+  std::uint64_t base_[kRowWords];  // session key XOR mask, little-endian words
+  std::uint32_t tweak_[2];
 };
 
 // Every row of a batch: `width` bytes per row into out.

@@ -2,8 +2,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 
+#include "../math/secp256k1_scalar_limbs.hpp"
 #include "extension_core.hpp"
 #include "message_header.hpp"
 #include "multiply_core.hpp"
@@ -24,51 +26,34 @@ constexpr std::uint8_t kOrder[kScalar] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x
 
 bool below_order(const std::uint8_t* p) { return std::memcmp(p, kOrder, kScalar) < 0; }  // public data
 
-// A scalar from 32 uniform bytes, the value mod n (statistical distance to uniform below 2^-127).
-// The bytes are below n except with probability below 2^-127, so the one-multiplication decoding
-// applies; only in that event does the reduction run, and all it reveals is that it happened.
-Secp256k1Scalar uniform_scalar(const std::uint8_t* p) {
-  auto s = Secp256k1Scalar::from_bytes({p, kScalar});
-  return s.ok() ? *s : Secp256k1Scalar::from_bytes_reduce({p, kScalar});
+namespace sn = secp256k1_n;
+using sn::Limbs;
+
+// The inner loops keep scalars as plain limbs (the value itself, not its Montgomery form):
+// hash outputs, ã and η then need no conversion, and a Montgomery product with one Montgomery
+// operand (θ) gives a plain result. Products of two plain values carry a factor R^-1 that one
+// conversion per share removes at the end (from_plain_sum).
+constexpr std::size_t kBatch = 16;  // OTs hashed per call: 32 ChaCha blocks for ℓ = 2
+
+// The Montgomery form of Σ x_i·y_i from the sum of mont_mul(x_i, y_i) over plain x_i, y_i,
+// i.e. of (Σ x_i·y_i)·R^-1: (s·R^-1)·R^3·R^-1 = s·R.
+Secp256k1Scalar from_plain_sum(const Limbs& acc) { return Secp256k1ScalarOps::make(sn::mont_mul(acc, sn::kR3)); }
+
+template <class T>
+void wipe(T& v) {
+  sodium_memzero(&v, sizeof v);
 }
 
-// bit·s for a canonical encoding s (below n) and a secret bit, without branching on the bit:
-// the encoding is masked before it is decoded, which costs no more than decoding it.
-Secp256k1Scalar masked_scalar(const std::uint8_t* canonical, std::uint8_t bit) {
-  std::uint8_t buf[kScalar];
-  const auto mask = static_cast<std::uint8_t>(0 - bit);
-  for (std::size_t i = 0; i < kScalar; ++i) buf[i] = canonical[i] & mask;
-  Secp256k1Scalar s = *Secp256k1Scalar::from_bytes({buf, kScalar});  // 0 or s: both below n
-  sodium_memzero(buf, sizeof buf);
-  return s;
-}
-
-// The ξ entries of the gadget vector, from the session: b = Σ g_j·β_j is uniform for uniform β
-// (2·λs bits of slack), and no party can pick g to suit its choice bits. Kept both as scalars
-// and as canonical encodings (for masked_scalar).
-struct Gadget {
-  std::vector<Secp256k1Scalar> g;
-  std::vector<std::uint8_t> encoded;
-};
-
-Gadget gadget_vector(const Digest32& digest) {
+// The ξ entries of the gadget vector, from the session, as plain values: b = Σ g_j·β_j is uniform
+// for uniform β (2·λs bits of slack), and no party can pick g to suit its choice bits.
+std::vector<Limbs> gadget_vector(const Digest32& digest) {
   const Digest32 key = detail::keyed_hash(digest, "gadget vector", {});
   static const std::uint8_t kZeroNonce[12] = {};
-  Gadget out;
-  out.encoded.resize(kMulOts * kScalar);
-  detail::prg(key.data(), kZeroNonce, out.encoded);
-  out.g.reserve(kMulOts);
-  for (std::size_t j = 0; j < kMulOts; ++j) {
-    std::uint8_t* e = out.encoded.data() + j * kScalar;
-    if (below_order(e)) {  // public value: all but a 2^-127 fraction of the time
-      out.g.push_back(*Secp256k1Scalar::from_bytes({e, kScalar}));
-    } else {
-      out.g.push_back(Secp256k1Scalar::from_bytes_reduce({e, kScalar}));
-      const ByteArray<32> canonical = out.g.back().to_bytes();
-      std::memcpy(e, canonical.data(), kScalar);
-    }
-  }
-  return out;
+  std::vector<std::uint8_t> stream(kMulOts * kScalar);
+  detail::prg(key.data(), kZeroNonce, stream);
+  std::vector<Limbs> g(kMulOts);
+  for (std::size_t j = 0; j < kMulOts; ++j) g[j] = sn::reduce_be32(stream.data() + j * kScalar);
+  return g;
 }
 
 // θ in Z_n^ℓ from the session and ã as sent.
@@ -90,10 +75,12 @@ class MuHash {
   MuHash(const Digest32& digest, std::size_t products) : h_(digest, "mu") {
     h_.update_u32(static_cast<std::uint32_t>(products));
   }
-  void feed(const Secp256k1Scalar& v) {
-    ByteArray<32> b = v.to_bytes();
+  // v plain: hashed as its canonical big-endian encoding.
+  void feed(const Limbs& v) {
+    std::uint8_t b[kScalar];
+    sn::to_be(v, b);
     h_.update(b);
-    sodium_memzero(b.data(), b.size());
+    sodium_memzero(b, sizeof b);
   }
   Digest32 finish() { return h_.finish32(); }
 
@@ -193,13 +180,14 @@ Result<std::pair<MulReceiver, MulRequest>> MulReceiver::start(const OtReceiverSe
   rx.peer_ = session.sender;
   rx.products_ = products;
   rx.digest_ = c.digest;
-  Gadget gadget = gadget_vector(c.digest);
-  Secp256k1Scalar b;
+  const std::vector<Limbs> gadget = gadget_vector(c.digest);
+  Limbs b{};
   for (std::size_t j = 0; j < kMulOts; ++j) {
-    b += masked_scalar(gadget.encoded.data() + j * kScalar, detail::get_bit(ext.first.choices.span(), j));
+    const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(ext.first.choices.span(), j)};
+    b = sn::add_mod(b, sn::masked(gadget[j], beta));
   }
-  rx.gadget_ = std::move(gadget.g);
-  rx.b_ = b;
+  rx.b_ = Secp256k1ScalarOps::make(sn::to_mont(b));
+  wipe(b);
   rx.choices_.assign(ext.first.choices.span().begin(), ext.first.choices.span().end());
   rx.rows_.assign(ext.first.rows.span().begin(), ext.first.rows.span().end());
   MulRequest req{c.tag, static_cast<std::uint8_t>(products), std::move(ext.second)};
@@ -220,33 +208,47 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
   }
   const std::vector<Secp256k1Scalar> th = theta(digest_, l, response.a_tilde);
 
+  Limbs theta_m[kMaxProducts];  // Montgomery form
+  for (std::size_t k = 0; k < l; ++k) theta_m[k] = Secp256k1ScalarOps::limbs(th[k]);
+  const Limbs eta = sn::from_be(response.eta.data());  // plain, below n (checked by decode)
+  const std::vector<Limbs> gadget = gadget_vector(digest_);
+
   const std::uint8_t zero[kRowBytes] = {};
   const detail::RotHasher hasher(digest_, zero);
-  detail::WipedBytes gamma(width);
-
-  std::vector<Secp256k1Scalar> d(l), dot(l + 1);
+  std::uint8_t gamma[kBatch * (kMaxProducts + 1) * kScalar];
+  Limbs d[kMaxProducts] = {}, dot[kMaxProducts + 1], mu_j;
   MuHash mu(digest_, l);
-  for (std::size_t j = 0; j < kMulOts; ++j) {
-    const std::uint8_t beta = detail::get_bit(choices_, j);
-    hasher.hash(j, rows_.data() + j * detail::kRowWords, gamma.span());
-    for (std::size_t k = 0; k <= l; ++k) {
-      // ḋ_{j,k} = γ_{j,k} + β_j·ã_{j,k} = α0_{j,k} + β_j·a_k
-      dot[k] = uniform_scalar(gamma.data() + k * kScalar) +
-               masked_scalar(response.a_tilde.data() + j * width + k * kScalar, beta);
+  for (std::size_t j0 = 0; j0 < kMulOts; j0 += kBatch) {
+    const std::size_t n = std::min(kBatch, kMulOts - j0);
+    hasher.hash(j0, {rows_.data() + j0 * detail::kRowWords, n * detail::kRowWords}, width, {gamma, n * width});
+    for (std::size_t j = j0; j < j0 + n; ++j) {
+      const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(choices_, j)};
+      const std::uint8_t* gj = gamma + (j - j0) * width;
+      const std::uint8_t* aj = response.a_tilde.data() + j * width;
+      for (std::size_t k = 0; k <= l; ++k) {
+        // ḋ_{j,k} = γ_{j,k} + β_j·ã_{j,k} = α0_{j,k} + β_j·a_k
+        dot[k] = sn::add_mod(sn::reduce_be32(gj + k * kScalar), sn::masked(sn::from_be(aj + k * kScalar), beta));
+      }
+      mu_j = sn::sub_mod(dot[l], sn::masked(eta, beta));
+      for (std::size_t k = 0; k < l; ++k) {
+        d[k] = sn::add_mod(d[k], sn::mont_mul(gadget[j], dot[k]));
+        mu_j = sn::add_mod(mu_j, sn::mont_mul(theta_m[k], dot[k]));
+      }
+      mu.feed(mu_j);
     }
-    Secp256k1Scalar mu_j = dot[l] - masked_scalar(response.eta.data(), beta);
-    for (std::size_t k = 0; k < l; ++k) {
-      d[k] += gadget_[j] * dot[k];
-      mu_j += th[k] * dot[k];
-    }
-    mu.feed(mu_j);
   }
+  std::vector<Secp256k1Scalar> shares;
+  for (std::size_t k = 0; k < l; ++k) shares.push_back(from_plain_sum(d[k]));
+  wipe(gamma);
+  wipe(d);
+  wipe(dot);
+  wipe(mu_j);
   const Digest32 expect = mu.finish();
   if (detail::published(sodium_memcmp(expect.data(), response.mu.data(), expect.size()) != 0)) {
     setup.mark_poisoned();
     return detail::abort_by(peer_, "multiplication check (mu) failed");
   }
-  return d;
+  return shares;
 }
 
 namespace detail {
@@ -270,34 +272,45 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
   const std::size_t width = (l + 1) * kScalar;
   const std::uint8_t zero[kRowBytes] = {};
   const RotHasher hash0(c.digest, zero), hash1(c.digest, StateAccess::delta(setup));
-  WipedBytes m0(width), m1(width);
 
   const Secp256k1Scalar a_hat = Secp256k1Scalar::random();
   std::vector<Secp256k1Scalar> a(inputs.begin(), inputs.end());
   a.push_back(a_hat);
-  std::vector<Secp256k1Scalar> shifted = a;
-  shifted[0] += Secp256k1Scalar::one();
+  // (a, â) plain, and with a_1 + 1 for the rows a deviating sender shifts.
+  Limbs a_plain[kMaxProducts + 1], shifted[kMaxProducts + 1];
+  for (std::size_t k = 0; k <= l; ++k) a_plain[k] = shifted[k] = sn::from_mont(Secp256k1ScalarOps::limbs(a[k]));
+  shifted[0] = sn::add_mod(shifted[0], sn::kOneLimbs);
 
   MulSenderResult out;
   out.response.tag = c.tag;
   out.response.products = static_cast<std::uint8_t>(l);
   out.response.a_tilde.resize(kMulOts * width);
-  std::vector<Secp256k1Scalar> alpha0(kMulOts * (l + 1));
-  for (std::size_t j = 0; j < kMulOts; ++j) {
-    bool shift = false;
-    if (deviation) {
-      for (std::size_t row : deviation->shifted_rows) shift = shift || row == j;
-    }
-    const std::vector<Secp256k1Scalar>& aj = shift ? shifted : a;
-    hash0.hash(j, ext.rows.data() + j * kRowWords, m0.span());
-    hash1.hash(j, ext.rows.data() + j * kRowWords, m1.span());
-    for (std::size_t k = 0; k <= l; ++k) {
-      alpha0[j * (l + 1) + k] = uniform_scalar(m0.data() + k * kScalar);
-      const Secp256k1Scalar at_j = alpha0[j * (l + 1) + k] - uniform_scalar(m1.data() + k * kScalar) + aj[k];
-      const ByteArray<32> enc = at_j.to_bytes();
-      std::memcpy(out.response.a_tilde.data() + j * width + k * kScalar, enc.data(), kScalar);
+  std::vector<Limbs> alpha0(kMulOts * (l + 1));  // plain; wiped below
+  std::uint8_t m0[kBatch * (kMaxProducts + 1) * kScalar], m1[sizeof m0];
+  for (std::size_t j0 = 0; j0 < kMulOts; j0 += kBatch) {
+    const std::size_t n = std::min(kBatch, kMulOts - j0);
+    const std::span<const std::uint64_t> rows{ext.rows.data() + j0 * kRowWords, n * kRowWords};
+    hash0.hash(j0, rows, width, {m0, n * width});
+    hash1.hash(j0, rows, width, {m1, n * width});
+    for (std::size_t j = j0; j < j0 + n; ++j) {
+      bool shift = false;
+      if (deviation) {
+        for (std::size_t row : deviation->shifted_rows) shift = shift || row == j;
+      }
+      const Limbs* aj = shift ? shifted : a_plain;
+      for (std::size_t k = 0; k <= l; ++k) {
+        const std::size_t at = (j - j0) * width + k * kScalar;
+        Limbs& a0 = alpha0[j * (l + 1) + k];
+        a0 = sn::reduce_be32(m0 + at);
+        const Limbs at_j = sn::add_mod(sn::sub_mod(a0, sn::reduce_be32(m1 + at)), aj[k]);
+        sn::to_be(at_j, out.response.a_tilde.data() + j * width + k * kScalar);
+      }
     }
   }
+  wipe(m0);
+  wipe(m1);
+  wipe(a_plain);
+  wipe(shifted);
 
   std::vector<Secp256k1Scalar> th = theta(c.digest, l, out.response.a_tilde);
   if (deviation && deviation->wrong_theta) th[0] += Secp256k1Scalar::one();
@@ -305,18 +318,24 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
   for (std::size_t k = 0; k < l; ++k) eta += th[k] * a[k];
   out.response.eta = eta.to_bytes();
 
-  const std::vector<Secp256k1Scalar> g = gadget_vector(c.digest).g;
-  out.shares.assign(l, Secp256k1Scalar::zero());
+  Limbs theta_m[kMaxProducts];  // Montgomery form
+  for (std::size_t k = 0; k < l; ++k) theta_m[k] = Secp256k1ScalarOps::limbs(th[k]);
+  const std::vector<Limbs> g = gadget_vector(c.digest);
+  Limbs acc[kMaxProducts] = {}, mu_j;
   MuHash mu(c.digest, l);
   for (std::size_t j = 0; j < kMulOts; ++j) {
-    const Secp256k1Scalar* a0 = &alpha0[j * (l + 1)];
-    Secp256k1Scalar mu_j = a0[l];
+    const Limbs* a0 = &alpha0[j * (l + 1)];
+    mu_j = a0[l];
     for (std::size_t k = 0; k < l; ++k) {
-      mu_j += th[k] * a0[k];
-      out.shares[k] -= g[j] * a0[k];
+      mu_j = sn::add_mod(mu_j, sn::mont_mul(theta_m[k], a0[k]));
+      acc[k] = sn::add_mod(acc[k], sn::mont_mul(g[j], a0[k]));
     }
     mu.feed(mu_j);
   }
+  for (std::size_t k = 0; k < l; ++k) out.shares.push_back(-from_plain_sum(acc[k]));
+  sodium_memzero(alpha0.data(), alpha0.size() * sizeof(Limbs));
+  wipe(acc);
+  wipe(mu_j);
   out.response.mu = mu.finish();
   publish(out.response.a_tilde);
   publish(out.response.eta);

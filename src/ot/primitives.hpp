@@ -1,6 +1,6 @@
 #pragma once
 // Symmetric primitives shared by the OT layer: keyed BLAKE2b for domain-separated hashing,
-// ChaCha20 as the PRG, HChaCha20 as the correlation-robust hash of extended OTs, and small
+// ChaCha20 as the PRG and as the correlation-robust hash of extended OTs, and small
 // constant-time helpers. Internal to src/ot.
 #include <sodium.h>
 

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "tsign/core/random.hpp"
+#include "../../src/math/secp256k1_scalar_limbs.hpp"
 #include "tsign/math/secp256k1.hpp"
 
 using namespace tsign;
@@ -158,4 +159,38 @@ TEST_CASE("secp256k1 scalar algebraic properties") {
   }
   CHECK(S::from_u64(6) * S::from_u64(7) == S::from_u64(42));
   CHECK_FALSE(S::random().is_zero());
+}
+
+// The limb helpers the OT layer uses on plain (not Montgomery) values.
+TEST_CASE("secp256k1 limb helpers: 32-byte reduction and plain products match GMP") {
+  namespace sn = secp256k1_n;
+  std::vector<ByteArray<32>> inputs = edge_values();
+  for (int i = 0; i < 500; ++i) inputs.push_back(random_array<32>());
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const ByteArray<32>& x = inputs[i];
+    const ByteArray<32>& y = inputs[(i * 7 + 3) % inputs.size()];
+    Mpz a, b, r;
+    import_be(a, x);
+    import_be(b, y);
+    mpz_mod(a.v, a.v, order().v);
+    mpz_mod(b.v, b.v, order().v);
+    // reduce_be32: the value mod n, plain, fully reduced; to_be/from_be round-trip it.
+    const sn::Limbs pa = sn::reduce_be32(x.data()), pb = sn::reduce_be32(y.data());
+    ByteArray<32> enc;
+    sn::to_be(pa, enc.data());
+    CHECK(enc == export_be(a));
+    CHECK(sn::from_be(enc.data()) == pa);
+    CHECK(sn::below_n(pa) == 1);
+    mpz_mul(r.v, a.v, b.v);
+    mpz_mod(r.v, r.v, order().v);
+    // Montgomery times plain is the plain product.
+    sn::to_be(sn::mont_mul(sn::to_mont(pa), pb), enc.data());
+    CHECK(enc == export_be(r));
+    // Plain times plain carries R^-1, which a product with R^3 turns into the Montgomery form.
+    const Secp256k1Scalar s = Secp256k1ScalarOps::make(sn::mont_mul(sn::mont_mul(pa, pb), sn::kR3));
+    CHECK(s.to_bytes() == export_be(r));
+    // masked: all or nothing.
+    CHECK(sn::masked(pa, ~std::uint64_t{0}) == pa);
+    CHECK(sn::masked(pa, 0) == sn::Limbs{});
+  }
 }

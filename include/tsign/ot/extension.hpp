@@ -16,7 +16,7 @@
 // the sender's state (see state.hpp) and names the receiver.
 //
 // Random OT: the messages of OT j are H(j, q_j) and H(j, q_j XOR Δ) for S and H(j, t_j) = the one
-// of its choice for R, H a correlation-robust hash (HChaCha20 keyed by the row XOR a session key,
+// of its choice for R, H a correlation-robust hash (ChaCha20 keyed by the row XOR a session key,
 // tweaked by j; see src/ot/extension.cpp).
 #include <array>
 #include <cstdint>

@@ -92,7 +92,6 @@ class MulReceiver {
   std::vector<std::uint8_t> choices_;  // β
   std::vector<std::uint64_t> rows_;    // the extension rows t_j
   Secp256k1Scalar b_;
-  std::vector<Secp256k1Scalar> gadget_;
 };
 
 struct MulSenderResult {

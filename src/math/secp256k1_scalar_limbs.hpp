@@ -1,0 +1,191 @@
+#pragma once
+// Constant-time arithmetic mod n, the secp256k1 group order, on 4x64-bit little-endian limbs.
+// Secp256k1Scalar is built on these; the OT layer uses them directly in its inner loops, where
+// values stay in plain (not Montgomery) form and scalar temporaries would cost a wipe each.
+// No branch and no memory index depends on a limb's value. Internal to the library.
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
+#include "tsign/math/secp256k1.hpp"
+
+namespace tsign {
+
+namespace secp256k1_n {
+
+__extension__ typedef unsigned __int128 u128;
+using Limbs = std::array<std::uint64_t, 4>;
+
+inline constexpr Limbs kN = {0xBFD25E8CD0364141ULL, 0xBAAEDCE6AF48A03BULL, 0xFFFFFFFFFFFFFFFEULL,
+                             0xFFFFFFFFFFFFFFFFULL};
+
+// -n^-1 mod 2^64, by Newton iteration on the low limb.
+constexpr std::uint64_t compute_n_prime() {
+  std::uint64_t inv = 1;
+  for (int i = 0; i < 7; ++i) inv *= 2 - kN[0] * inv;
+  return ~inv + 1;
+}
+inline constexpr std::uint64_t kNPrime = compute_n_prime();
+
+// a + b - (n if the sum reaches n): output below n whenever a + b < 2n (inputs below n, or a
+// single value below 2^256 with b = 0).
+constexpr Limbs add_mod(const Limbs& a, const Limbs& b) {
+  Limbs sum{}, red{};
+  std::uint64_t carry = 0;
+  for (int i = 0; i < 4; ++i) {
+    u128 s = (u128)a[i] + b[i] + carry;
+    sum[i] = (std::uint64_t)s;
+    carry = (std::uint64_t)(s >> 64);
+  }
+  std::uint64_t borrow = 0;
+  for (int i = 0; i < 4; ++i) {
+    u128 d = (u128)sum[i] - kN[i] - borrow;
+    red[i] = (std::uint64_t)d;
+    borrow = (std::uint64_t)(d >> 64) & 1;
+  }
+  // Take the reduced value when the sum overflowed 2^256 or did not borrow against n.
+  const std::uint64_t take_red = 0 - (carry | (borrow ^ 1));
+  Limbs out{};
+  for (int i = 0; i < 4; ++i) out[i] = (red[i] & take_red) | (sum[i] & ~take_red);
+  return out;
+}
+
+constexpr Limbs sub_mod(const Limbs& a, const Limbs& b) {
+  Limbs diff{};
+  std::uint64_t borrow = 0;
+  for (int i = 0; i < 4; ++i) {
+    u128 d = (u128)a[i] - b[i] - borrow;
+    diff[i] = (std::uint64_t)d;
+    borrow = (std::uint64_t)(d >> 64) & 1;
+  }
+  const std::uint64_t mask = 0 - borrow;
+  std::uint64_t carry = 0;
+  for (int i = 0; i < 4; ++i) {
+    u128 s = (u128)diff[i] + (kN[i] & mask) + carry;
+    diff[i] = (std::uint64_t)s;
+    carry = (std::uint64_t)(s >> 64);
+  }
+  return diff;
+}
+
+// Montgomery product a·b·R^-1 mod n (CIOS, R = 2^256). Needs a·b < n·R: one operand below n
+// suffices. With a in Montgomery form (a·R) and b plain, the result is the plain a·b.
+constexpr Limbs mont_mul(const Limbs& a, const Limbs& b) {
+  std::uint64_t t[6] = {0, 0, 0, 0, 0, 0};
+  for (int i = 0; i < 4; ++i) {
+    std::uint64_t carry = 0;
+    for (int j = 0; j < 4; ++j) {
+      u128 p = (u128)a[j] * b[i] + t[j] + carry;
+      t[j] = (std::uint64_t)p;
+      carry = (std::uint64_t)(p >> 64);
+    }
+    u128 s = (u128)t[4] + carry;
+    t[4] = (std::uint64_t)s;
+    t[5] = (std::uint64_t)(s >> 64);
+
+    const std::uint64_t m = t[0] * kNPrime;
+    u128 p = (u128)m * kN[0] + t[0];
+    carry = (std::uint64_t)(p >> 64);
+    for (int j = 1; j < 4; ++j) {
+      p = (u128)m * kN[j] + t[j] + carry;
+      t[j - 1] = (std::uint64_t)p;
+      carry = (std::uint64_t)(p >> 64);
+    }
+    s = (u128)t[4] + carry;
+    t[3] = (std::uint64_t)s;
+    t[4] = t[5] + (std::uint64_t)(s >> 64);
+  }
+  // t < 2n: subtract n once unless that borrows past the fifth limb.
+  Limbs red{};
+  std::uint64_t borrow = 0;
+  for (int i = 0; i < 4; ++i) {
+    u128 d = (u128)t[i] - kN[i] - borrow;
+    red[i] = (std::uint64_t)d;
+    borrow = (std::uint64_t)(d >> 64) & 1;
+  }
+  const std::uint64_t keep_t = 0 - (borrow & (t[4] ^ 1));
+  Limbs out{};
+  for (int i = 0; i < 4; ++i) out[i] = (t[i] & keep_t) | (red[i] & ~keep_t);
+  return out;
+}
+
+constexpr Limbs compute_r_mod_n() {
+  // 2^256 - n, which is below n.
+  Limbs zero{}, out{};
+  std::uint64_t borrow = 0;
+  for (int i = 0; i < 4; ++i) {
+    u128 d = (u128)zero[i] - kN[i] - borrow;
+    out[i] = (std::uint64_t)d;
+    borrow = (std::uint64_t)(d >> 64) & 1;
+  }
+  return out;
+}
+inline constexpr Limbs kR = compute_r_mod_n();
+
+constexpr Limbs compute_r2() {
+  Limbs x = kR;
+  for (int i = 0; i < 256; ++i) x = add_mod(x, x);  // R·2^256 = R^2
+  return x;
+}
+inline constexpr Limbs kR2 = compute_r2();
+inline constexpr Limbs kR3 = mont_mul(kR2, kR2);  // R^2·R^2/R
+inline constexpr Limbs kOneLimbs = {1, 0, 0, 0};
+
+// Plain value <-> Montgomery form.
+constexpr Limbs to_mont(const Limbs& plain) { return mont_mul(plain, kR2); }
+constexpr Limbs from_mont(const Limbs& mont) { return mont_mul(mont, kOneLimbs); }
+
+// 32 big-endian bytes as limbs (any value below 2^256), and back.
+inline Limbs from_be(const std::uint8_t* p) {
+  Limbs out{};
+  for (int i = 0; i < 4; ++i) {
+    std::uint64_t v;
+    std::memcpy(&v, p + (3 - i) * 8, 8);
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+    out[i] = v;
+  }
+  return out;
+}
+
+inline void to_be(const Limbs& a, std::uint8_t* p) {
+  for (int i = 0; i < 4; ++i) {
+    std::uint64_t v = a[i];
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+    std::memcpy(p + (3 - i) * 8, &v, 8);
+  }
+}
+
+// The value of 32 big-endian bytes mod n, plain: one conditional subtraction, since 2^256 < 2n.
+// For uniform bytes the result is within statistical distance (2^256 - n)/2^256 < 2^-127 of
+// uniform: n is within 2^129 of 2^256.
+inline Limbs reduce_be32(const std::uint8_t* p) { return add_mod(from_be(p), Limbs{}); }
+
+// 1 when a < n, without branching on a.
+constexpr std::uint64_t below_n(const Limbs& a) {
+  std::uint64_t borrow = 0;
+  for (int i = 0; i < 4; ++i) {
+    u128 d = (u128)a[i] - kN[i] - borrow;
+    borrow = (std::uint64_t)(d >> 64) & 1;
+  }
+  return borrow;
+}
+
+// a AND mask, limb by limb: a or zero for mask all ones or all zeros.
+constexpr Limbs masked(const Limbs& a, std::uint64_t mask) {
+  return {a[0] & mask, a[1] & mask, a[2] & mask, a[3] & mask};
+}
+
+}  // namespace secp256k1_n
+
+// Access to a scalar's Montgomery limbs.
+struct Secp256k1ScalarOps {
+  static Secp256k1Scalar make(const secp256k1_n::Limbs& mont) {
+    Secp256k1Scalar s;
+    s.limbs_ = mont;
+    return s;
+  }
+  static const secp256k1_n::Limbs& limbs(const Secp256k1Scalar& s) { return s.limbs_; }
+};
+
+}  // namespace tsign

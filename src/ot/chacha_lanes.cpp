@@ -1,0 +1,75 @@
+#include "chacha_lanes.hpp"
+
+#include <sodium.h>
+
+#include <bit>
+#include <cstring>
+
+// On x86-64 the function is compiled twice, for AVX2 (one register per state word across the 8
+// lanes) and for the baseline (SSE2, two registers per word), and the loader picks one.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
+#define TSIGN_CHACHA_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TSIGN_CHACHA_CLONES
+#endif
+
+namespace tsign::ot::detail {
+
+namespace {
+
+constexpr std::uint32_t kSigma[4] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
+constexpr std::size_t L = kChaChaLanes;
+
+// One state word across all lanes (a GCC/Clang vector: SIMD registers where the target has them).
+typedef std::uint32_t Lanes __attribute__((vector_size(4 * L)));
+
+// In place: a vector passed by value would change the calling convention between the clones.
+template <int N>
+inline void xor_rotl(Lanes& v, const Lanes& w) {
+  v ^= w;
+  v = (v << N) | (v >> (32 - N));
+}
+
+inline void quarter_round(Lanes& a, Lanes& b, Lanes& c, Lanes& d) {
+  a += b;
+  xor_rotl<16>(d, a);
+  c += d;
+  xor_rotl<12>(b, c);
+  a += b;
+  xor_rotl<8>(d, a);
+  c += d;
+  xor_rotl<7>(b, c);
+}
+
+}  // namespace
+
+TSIGN_CHACHA_CLONES void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
+  Lanes x[16], init[16];
+  for (int w = 0; w < 4; ++w) {
+    for (std::size_t l = 0; l < L; ++l) init[w][l] = kSigma[w];
+  }
+  for (int w = 0; w < 12; ++w) std::memcpy(&init[4 + w], in.words[w], sizeof(Lanes));
+  for (int w = 0; w < 16; ++w) x[w] = init[w];
+  for (int round = 0; round < 10; ++round) {
+    quarter_round(x[0], x[4], x[8], x[12]);
+    quarter_round(x[1], x[5], x[9], x[13]);
+    quarter_round(x[2], x[6], x[10], x[14]);
+    quarter_round(x[3], x[7], x[11], x[15]);
+    quarter_round(x[0], x[5], x[10], x[15]);
+    quarter_round(x[1], x[6], x[11], x[12]);
+    quarter_round(x[2], x[7], x[8], x[13]);
+    quarter_round(x[3], x[4], x[9], x[14]);
+  }
+  for (int w = 0; w < 16; ++w) {
+    x[w] += init[w];
+    for (std::size_t l = 0; l < L; ++l) {
+      std::uint32_t v = x[w][l];
+      if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap32(v);
+      std::memcpy(out[l] + 4 * w, &v, 4);
+    }
+  }
+  sodium_memzero(x, sizeof x);  // the state holds the keys
+  sodium_memzero(init, sizeof init);
+}
+
+}  // namespace tsign::ot::detail

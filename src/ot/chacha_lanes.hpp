@@ -1,0 +1,22 @@
+#pragma once
+// The ChaCha20 block function (RFC 8439, section 2.3) on several independent inputs at once.
+// The random-OT hash keys one ChaCha20 instance per extended OT, so its inputs come in batches
+// that share no key, which libsodium's stream functions cannot batch. Keeping the state
+// lane-minor lets the compiler run all lanes in SIMD registers. Internal to src/ot.
+#include <cstddef>
+#include <cstdint>
+
+namespace tsign::ot::detail {
+
+inline constexpr std::size_t kChaChaLanes = 8;
+
+// State words 4..15 of every lane: key words 0..7, block counter, nonce words 0..2, stored
+// words[w][lane]. Words are the little-endian reading of the RFC's byte strings.
+struct ChaChaInput {
+  std::uint32_t words[12][kChaChaLanes];
+};
+
+// out[lane] = the 64-byte ChaCha20 block of that lane's input.
+void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]);
+
+}  // namespace tsign::ot::detail

@@ -1,0 +1,41 @@
+#include <sodium.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+
+#include "../../src/ot/chacha_lanes.hpp"
+#include "tsign/core/random.hpp"
+
+using namespace tsign;
+namespace otd = tsign::ot::detail;
+
+namespace {
+
+std::uint32_t load_le32(const std::uint8_t* p) {
+  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+}
+
+}  // namespace
+
+TEST_CASE("ChaCha20 lanes match libsodium's ChaCha20 (IETF) block by block") {
+  for (int run = 0; run < 20; ++run) {
+    std::uint8_t keys[otd::kChaChaLanes][32], nonces[otd::kChaChaLanes][12];
+    std::uint32_t counters[otd::kChaChaLanes];
+    otd::ChaChaInput in;
+    for (std::size_t l = 0; l < otd::kChaChaLanes; ++l) {
+      random_fill({keys[l], 32});
+      random_fill({nonces[l], 12});
+      counters[l] = run == 0 ? static_cast<std::uint32_t>(l) : load_le32(random_array<4>().data());
+      for (std::size_t w = 0; w < 8; ++w) in.words[w][l] = load_le32(keys[l] + 4 * w);
+      in.words[8][l] = counters[l];
+      for (std::size_t w = 0; w < 3; ++w) in.words[9 + w][l] = load_le32(nonces[l] + 4 * w);
+    }
+    std::uint8_t out[otd::kChaChaLanes][64];
+    otd::chacha20_blocks(in, out);
+    for (std::size_t l = 0; l < otd::kChaChaLanes; ++l) {
+      std::uint8_t zeros[64] = {}, want[64];
+      crypto_stream_chacha20_ietf_xor_ic(want, zeros, 64, nonces[l], counters[l], keys[l]);
+      CHECK(std::memcmp(out[l], want, 64) == 0);
+    }
+  }
+}
