@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "tsign/ot/multiply.hpp"
+#include "tsign/ot/setup.hpp"
 
 namespace {
 

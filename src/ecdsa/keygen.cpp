@@ -15,8 +15,8 @@ using dkg_internal::Blame;
 namespace {
 
 enum class KeyMessageType : std::uint8_t {
-  Direct = 0x71,   // rounds 0..2: the inner protocol's direct message and the pairwise setup message
-  Confirm = 0x73,  // round 3, broadcast: every check passed at the sender
+  Direct = 0x71,   // rounds 0..3: the inner protocol's direct message and the pairwise setup message
+  Confirm = 0x73,  // round 4, broadcast: every check passed at the sender
 };
 
 constexpr std::uint8_t kHasInner = 1;
@@ -153,7 +153,7 @@ struct EcdsaKeyProtocol::State {
     return inner && inner->expects_from(round, sender).direct;
   }
   bool setup_from(std::size_t round, PartyId sender) const {
-    return round < ecdsa_internal::PairSetup::kRounds && setup && setup->is_peer(sender);
+    return setup && setup->expects_from(round, sender);
   }
 
   Result<std::vector<OutgoingMessage>> start() {
@@ -188,7 +188,7 @@ struct EcdsaKeyProtocol::State {
     std::optional<Error> inner_error, setup_error;
     std::vector<OutgoingMessage> inner_out;
     std::map<PartyId, Bytes> setup_out;
-    if (inner) {
+    if (inner && r < inner->round_count()) {  // the setup takes one round more than the key protocols
       auto next = inner->advance(r, inner_in);
       if (next.ok()) inner_out = std::move(next).value();
       else inner_error = next.error();

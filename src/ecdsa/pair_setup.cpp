@@ -26,15 +26,29 @@ PairSetup::PairSetup(PartyId self, std::vector<PartyId> members, const Digest32&
 
 bool PairSetup::is_peer(PartyId p) const { return std::binary_search(peers_.begin(), peers_.end(), p); }
 
+bool PairSetup::expects_from(std::size_t round, PartyId peer) const {
+  if (!is_peer(peer)) return false;
+  switch (round) {
+    case 0: return true;
+    case 1:
+    case 3: return peer > self_;  // from hi to lo
+    case 2: return peer < self_;  // from lo to hi
+    default: return false;
+  }
+}
+
 Result<std::map<PartyId, Bytes>> PairSetup::start() {
   std::map<PartyId, Bytes> out;
   for (PartyId q : peers_) {
-    TSIGN_TRY(auto started, ot::SetupReceiver::start(pair_session(q, self_)));
-    receivers_.emplace(q, std::move(started.first));
+    Writer w;
+    if (self_ < q) {
+      TSIGN_TRY(auto started, ot::SetupReceiver::start(pair_session(q, self_)));
+      receivers_.emplace(q, std::move(started.first));
+      w.var(started.second.encode());
+    }
     SecretBytes contribution(kContributionSize);
     random_fill(contribution.expose_mut());
-    Writer w;
-    w.var(started.second.encode()).raw(contribution.expose());
+    w.raw(contribution.expose());
     own_contribution_.emplace(q, std::move(contribution));
     out.emplace(q, std::move(w).take());
   }
@@ -43,33 +57,38 @@ Result<std::map<PartyId, Bytes>> PairSetup::start() {
 
 Result<std::map<PartyId, Bytes>> PairSetup::advance(std::size_t round, const std::map<PartyId, ByteSpan>& in) {
   for (PartyId q : peers_) {
-    if (!in.count(q)) {
+    if (expects_from(round, q) && !in.count(q)) {
       return make_error(ErrorKind::ProtocolAborted, "pairwise setup: no message from party " + std::to_string(q), {q});
     }
   }
   switch (round) {
     case 0: return round0(in);
     case 1: return round1(in);
-    case 2: {
-      TSIGN_CHECK(round2(in));
+    case 2: return round2(in);
+    case 3: {
+      TSIGN_CHECK(round3(in));
       return std::map<PartyId, Bytes>{};
     }
     default: return make_error(ErrorKind::Internal, "pairwise setup: no round " + std::to_string(round));
   }
 }
 
-// In: each peer's SetupMsg1 (the peer as receiver) and seed contribution. Out: SetupMsg2.
+// In: every peer's seed contribution, with SetupMsg1 from each lower peer. Out: SetupMsg2 to each
+// lower peer (this party as forward sender).
 Result<std::map<PartyId, Bytes>> PairSetup::round0(const std::map<PartyId, ByteSpan>& in) {
   Blame blame;
   std::map<PartyId, Bytes> out;
   for (PartyId q : peers_) {
     Reader r(in.at(q), "pairwise setup message 1");
-    auto msg1 = r.var(kMaxSetupMessage);
+    Result<ByteSpan> msg1 = ByteSpan{};
+    if (q < self_) msg1 = r.var(kMaxSetupMessage);
     auto contribution = msg1.ok() ? r.raw(kContributionSize) : Result<ByteSpan>(msg1.error());
     if (!contribution.ok() || !r.finish().ok()) {
       blame.add(q, "malformed pairwise setup message 1");
       continue;
     }
+    peer_contribution_.emplace(q, SecretBytes::copy_of(*contribution));
+    if (q > self_) continue;
     auto decoded = ot::SetupMsg1::decode(*msg1, q);
     if (!decoded.ok()) {
       blame.add(decoded.error());
@@ -80,7 +99,6 @@ Result<std::map<PartyId, Bytes>> PairSetup::round0(const std::map<PartyId, ByteS
       blame.add(responded.error());
       continue;
     }
-    peer_contribution_.emplace(q, SecretBytes::copy_of(*contribution));
     out.emplace(q, responded->second.encode());
     senders_.emplace(q, std::move(responded->first));
   }
@@ -88,11 +106,13 @@ Result<std::map<PartyId, Bytes>> PairSetup::round0(const std::map<PartyId, ByteS
   return out;
 }
 
-// In: each peer's SetupMsg2 (answering ours). Out: SetupMsg3; our receiver states are complete.
+// In: SetupMsg2 from each higher peer. Out: to each of them SetupMsg3, which completes this
+// party's forward receiver state, and the extension message that starts the reverse setup.
 Result<std::map<PartyId, Bytes>> PairSetup::round1(const std::map<PartyId, ByteSpan>& in) {
   Blame blame;
   std::map<PartyId, Bytes> out;
   for (PartyId q : peers_) {
+    if (q < self_) continue;
     auto decoded = ot::SetupMsg2::decode(in.at(q), q);
     if (!decoded.ok()) {
       blame.add(decoded.error());
@@ -104,17 +124,65 @@ Result<std::map<PartyId, Bytes>> PairSetup::round1(const std::map<PartyId, ByteS
       blame.add(finished.error());
       continue;
     }
-    out.emplace(q, finished->second.encode());
+    auto reversed = ot::SetupSender::reverse(finished->first, pair_session(self_, q));
+    if (!reversed.ok()) {
+      blame.add(reversed.error());
+      continue;
+    }
+    Writer w;
+    w.var(finished->second.encode()).var(reversed->second.encode());
+    out.emplace(q, std::move(w).take());
     receiver_states_.emplace(q, std::move(finished->first));
+    senders_.emplace(q, std::move(reversed->first));
   }
   TSIGN_CHECK(blame.status("pairwise setup round 1"));
   return out;
 }
 
-// In: each peer's SetupMsg3 (answering our SetupMsg2); our sender states are complete.
-Status PairSetup::round2(const std::map<PartyId, ByteSpan>& in) {
+// In: SetupMsg3 and the reverse extension message from each lower peer. Completes this party's
+// forward sender state, then its reverse receiver state; out: the reverse SetupMsg3.
+Result<std::map<PartyId, Bytes>> PairSetup::round2(const std::map<PartyId, ByteSpan>& in) {
+  Blame blame;
+  std::map<PartyId, Bytes> out;
+  for (PartyId q : peers_) {
+    if (q > self_) continue;
+    Reader r(in.at(q), "pairwise setup message 3");
+    auto msg3 = r.var(kMaxSetupMessage);
+    auto extension = msg3.ok() ? r.var(kMaxSetupMessage) : Result<ByteSpan>(msg3.error());
+    if (!extension.ok() || !r.finish().ok()) {
+      blame.add(q, "malformed pairwise setup message 3");
+      continue;
+    }
+    auto decoded = ot::SetupMsg3::decode(*msg3, q);
+    auto extension_msg = ot::ExtensionMsg::decode(*extension, ot::kBaseOts, q);
+    if (!decoded.ok() || !extension_msg.ok()) {
+      blame.add(decoded.ok() ? extension_msg.error() : decoded.error());
+      continue;
+    }
+    auto node = senders_.extract(q);
+    auto forward = std::move(node.mapped()).finish(*decoded);
+    if (!forward.ok()) {
+      blame.add(forward.error());
+      continue;
+    }
+    auto reversed = ot::SetupReceiver::reverse(*forward, pair_session(q, self_), *extension_msg);
+    if (!reversed.ok()) {
+      blame.add(reversed.error());
+      continue;
+    }
+    out.emplace(q, reversed->second.encode());
+    sender_states_.emplace(q, std::move(forward).value());
+    receiver_states_.emplace(q, std::move(reversed->first));
+  }
+  TSIGN_CHECK(blame.status("pairwise setup round 2"));
+  return out;
+}
+
+// In: the reverse SetupMsg3 from each higher peer; completes this party's reverse sender states.
+Status PairSetup::round3(const std::map<PartyId, ByteSpan>& in) {
   Blame blame;
   for (PartyId q : peers_) {
+    if (q < self_) continue;
     auto decoded = ot::SetupMsg3::decode(in.at(q), q);
     if (!decoded.ok()) {
       blame.add(decoded.error());
@@ -128,7 +196,7 @@ Status PairSetup::round2(const std::map<PartyId, ByteSpan>& in) {
     }
     sender_states_.emplace(q, std::move(finished).value());
   }
-  return blame.status("pairwise setup round 2");
+  return blame.status("pairwise setup round 3");
 }
 
 SecretBytes PairSetup::zero_seed(PartyId peer) const {

@@ -9,6 +9,7 @@
 #include "primitives.hpp"
 #include "state_access.hpp"
 #include "tsign/core/random.hpp"
+#include "tsign/ot/extension.hpp"
 
 namespace tsign::ot {
 
@@ -28,6 +29,45 @@ Result<Context> context(const PairSession& session) {
   c.digest = detail::session_digest(kPurpose, session);
   c.tag = detail::session_tag(c.digest);
   return c;
+}
+
+// The extension that carries a reverse setup runs on the forward pair under a session id of its
+// own, derived from the reverse setup's session: no signature's session can coincide with it.
+struct ReverseExtension {
+  Digest32 id;
+  PairSession session;
+};
+
+ReverseExtension reverse_extension(const PairSession& reverse) {
+  ReverseExtension e;
+  e.id = detail::session_digest("OT reverse setup extension", reverse);
+  e.session = PairSession{e.id, reverse.receiver, reverse.sender};
+  return e;
+}
+
+// R's side once it knows both keys of every base OT: one GGM tree per chunk from fresh roots,
+// each level sum sent masked with the matching key.
+std::pair<SecretBytes, SetupMsg3> grow_trees(const SessionTag& tag, const SecretBytes& keys) {
+  SecretBytes leaves(OtReceiverSetup::kSecretSize);
+  SetupMsg3 out{tag, std::vector<ByteArray<32>>(kCorrections)};
+  SecretBytes scratch(32 + sizeof(detail::Seed) * kSoftSpokenK * 2);
+  std::uint8_t* root = scratch.expose_mut().data();
+  auto* sums = reinterpret_cast<detail::Seed(*)[2]>(root + 32);
+  for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
+    random_fill({root, 32});
+    auto* chunk_leaves = reinterpret_cast<detail::Seed*>(leaves.expose_mut().data() + chunk * kLeaves * 32);
+    detail::ggm_expand(root, chunk_leaves, sums);
+    for (std::size_t level = 0; level < kSoftSpokenK; ++level) {
+      const std::size_t i = chunk * kSoftSpokenK + level;
+      for (std::size_t b = 0; b < 2; ++b) {
+        const std::uint8_t* key = keys.expose().data() + (2 * i + b) * kBaseOtKeySize;
+        auto& c = out.corrections[2 * i + b];
+        for (std::size_t t = 0; t < 32; ++t) c[t] = static_cast<std::uint8_t>(sums[level][b][t] ^ key[t]);
+        detail::publish(c);
+      }
+    }
+  }
+  return {std::move(leaves), std::move(out)};
 }
 
 }  // namespace
@@ -97,26 +137,19 @@ Result<std::pair<SetupReceiver, SetupMsg1>> SetupReceiver::start(const PairSessi
 Result<std::pair<OtReceiverSetup, SetupMsg3>> SetupReceiver::finish(const SetupMsg2& msg) && {
   TSIGN_CHECK(detail::check_tag(msg.tag, tag_, peer_, "OT setup message 2"));
   TSIGN_TRY(SecretBytes keys, std::move(base_).finish(msg.base));
-  SecretBytes leaves(OtReceiverSetup::kSecretSize);
-  SetupMsg3 out{tag_, std::vector<ByteArray<32>>(kCorrections)};
-  SecretBytes scratch(32 + sizeof(detail::Seed) * kSoftSpokenK * 2);
-  std::uint8_t* root = scratch.expose_mut().data();
-  auto* sums = reinterpret_cast<detail::Seed(*)[2]>(root + 32);
-  for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
-    random_fill({root, 32});
-    auto* chunk_leaves = reinterpret_cast<detail::Seed*>(leaves.expose_mut().data() + chunk * kLeaves * 32);
-    detail::ggm_expand(root, chunk_leaves, sums);
-    for (std::size_t level = 0; level < kSoftSpokenK; ++level) {
-      const std::size_t i = chunk * kSoftSpokenK + level;
-      for (std::size_t b = 0; b < 2; ++b) {
-        const std::uint8_t* key = keys.expose().data() + (2 * i + b) * kBaseOtKeySize;
-        auto& c = out.corrections[2 * i + b];
-        for (std::size_t t = 0; t < 32; ++t) c[t] = static_cast<std::uint8_t>(sums[level][b][t] ^ key[t]);
-        detail::publish(c);
-      }
-    }
-  }
+  auto [leaves, out] = grow_trees(tag_, keys);
   return std::pair{StateAccess::make_receiver(self_, peer_, std::move(leaves)), std::move(out)};
+}
+
+Result<std::pair<OtReceiverSetup, SetupMsg3>> SetupReceiver::reverse(OtSenderSetup& forward,
+                                                                      const PairSession& session,
+                                                                      const ExtensionMsg& msg) {
+  TSIGN_TRY(Context c, context(session));
+  const ReverseExtension e = reverse_extension(session);
+  TSIGN_TRY(ExtensionSenderOutput extended, extend_sender(forward, e.session, msg));
+  const SecretBytes keys = rot_sender_messages(extended, e.session, kBaseOtKeySize);
+  auto [leaves, out] = grow_trees(c.tag, keys);
+  return std::pair{StateAccess::make_receiver(session.receiver, session.sender, std::move(leaves)), std::move(out)};
 }
 
 Result<std::pair<SetupSender, SetupMsg2>> SetupSender::respond(const PairSession& session, const SetupMsg1& msg) {
@@ -131,6 +164,21 @@ Result<std::pair<SetupSender, SetupMsg2>> SetupSender::respond(const PairSession
   SetupMsg2 out{c.tag, std::move(base.msg)};
   return std::pair{SetupSender(session.sender, session.receiver, c.tag, std::move(delta), std::move(base.keys)),
                    std::move(out)};
+}
+
+Result<std::pair<SetupSender, ExtensionMsg>> SetupSender::reverse(const OtReceiverSetup& forward,
+                                                                  const PairSession& session) {
+  TSIGN_TRY(Context c, context(session));
+  const ReverseExtension e = reverse_extension(session);
+  TSIGN_TRY(auto extended, extend_receiver(forward, e.session, kBaseOts));
+  SecretBytes keys = rot_receiver_messages(extended.first, e.session, kBaseOtKeySize);
+  // The random choice x_i plays the base-OT choice, which is the complement of Δ's bit i.
+  SecretBytes delta(kBaseOts / 8);
+  for (std::size_t i = 0; i < kBaseOts / 8; ++i) {
+    delta.expose_mut()[i] = static_cast<std::uint8_t>(~extended.first.choices.expose()[i]);
+  }
+  return std::pair{SetupSender(session.sender, session.receiver, c.tag, std::move(delta), std::move(keys)),
+                   std::move(extended.second)};
 }
 
 Result<OtSenderSetup> SetupSender::finish(const SetupMsg3& msg) && {

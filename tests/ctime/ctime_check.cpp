@@ -19,6 +19,7 @@
 #include "tsign/frost/frost.hpp"
 #include "tsign/keys/key_share.hpp"
 #include "tsign/ot/multiply.hpp"
+#include "tsign/ot/setup.hpp"
 #include "tsign/sss/shamir.hpp"
 
 using namespace tsign;
@@ -98,8 +99,25 @@ void frost_signing() {
   if (!sig.ok()) failed("FROST signature: " + sig.error().describe());
 }
 
-// The OT layer: a pair's setup (base OTs, GGM trees), then one multiplication (extension with
-// its check, the DKLs23 random VOLE with its check), through the wire format.
+// The OT layer: a pair's setup (base OTs, GGM trees) and its reverse (random OTs extended from
+// it), then one multiplication over each (extension with its check, the DKLs23 random VOLE with
+// its check), through the wire format.
+void multiply_once(ot::OtSenderSetup& sender, ot::OtReceiverSetup& receiver, const ot::PairSession& session) {
+  auto started = ot::MulReceiver::start(receiver, session, 2);
+  if (!started.ok()) return failed("OT flow: started");
+  const std::vector<Secp256k1Scalar> a = {Secp256k1Scalar::random(), Secp256k1Scalar::random()};
+  auto sent = ot::mul_sender_respond(sender, session, a,
+                                     *ot::MulRequest::decode(started->second.encode(), session.receiver));
+  if (!sent.ok()) return failed("OT flow: sent");
+  const Secp256k1Scalar b = started->first.b();
+  auto shares = std::move(started->first)
+                    .finish(receiver, *ot::MulResponse::decode(sent->response.encode(), 2, session.sender));
+  if (!shares.ok()) return failed("OT flow: shares");
+  bool right = sent->shares[0] + (*shares)[0] == a[0] * b;
+  declassify(right);
+  if (!right) failed("multiplication mismatch");
+}
+
 void ot_setup_and_multiply() {
   const Bytes sid = {'c', 't', 'i', 'm', 'e'};
   const ot::PairSession session{sid, 1, 2};
@@ -111,17 +129,15 @@ void ot_setup_and_multiply() {
   if (!r3.ok()) return failed("OT flow: r3");
   auto sender = std::move(s2->first).finish(*ot::SetupMsg3::decode(r3->second.encode(), 2));
   if (!sender.ok()) return failed("OT flow: sender");
-  auto started = ot::MulReceiver::start(r3->first, session, 2);
-  if (!started.ok()) return failed("OT flow: started");
-  const std::vector<Secp256k1Scalar> a = {Secp256k1Scalar::random(), Secp256k1Scalar::random()};
-  auto sent = ot::mul_sender_respond(*sender, session, a, *ot::MulRequest::decode(started->second.encode(), 2));
-  if (!sent.ok()) return failed("OT flow: sent");
-  const Secp256k1Scalar b = started->first.b();
-  auto shares = std::move(started->first).finish(r3->first, *ot::MulResponse::decode(sent->response.encode(), 2, 1));
-  if (!shares.ok()) return failed("OT flow: shares");
-  bool right = sent->shares[0] + (*shares)[0] == a[0] * b;
-  declassify(right);
-  if (!right) failed("multiplication mismatch");
+  const ot::PairSession reverse{sid, 2, 1};
+  auto rs = ot::SetupSender::reverse(r3->first, reverse);
+  if (!rs.ok()) return failed("OT flow: reverse start");
+  auto rr = ot::SetupReceiver::reverse(*sender, reverse, *ot::ExtensionMsg::decode(rs->second.encode(), ot::kBaseOts, 2));
+  if (!rr.ok()) return failed("OT flow: reverse receiver");
+  auto reverse_sender = std::move(rs->first).finish(*ot::SetupMsg3::decode(rr->second.encode(), 1));
+  if (!reverse_sender.ok()) return failed("OT flow: reverse sender");
+  multiply_once(*sender, r3->first, session);
+  multiply_once(*reverse_sender, rr->first, reverse);
 }
 
 // Runs round protocols to completion in one process; false (with the reason printed) on failure.

@@ -173,21 +173,41 @@ TEST_CASE("ecdsa keygen: resharing to a committee without some old holders") {
 
 TEST_CASE("ecdsa keygen: a tampered direct message names its sender and nobody gets a key") {
   const DkgConfig config{random_session(), ids_1_to(3), 2};
-  // Offsets into the direct message (type, session, round, flags, then length-prefixed parts):
-  // round 0 the base-OT sender's point A, round 1 the DKG share, round 2 the setup's session tag.
-  const std::map<std::size_t, std::size_t> offsets = {{0, 70}, {1, 82}, {2, 46}};
-  for (const auto& [round, offset] : offsets) {
-    INFO("round " << round);
+  struct Tamper {
+    std::size_t round;
+    PartyId from, to;
+    std::size_t offset;  // into the direct message: type, session, round, flags, then length-prefixed parts
+  };
+  // Round 0 the base-OT sender's point A, round 1 the DKG share, round 2 the forward SetupMsg3's
+  // session tag (lower to higher id), round 3 the reverse SetupMsg3's session tag (higher to lower).
+  const Tamper tampers[] = {{0, 2, 3, 70}, {1, 2, 3, 82}, {2, 2, 3, 46}, {3, 3, 2, 46}};
+  for (const Tamper& t : tampers) {
+    INFO("round " << t.round);
     std::vector<EcdsaKeyProtocol> parties;
     for (PartyId p : config.parties) parties.push_back(EcdsaKeyProtocol::keygen(p, config).value());
-    auto run = run_protocols(pointers(parties), [&, r = round, at = offset](InFlight& m) {
-      if (m.round == r && m.from == 2 && m.to == 3 && !m.broadcast) m.payload[at] ^= 1;
+    auto run = run_protocols(pointers(parties), [&](InFlight& m) {
+      if (m.round == t.round && m.from == t.from && m.to == t.to && !m.broadcast) m.payload[t.offset] ^= 1;
     });
     CHECK(run.none_finished());
-    REQUIRE_FALSE(run.status.at(3).ok());
-    CHECK(run.error(3).culprits == std::vector<PartyId>{2});
+    REQUIRE_FALSE(run.status.at(t.to).ok());
+    CHECK(run.error(t.to).culprits == std::vector<PartyId>{t.from});
     for (auto& p : parties) CHECK_FALSE(p.take_key_share().ok());
   }
+}
+
+TEST_CASE("ecdsa keygen: a party that cheats in the reverse setup's extension is named") {
+  // Party 2 (the lower id) extends random OTs from its forward setup with party 3; a flipped
+  // correction makes its choice bits inconsistent, which party 3's extension check catches.
+  const DkgConfig config{random_session(), ids_1_to(3), 2};
+  std::vector<EcdsaKeyProtocol> parties;
+  for (PartyId p : config.parties) parties.push_back(EcdsaKeyProtocol::keygen(p, config).value());
+  auto run = run_protocols(pointers(parties), [&](InFlight& m) {
+    if (m.round == 2 && m.from == 2 && m.to == 3 && !m.broadcast) m.payload[m.payload.size() - 100] ^= 1;
+  });
+  CHECK(run.none_finished());
+  REQUIRE_FALSE(run.status.at(3).ok());
+  CHECK(run.error(3).kind == ErrorKind::ProtocolAborted);
+  CHECK(run.error(3).culprits == std::vector<PartyId>{2});
 }
 
 TEST_CASE("ecdsa keygen: a missing confirmation leaves everyone without a key") {
@@ -195,7 +215,7 @@ TEST_CASE("ecdsa keygen: a missing confirmation leaves everyone without a key") 
   std::vector<EcdsaKeyProtocol> parties;
   for (PartyId p : config.parties) parties.push_back(EcdsaKeyProtocol::keygen(p, config).value());
   auto run = run_protocols(pointers(parties), [](InFlight& m) {
-    if (m.round == 3 && m.from == 1) m.deliver = false;
+    if (m.round == EcdsaKeyProtocol::kRounds - 1 && m.from == 1) m.deliver = false;
   });
   for (PartyId p : {2u, 3u}) {
     REQUIRE_FALSE(run.status.at(p).ok());

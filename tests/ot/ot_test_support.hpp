@@ -32,4 +32,23 @@ inline SetupPair run_setup(PartyId sender, PartyId receiver) {
   return {std::move(*s3), std::move(r3->first)};
 }
 
+// The reverse direction of a set-up pair (forward.receiver's party becomes the sender), built
+// from the forward pair through the wire format.
+inline SetupPair run_reverse_setup(SetupPair& forward) {
+  const PartyId sender = forward.receiver.self(), receiver = forward.receiver.peer();
+  const Bytes sid = random_bytes(32);
+  const PairSession session{sid, sender, receiver};
+  auto started = SetupSender::reverse(forward.receiver, session);
+  REQUIRE(started.ok());
+  auto ext = ExtensionMsg::decode(started->second.encode(), kBaseOts, sender);
+  REQUIRE(ext.ok());
+  auto grown = SetupReceiver::reverse(forward.sender, session, *ext);
+  REQUIRE(grown.ok());
+  auto m3 = SetupMsg3::decode(grown->second.encode(), receiver);
+  REQUIRE(m3.ok());
+  auto finished = std::move(started->first).finish(*m3);
+  REQUIRE(finished.ok());
+  return {std::move(*finished), std::move(grown->first)};
+}
+
 }  // namespace tsign::ot::test

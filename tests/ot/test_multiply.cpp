@@ -85,6 +85,15 @@ TEST_CASE("multiplication: t_A + t_B = a_k·b over many runs and input shapes") 
   }
 }
 
+TEST_CASE("multiplication: a reverse setup multiplies like a fresh one") {
+  auto forward = test::run_setup(kR, kS);  // kS is the forward receiver, so the reverse sender
+  auto pair = test::run_reverse_setup(forward);
+  for (int run = 0; run < 20; ++run) {
+    const auto a = random_inputs(1 + run % kMaxProducts);
+    expect_products(multiply(pair, a), a);
+  }
+}
+
 TEST_CASE("multiplication: a sender using a wrong correlation is caught and named") {
   auto pair = test::run_setup(kS, kR);
   otd::SenderDeviation dev;

@@ -23,14 +23,10 @@ TEST_CASE("GGM puncturing rebuilds every leaf but the one at delta") {
   }
 }
 
-TEST_CASE("setup: the sender holds all seeds but the one at each chunk of delta") {
-  auto pair = test::run_setup(4, 9);
-  const OtSenderSetup& s = pair.sender;
-  const OtReceiverSetup& r = pair.receiver;
-  CHECK(s.self() == 4);
-  CHECK(s.peer() == 9);
-  CHECK(r.self() == 9);
-  CHECK(r.peer() == 4);
+namespace {
+
+// S knows every seed of R but the one at each chunk of Δ.
+void expect_punctured_seeds(const OtSenderSetup& s, const OtReceiverSetup& r) {
   for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
     unsigned delta = 0;
     for (std::size_t l = 0; l < kSoftSpokenK; ++l) {
@@ -40,6 +36,59 @@ TEST_CASE("setup: the sender holds all seeds but the one at each chunk of delta"
       REQUIRE(std::memcmp(StateAccess::sender_seed(s, chunk, y), StateAccess::receiver_seed(r, chunk, y ^ delta), 32) ==
               0);
     }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("setup: the sender holds all seeds but the one at each chunk of delta") {
+  auto pair = test::run_setup(4, 9);
+  CHECK(pair.sender.self() == 4);
+  CHECK(pair.sender.peer() == 9);
+  CHECK(pair.receiver.self() == 9);
+  CHECK(pair.receiver.peer() == 4);
+  expect_punctured_seeds(pair.sender, pair.receiver);
+}
+
+TEST_CASE("reverse setup: built from the forward pair, it has the same structure and an unrelated delta") {
+  auto forward = test::run_setup(4, 9);
+  auto reverse = test::run_reverse_setup(forward);
+  CHECK(reverse.sender.self() == 9);
+  CHECK(reverse.sender.peer() == 4);
+  CHECK(reverse.receiver.self() == 4);
+  CHECK(reverse.receiver.peer() == 9);
+  expect_punctured_seeds(reverse.sender, reverse.receiver);
+  CHECK(std::memcmp(StateAccess::delta(reverse.sender).data(), StateAccess::delta(forward.sender).data(),
+                    kBaseOts / 8) != 0);
+  CHECK_FALSE(forward.sender.poisoned());
+}
+
+TEST_CASE("reverse setup: a receiver that cheats in the extension is caught and named; a replay is refused") {
+  auto forward = test::run_setup(4, 9);
+  const Bytes sid = random_bytes(32), other_sid = random_bytes(32);
+  const PairSession session{sid, 9, 4};
+
+  SECTION("inconsistent choice bits") {
+    auto started = SetupSender::reverse(forward.receiver, session);
+    REQUIRE(started.ok());
+    CHECK(started->second.encode().size() == 6166);
+    ExtensionMsg msg = started->second;
+    msg.payload.corrections[7] ^= 0x01;
+    auto grown = SetupReceiver::reverse(forward.sender, session, msg);
+    REQUIRE_FALSE(grown.ok());
+    CHECK(grown.error().kind == ErrorKind::ProtocolAborted);
+    CHECK(grown.error().culprits == std::vector<PartyId>{9});
+    CHECK(forward.sender.poisoned());
+  }
+  SECTION("a message of another session") {
+    auto started = SetupSender::reverse(forward.receiver, PairSession{other_sid, 9, 4});
+    REQUIRE(started.ok());
+    auto grown = SetupReceiver::reverse(forward.sender, session, started->second);
+    REQUIRE_FALSE(grown.ok());
+    CHECK(grown.error().culprits == std::vector<PartyId>{9});
+  }
+  SECTION("the parties' roles must match the forward states") {
+    CHECK_FALSE(SetupSender::reverse(forward.receiver, PairSession{sid, 4, 9}).ok());
   }
 }
 

@@ -3,11 +3,12 @@
 // key protocol of dkg/ and, side by side, the pairwise setup DKLs23 signing needs between every
 // two holders (OT-extension setup in both directions and a zero-sharing seed).
 //
-// Rounds (four in every variant):
-//   0..2  the inner key protocol's messages; each direct message also carries the pairwise setup
-//         message of that round (setup messages 1, 2, 3; the seed contribution rides with 1)
-//   3     broadcast: a confirmation that every check of rounds 0..2 passed at its sender
-// Nothing is output before every party confirmed, so a party that aborts in round 2 (the last
+// Rounds (five in every variant):
+//   0..3  the inner key protocol's messages (rounds 0..2, or fewer); each direct message also
+//         carries the pairwise setup message of that round, if any (see src/ecdsa/pair_setup.hpp:
+//         base OTs one way, the reverse direction by OT extension, a seed contribution each way)
+//   4     broadcast: a confirmation that every check of rounds 0..3 passed at its sender
+// Nothing is output before every party confirmed, so a party that aborts in round 3 (the last
 // setup message) cannot leave the others holding a key it has no pair state for.
 //
 // Refresh and resharing do not carry the old OT state along: they build fresh pair state, which
@@ -24,7 +25,7 @@ namespace tsign {
 
 class EcdsaKeyProtocol final : public StagedProtocol {
  public:
-  static constexpr std::size_t kRounds = 4;
+  static constexpr std::size_t kRounds = 5;
   static constexpr std::string_view kName = "ecdsa/key";
 
   // Distributed key generation (FROST(secp256k1)'s DKG with a committed chain code).

@@ -22,10 +22,10 @@
 #include <cstdint>
 #include <utility>
 
+#include "tsign/core/hash.hpp"
 #include "tsign/core/secret.hpp"
 #include "tsign/ot/gf128.hpp"
 #include "tsign/ot/session.hpp"
-#include "tsign/ot/setup.hpp"
 #include "tsign/ot/state.hpp"
 
 namespace tsign::ot {

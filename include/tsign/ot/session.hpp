@@ -11,6 +11,9 @@ namespace tsign::ot {
 
 inline constexpr std::size_t kMaxSessionIdSize = 1024;
 
+// Every OT message starts with a tag derived from its session (see src/ot/message_header.hpp).
+using SessionTag = ByteArray<16>;
+
 struct PairSession {
   // Unique per protocol run (key generation for the setup, one signature for a multiplication).
   // It must include fresh randomness of the caller, e.g. a session id derived from contributions

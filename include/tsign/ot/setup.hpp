@@ -11,19 +11,30 @@
 // them; S rebuilds all seeds but the one at its chunk's value. Afterwards R holds OtReceiverSetup
 // and S holds OtSenderSetup (see state.hpp).
 //
-// A pair runs both directions side by side: in key generation round 1 every party sends
-// SetupMsg1 to each peer (acting as R), in round 2 SetupMsg2 (acting as S), in round 3 SetupMsg3.
-// Decoders refuse malformed messages, and messages of another session, naming the sender.
+// The reverse direction needs no base OTs of its own. Once (S, R) is set up, R extends κ random
+// OTs from it and S gets both messages of each: exactly the base OTs of the reverse setup, with R
+// (the reverse sender) choosing at random, hence a random Δ, and S (the reverse receiver) building
+// its GGM trees from the message pairs:
+//
+//   4. R -> S  ExtensionMsg  κ random OTs from (S, R), under a session derived
+//              from the reverse one (SetupSender::reverse)                       6166 bytes
+//   5. S -> R  SetupMsg3     the reverse setup's GGM corrections (SetupReceiver::reverse)
+//
+// The extension keeps its malicious security (its consistency check runs; a failure poisons the
+// forward state and names R), and the random-OT messages are correlation-robust hashes bound to
+// the session, so the reverse setup is as good as one built on fresh base OTs, for about a
+// fortieth of the cost. Decoders refuse malformed messages, and messages of another session,
+// naming the sender.
 #include <utility>
 #include <vector>
 
 #include "tsign/ot/base_ot.hpp"
+#include "tsign/ot/extension.hpp"
 #include "tsign/ot/session.hpp"
 #include "tsign/ot/state.hpp"
 
 namespace tsign::ot {
 
-using SessionTag = ByteArray<16>;
 
 struct SetupMsg1 {
   SessionTag tag{};
@@ -53,6 +64,12 @@ class SetupReceiver {
   static Result<std::pair<SetupReceiver, SetupMsg1>> start(const PairSession& session);
   Result<std::pair<OtReceiverSetup, SetupMsg3>> finish(const SetupMsg2& msg) &&;
 
+  // The reverse setup on S of a set-up pair: session is the reverse pair (this party as
+  // receiver), forward this party's sender state towards the peer, msg the peer's
+  // SetupSender::reverse message. A failed extension check poisons `forward` and names the peer.
+  static Result<std::pair<OtReceiverSetup, SetupMsg3>> reverse(OtSenderSetup& forward, const PairSession& session,
+                                                               const ExtensionMsg& msg);
+
  private:
   SetupReceiver(PartyId self, PartyId peer, SessionTag tag, BaseOtSender base)
       : self_(self), peer_(peer), tag_(tag), base_(std::move(base)) {}
@@ -66,6 +83,11 @@ class SetupReceiver {
 class SetupSender {
  public:
   static Result<std::pair<SetupSender, SetupMsg2>> respond(const PairSession& session, const SetupMsg1& msg);
+  // The reverse setup on R of a set-up pair: session is the reverse pair (this party as sender),
+  // forward this party's receiver state towards the peer. finish() then takes the peer's
+  // SetupMsg3 from SetupReceiver::reverse.
+  static Result<std::pair<SetupSender, ExtensionMsg>> reverse(const OtReceiverSetup& forward,
+                                                              const PairSession& session);
   Result<OtSenderSetup> finish(const SetupMsg3& msg) &&;
 
  private:
