@@ -87,7 +87,7 @@ def engine_table(rows):
 
 # The performance aims of the protocols: (benchmark, what is compared, limit in ms or bytes).
 AIMS = [
-    ("ot/base_setup_per_pair", "base-OT setup of one pair, both parties' CPU", "cpu", 20.0),
+    ("ot/base_setup_per_pair", "OT setup of one pair, both directions, both parties' CPU", "cpu", 20.0),
     ("ot/mul_per_pair", "one multiplication (2 products) for one ordered pair, both parties' CPU", "cpu", 0.5),
     ("ot/mul_per_pair", "bytes per multiplication", "bytes_sent", 60000),
     ("ecdsa/sign_total/2/3", "2-of-3 ECDSA signature, all signers' CPU", "cpu", 3.0),

@@ -1,6 +1,6 @@
 #pragma once
 // The one-time setup of the OT extension for an ordered pair (sender S, receiver R), run at key
-// generation. Three messages, each carrying the session tag:
+// generation. From base OTs, three messages, each carrying the session tag:
 //
 //   1. R -> S  SetupMsg1  base-OT sender message: A = a·G and its proof          116 bytes
 //   2. S -> R  SetupMsg2  κ = 256 base-OT receiver points B_i                   8466 bytes
