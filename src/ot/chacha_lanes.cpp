@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -70,6 +71,40 @@ TSIGN_CHACHA_CLONES void chacha20_blocks(const ChaChaInput& in, std::uint8_t out
   }
   sodium_memzero(x, sizeof x);  // the state holds the keys
   sodium_memzero(init, sizeof init);
+}
+
+namespace {
+
+std::uint32_t load_le32(const std::uint8_t* p) {
+  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+}
+
+}  // namespace
+
+void chacha20_streams(const std::uint8_t* keys, std::size_t count, const std::uint8_t nonce[12], std::size_t bytes,
+                      std::uint8_t* out) {
+  const std::size_t blocks = (bytes + 63) / 64, items = count * blocks;
+  std::uint32_t n[3];
+  for (std::size_t w = 0; w < 3; ++w) n[w] = load_le32(nonce + 4 * w);
+  ChaChaInput in;
+  std::uint8_t block[L][64];
+  for (std::size_t item = 0; item < items; item += L) {
+    // Item i is block i % blocks of key i / blocks; spare lanes of the last call redo item 0.
+    for (std::size_t l = 0; l < L; ++l) {
+      const std::size_t i = item + l < items ? item + l : 0;
+      const std::uint8_t* key = keys + 32 * (i / blocks);
+      for (std::size_t w = 0; w < 8; ++w) in.words[w][l] = load_le32(key + 4 * w);
+      in.words[8][l] = static_cast<std::uint32_t>(i % blocks);
+      for (std::size_t w = 0; w < 3; ++w) in.words[9 + w][l] = n[w];
+    }
+    chacha20_blocks(in, block);
+    for (std::size_t l = 0; l < L && item + l < items; ++l) {
+      const std::size_t i = item + l, at = (i % blocks) * 64;
+      std::memcpy(out + (i / blocks) * bytes + at, block[l], std::min<std::size_t>(64, bytes - at));
+    }
+  }
+  sodium_memzero(&in, sizeof in);
+  sodium_memzero(block, sizeof block);
 }
 
 }  // namespace tsign::ot::detail

@@ -21,6 +21,11 @@ namespace {
 constexpr std::string_view kPurpose = "OT extension";
 using detail::kRowWords;
 
+// Chunks whose seeds are expanded together (ChaCha20 eight blocks at a time): 16 seeds on the
+// receiver's side, 12 on the sender's, whole calls for the two-block streams of a multiplication.
+constexpr std::size_t kChunkGroup = 4;
+static_assert(kChunks % kChunkGroup == 0);
+
 Gf128 load_gf(const std::uint8_t* p) {
   std::uint64_t w[2];
   detail::load_words({p, 16}, w);
@@ -99,14 +104,18 @@ Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(
   session_nonce(digest, nonce);
 
   WipedWords cols(kBaseOts * words), u(words), u0(words), r(words);
-  WipedBytes stream(bytes);
+  WipedBytes streams(kChunkGroup * kLeaves * bytes);
   ExtensionPayload payload;
   payload.corrections.resize((kChunks - 1) * bytes);
   for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
+    if (chunk % kChunkGroup == 0) {
+      // The seeds of consecutive chunks are stored one after the other.
+      chacha20_streams(StateAccess::receiver_seed(setup, chunk, 0), kChunkGroup * kLeaves, nonce, bytes,
+                       streams.data());
+    }
     std::fill(u.span().begin(), u.span().end(), 0);
     for (std::size_t x = 0; x < kLeaves; ++x) {
-      prg(StateAccess::receiver_seed(setup, chunk, x), nonce, stream.span());
-      load_words(stream.span(), r.span());
+      load_words({streams.data() + ((chunk % kChunkGroup) * kLeaves + x) * bytes, bytes}, r.span());
       for (std::size_t w = 0; w < words; ++w) u[w] ^= r[w];
       for (std::size_t b = 0; b < kSoftSpokenK; ++b) {
         if (((x >> b) & 1) == 0) continue;  // x is a public index
@@ -163,13 +172,17 @@ Result<SenderBatch> extend_sender(OtSenderSetup& setup, const Digest32& digest, 
   const ByteSpan delta = StateAccess::delta(setup);
 
   WipedWords cols(kBaseOts * words), r(words), corr(words);
-  WipedBytes stream(bytes);
+  WipedBytes streams(kChunkGroup * (kLeaves - 1) * bytes);
   for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
+    if (chunk % kChunkGroup == 0) {
+      // The seeds of consecutive chunks are stored one after the other.
+      chacha20_streams(StateAccess::sender_seed(setup, chunk, 1), kChunkGroup * (kLeaves - 1), nonce, bytes,
+                       streams.data());
+    }
     std::uint64_t* col = cols.data() + chunk * kSoftSpokenK * words;
     // Seeds are stored by y = x XOR δ_h: column b collects the streams whose y has bit b set.
     for (std::size_t y = 1; y < kLeaves; ++y) {
-      prg(StateAccess::sender_seed(setup, chunk, y), nonce, stream.span());
-      load_words(stream.span(), r.span());
+      load_words({streams.data() + ((chunk % kChunkGroup) * (kLeaves - 1) + y - 1) * bytes, bytes}, r.span());
       for (std::size_t b = 0; b < kSoftSpokenK; ++b) {
         if (((y >> b) & 1) == 0) continue;  // y is a public index
         for (std::size_t w = 0; w < words; ++w) col[b * words + w] ^= r[w];

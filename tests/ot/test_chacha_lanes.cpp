@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <vector>
 
 #include "../../src/ot/chacha_lanes.hpp"
 #include "tsign/core/random.hpp"
@@ -36,6 +37,24 @@ TEST_CASE("ChaCha20 lanes match libsodium's ChaCha20 (IETF) block by block") {
       std::uint8_t zeros[64] = {}, want[64];
       crypto_stream_chacha20_ietf_xor_ic(want, zeros, 64, nonces[l], counters[l], keys[l]);
       CHECK(std::memcmp(out[l], want, 64) == 0);
+    }
+  }
+}
+
+TEST_CASE("ChaCha20 streams under many keys match libsodium's stream key by key") {
+  // Lengths around block boundaries, key counts that leave lanes spare or fill them exactly.
+  for (std::size_t bytes : {1u, 8u, 63u, 64u, 65u, 72u, 128u, 200u}) {
+    for (std::size_t count : {1u, 3u, 4u, 12u, 16u, 17u}) {
+      std::vector<std::uint8_t> keys(32 * count), out(count * bytes, 0xAA);
+      random_fill(keys);
+      std::uint8_t nonce[12];
+      random_fill({nonce, 12});
+      otd::chacha20_streams(keys.data(), count, nonce, bytes, out.data());
+      for (std::size_t k = 0; k < count; ++k) {
+        std::vector<std::uint8_t> want(bytes);
+        crypto_stream_chacha20_ietf(want.data(), bytes, nonce, keys.data() + 32 * k);
+        CHECK(std::memcmp(out.data() + k * bytes, want.data(), bytes) == 0);
+      }
     }
   }
 }
