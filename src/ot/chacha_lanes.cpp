@@ -3,15 +3,15 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 
-// On x86-64 the function is compiled twice, for AVX2 (one register per state word across the 8
-// lanes) and for the baseline (SSE2, two registers per word), and the loader picks one.
+// On x86-64 (GCC, ELF) the block function is compiled twice, for AVX2 (one register per state
+// word across the 8 lanes, rotations by 8 and 16 as byte shuffles) and for the baseline (SSE2, two
+// registers per word, shifts only: SSE2 has no byte shuffle), and the first call picks one.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
-#define TSIGN_CHACHA_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TSIGN_CHACHA_CLONES
+#define TSIGN_CHACHA_AVX2 1
 #endif
 
 namespace tsign::ot::detail {
@@ -24,27 +24,43 @@ constexpr std::size_t L = kChaChaLanes;
 // One state word across all lanes (a GCC/Clang vector: SIMD registers where the target has them).
 typedef std::uint32_t Lanes __attribute__((vector_size(4 * L)));
 
-// In place: a vector passed by value would change the calling convention between the clones.
+typedef std::uint8_t LaneBytes __attribute__((vector_size(4 * L)));
+
+// Byte i of a rotation left by N (a multiple of 8) is byte i - N/8 of the same little-endian word.
 template <int N>
-inline void xor_rotl(Lanes& v, const Lanes& w) {
+inline constexpr std::array<std::uint8_t, 4 * L> kRotlBytes = [] {
+  std::array<std::uint8_t, 4 * L> m{};
+  for (std::size_t i = 0; i < m.size(); ++i) m[i] = static_cast<std::uint8_t>((i & ~std::size_t{3}) | ((i - N / 8) & 3));
+  return m;
+}();
+
+// In place: vectors passed by value would change the calling convention between the targets.
+template <bool kShuffle, int N>
+[[gnu::always_inline]] inline void xor_rotl(Lanes& v, const Lanes& w) {
   v ^= w;
-  v = (v << N) | (v >> (32 - N));
+  if constexpr (kShuffle && N % 8 == 0 && std::endian::native == std::endian::little) {
+    LaneBytes mask;
+    std::memcpy(&mask, kRotlBytes<N>.data(), sizeof mask);
+    v = reinterpret_cast<Lanes>(__builtin_shuffle(reinterpret_cast<LaneBytes>(v), mask));
+  } else {
+    v = (v << N) | (v >> (32 - N));
+  }
 }
 
-inline void quarter_round(Lanes& a, Lanes& b, Lanes& c, Lanes& d) {
+template <bool kShuffle>
+[[gnu::always_inline]] inline void quarter_round(Lanes& a, Lanes& b, Lanes& c, Lanes& d) {
   a += b;
-  xor_rotl<16>(d, a);
+  xor_rotl<kShuffle, 16>(d, a);
   c += d;
-  xor_rotl<12>(b, c);
+  xor_rotl<kShuffle, 12>(b, c);
   a += b;
-  xor_rotl<8>(d, a);
+  xor_rotl<kShuffle, 8>(d, a);
   c += d;
-  xor_rotl<7>(b, c);
+  xor_rotl<kShuffle, 7>(b, c);
 }
 
-}  // namespace
-
-TSIGN_CHACHA_CLONES void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
+template <bool kShuffle>
+[[gnu::always_inline]] inline void run_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
   Lanes x[16], init[16];
   for (int w = 0; w < 4; ++w) {
     for (std::size_t l = 0; l < L; ++l) init[w][l] = kSigma[w];
@@ -52,14 +68,14 @@ TSIGN_CHACHA_CLONES void chacha20_blocks(const ChaChaInput& in, std::uint8_t out
   for (int w = 0; w < 12; ++w) std::memcpy(&init[4 + w], in.words[w], sizeof(Lanes));
   for (int w = 0; w < 16; ++w) x[w] = init[w];
   for (int round = 0; round < 10; ++round) {
-    quarter_round(x[0], x[4], x[8], x[12]);
-    quarter_round(x[1], x[5], x[9], x[13]);
-    quarter_round(x[2], x[6], x[10], x[14]);
-    quarter_round(x[3], x[7], x[11], x[15]);
-    quarter_round(x[0], x[5], x[10], x[15]);
-    quarter_round(x[1], x[6], x[11], x[12]);
-    quarter_round(x[2], x[7], x[8], x[13]);
-    quarter_round(x[3], x[4], x[9], x[14]);
+    quarter_round<kShuffle>(x[0], x[4], x[8], x[12]);
+    quarter_round<kShuffle>(x[1], x[5], x[9], x[13]);
+    quarter_round<kShuffle>(x[2], x[6], x[10], x[14]);
+    quarter_round<kShuffle>(x[3], x[7], x[11], x[15]);
+    quarter_round<kShuffle>(x[0], x[5], x[10], x[15]);
+    quarter_round<kShuffle>(x[1], x[6], x[11], x[12]);
+    quarter_round<kShuffle>(x[2], x[7], x[8], x[13]);
+    quarter_round<kShuffle>(x[3], x[4], x[9], x[14]);
   }
   for (int w = 0; w < 16; ++w) {
     x[w] += init[w];
@@ -71,6 +87,34 @@ TSIGN_CHACHA_CLONES void chacha20_blocks(const ChaChaInput& in, std::uint8_t out
   }
   sodium_memzero(x, sizeof x);  // the state holds the keys
   sodium_memzero(init, sizeof init);
+}
+
+#ifdef TSIGN_CHACHA_AVX2
+__attribute__((target("avx2"))) void blocks_avx2(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
+  run_blocks<true>(in, out);
+}
+
+void blocks_baseline(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) { run_blocks<false>(in, out); }
+
+bool has_avx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}
+#endif
+
+}  // namespace
+
+void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
+#ifdef TSIGN_CHACHA_AVX2
+  static const bool avx2 = has_avx2();
+  if (avx2) {
+    blocks_avx2(in, out);
+  } else {
+    blocks_baseline(in, out);
+  }
+#else
+  run_blocks<false>(in, out);
+#endif
 }
 
 namespace {

@@ -171,11 +171,11 @@ Result<std::pair<MulReceiver, MulRequest>> MulReceiver::start(const OtReceiverSe
   rx.peer_ = session.sender;
   rx.products_ = products;
   rx.digest_ = c.digest;
-  const std::vector<Limbs> gadget = gadget_vector(c.digest);
+  rx.gadget_ = gadget_vector(c.digest);
   Limbs b{};
   for (std::size_t j = 0; j < kMulOts; ++j) {
     const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(ext.first.choices.span(), j)};
-    b = sn::add_mod(b, sn::masked(gadget[j], beta));
+    b = sn::add_mod(b, sn::masked(rx.gadget_[j], beta));
   }
   rx.b_ = Secp256k1ScalarOps::make(sn::to_mont(b));
   wipe(b);
@@ -203,7 +203,6 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
   for (std::size_t k = 0; k < l; ++k) theta_plain[k] = sn::from_mont(Secp256k1ScalarOps::limbs(th[k]));
   // n − η, added where β_j = 1 (in (0, n]: the wide sums take it as it is).
   const Limbs neg_eta = sn::sub_mod(sn::kN, sn::from_be(response.eta.data()));
-  const std::vector<Limbs> gadget = gadget_vector(digest_);
 
   const std::uint8_t zero[kRowBytes] = {};
   const detail::RotHasher hasher(digest_, zero);
@@ -228,7 +227,7 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
       sn::add_to(w, sn::masked(neg_eta, beta));
       for (std::size_t k = 0; k < l; ++k) {
         sn::mul_add(w, theta_plain[k], dot[k]);
-        sn::mul_add(d[k], gadget[j], dot[k]);
+        sn::mul_add(d[k], gadget_[j], dot[k]);
       }
       mu.set(j, sn::reduce_wide(w));
     }
