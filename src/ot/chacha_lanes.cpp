@@ -127,25 +127,41 @@ std::uint32_t load_le32(const std::uint8_t* p) {
 
 void chacha20_streams(const std::uint8_t* keys, std::size_t count, const std::uint8_t nonce[12], std::size_t bytes,
                       std::uint8_t* out) {
-  const std::size_t blocks = (bytes + 63) / 64, items = count * blocks;
-  std::uint32_t n[3];
-  for (std::size_t w = 0; w < 3; ++w) n[w] = load_le32(nonce + 4 * w);
+  const std::size_t blocks = (bytes + 63) / 64;
   ChaChaInput in;
   std::uint8_t block[L][64];
-  for (std::size_t item = 0; item < items; item += L) {
-    // Item i is block i % blocks of key i / blocks; spare lanes of the last call redo item 0.
-    for (std::size_t l = 0; l < L; ++l) {
-      const std::size_t i = item + l < items ? item + l : 0;
-      const std::uint8_t* key = keys + 32 * (i / blocks);
-      for (std::size_t w = 0; w < 8; ++w) in.words[w][l] = load_le32(key + 4 * w);
-      in.words[8][l] = static_cast<std::uint32_t>(i % blocks);
-      for (std::size_t w = 0; w < 3; ++w) in.words[9 + w][l] = n[w];
-    }
+  std::uint8_t* dest[L];
+  std::size_t len[L], lane = 0;
+  const auto run = [&](std::size_t lanes) {
     chacha20_blocks(in, block);
-    for (std::size_t l = 0; l < L && item + l < items; ++l) {
-      const std::size_t i = item + l, at = (i % blocks) * 64;
-      std::memcpy(out + (i / blocks) * bytes + at, block[l], std::min<std::size_t>(64, bytes - at));
+    for (std::size_t l = 0; l < lanes; ++l) {
+      if (len[l] == 64) {  // a public length: whole blocks copy without a library call
+        std::memcpy(dest[l], block[l], 64);
+      } else {
+        std::memcpy(dest[l], block[l], len[l]);
+      }
     }
+  };
+  // Block b of key k in the next free lane; every eight lanes make one call.
+  for (std::size_t k = 0; k < count; ++k) {
+    for (std::size_t b = 0; b < blocks; ++b) {
+      for (std::size_t w = 0; w < 8; ++w) in.words[w][lane] = load_le32(keys + 32 * k + 4 * w);
+      in.words[8][lane] = static_cast<std::uint32_t>(b);
+      for (std::size_t w = 0; w < 3; ++w) in.words[9 + w][lane] = load_le32(nonce + 4 * w);
+      dest[lane] = out + k * bytes + 64 * b;
+      len[lane] = std::min<std::size_t>(64, bytes - 64 * b);
+      if (++lane == L) {
+        run(lane);
+        lane = 0;
+      }
+    }
+  }
+  if (lane != 0) {
+    // Spare lanes of the last call repeat lane 0 and are not stored.
+    for (std::size_t l = lane; l < L; ++l) {
+      for (std::size_t w = 0; w < 12; ++w) in.words[w][l] = in.words[w][0];
+    }
+    run(lane);
   }
   sodium_memzero(&in, sizeof in);
   sodium_memzero(block, sizeof block);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "../math/secp256k1_scalar_limbs.hpp"
 #include "extension_core.hpp"
@@ -44,10 +45,11 @@ void wipe(T& v) {
 std::vector<Limbs> gadget_vector(const Digest32& digest) {
   const Digest32 key = detail::keyed_hash(digest, "gadget vector", {});
   static const std::uint8_t kZeroNonce[12] = {};
-  std::vector<std::uint8_t> stream(kMulOts * kScalar);
+  std::uint8_t stream[kMulOts * kScalar];  // filled by the PRG, not zeroed first
   detail::prg(key.data(), kZeroNonce, stream);
-  std::vector<Limbs> g(kMulOts);
-  for (std::size_t j = 0; j < kMulOts; ++j) g[j] = sn::reduce_be32(stream.data() + j * kScalar);
+  std::vector<Limbs> g;
+  g.reserve(kMulOts);
+  for (std::size_t j = 0; j < kMulOts; ++j) g.push_back(sn::reduce_be32(stream + j * kScalar));
   return g;
 }
 
@@ -67,16 +69,19 @@ std::vector<Secp256k1Scalar> theta(const Digest32& digest, std::size_t products,
 // μ = H(session, μ_1..μ_ξ): the μ_j are encoded into one buffer and hashed in one update.
 class MuHash {
  public:
-  MuHash(const Digest32& digest, std::size_t products) : h_(digest, "mu"), encoded_(kMulOts * kScalar) {
+  MuHash(const Digest32& digest, std::size_t products) : h_(digest, "mu") {
     h_.update_u32(static_cast<std::uint32_t>(products));
   }
-  // μ_j, plain: hashed as its canonical big-endian encoding.
-  void set(std::size_t j, const Limbs& v) { sn::to_be(v, encoded_.data() + j * kScalar); }
-  Digest32 finish() { return h_.update(encoded_.span()).finish32(); }
+  ~MuHash() { sodium_memzero(encoded_.get(), kMulOts * kScalar); }
+  MuHash(const MuHash&) = delete;
+  MuHash& operator=(const MuHash&) = delete;
+  // μ_j, plain: hashed as its canonical big-endian encoding. Every j < ξ is set before finish().
+  void set(std::size_t j, const Limbs& v) { sn::to_be(v, encoded_.get() + j * kScalar); }
+  Digest32 finish() { return h_.update({encoded_.get(), kMulOts * kScalar}).finish32(); }
 
  private:
   detail::KeyedHash h_;
-  detail::WipedBytes encoded_;
+  std::unique_ptr<std::uint8_t[]> encoded_{new std::uint8_t[kMulOts * kScalar]};
 };
 
 struct Context {
@@ -283,7 +288,8 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
   // First pass: ã, and the shares' sums Σ g_j·α0_{j,k} (reduced once, after the loop). α0 is kept
   // for μ, which needs θ = H(ã) and so all of ã first.
   const std::vector<Limbs> g = gadget_vector(c.digest);
-  std::vector<Limbs> alpha0(kMulOts * (l + 1));  // plain; wiped below
+  const std::size_t alpha0_size = kMulOts * (l + 1);
+  const std::unique_ptr<Limbs[]> alpha0(new Limbs[alpha0_size]);  // plain; written before read, wiped below
   sn::Wide acc[kMaxProducts] = {};
   std::uint8_t m0[kBatch * (kMaxProducts + 1) * kScalar], m1[sizeof m0];
   for (std::size_t j0 = 0; j0 < kMulOts; j0 += kBatch) {
@@ -334,7 +340,7 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
     for (std::size_t k = 0; k < l; ++k) sn::mul_add(w, theta_plain[k], a0[k]);
     mu.set(j, sn::reduce_wide(w));
   }
-  sodium_memzero(alpha0.data(), alpha0.size() * sizeof(Limbs));
+  sodium_memzero(alpha0.get(), alpha0_size * sizeof(Limbs));
   wipe(w);
   out.response.mu = mu.finish();
   publish(out.response.a_tilde);
