@@ -77,12 +77,40 @@ template <bool kShuffle>
     quarter_round<kShuffle>(x[2], x[7], x[8], x[13]);
     quarter_round<kShuffle>(x[3], x[4], x[9], x[14]);
   }
-  for (int w = 0; w < 16; ++w) {
-    x[w] += init[w];
-    for (std::size_t l = 0; l < L; ++l) {
-      std::uint32_t v = x[w][l];
-      if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap32(v);
-      std::memcpy(out[l] + 4 * w, &v, 4);
+  for (int w = 0; w < 16; ++w) x[w] += init[w];
+  if constexpr (kShuffle && L == 8 && std::endian::native == std::endian::little) {
+    // Words 8h..8h+7 of all lanes, transposed 8x8 with unpacks and 128-bit permutes: row l is
+    // those words of lane l, stored at once. (t and u hold only output words, as out does.)
+    for (int h = 0; h < 2; ++h) {
+      const Lanes* v = x + 8 * h;
+      Lanes t[8], u[8];
+      for (int i = 0; i < 4; ++i) {
+        t[2 * i] = __builtin_shuffle(v[2 * i], v[2 * i + 1], Lanes{0, 8, 1, 9, 4, 12, 5, 13});
+        t[2 * i + 1] = __builtin_shuffle(v[2 * i], v[2 * i + 1], Lanes{2, 10, 3, 11, 6, 14, 7, 15});
+      }
+      for (int i = 0; i < 2; ++i) {
+        for (int k = 0; k < 2; ++k) {
+          const Lanes& a = t[4 * i + k];
+          const Lanes& b = t[4 * i + k + 2];
+          u[4 * i + 2 * k] = __builtin_shuffle(a, b, Lanes{0, 1, 8, 9, 4, 5, 12, 13});
+          u[4 * i + 2 * k + 1] = __builtin_shuffle(a, b, Lanes{2, 3, 10, 11, 6, 7, 14, 15});
+        }
+      }
+      // u[0..3] hold words 0..3 of lanes (r, r+4) for r = 0..3, u[4..7] words 4..7.
+      for (int r = 0; r < 4; ++r) {
+        const Lanes lo = __builtin_shuffle(u[r], u[4 + r], Lanes{0, 1, 2, 3, 8, 9, 10, 11});
+        const Lanes hi = __builtin_shuffle(u[r], u[4 + r], Lanes{4, 5, 6, 7, 12, 13, 14, 15});
+        std::memcpy(out[r] + 32 * h, &lo, 32);
+        std::memcpy(out[r + 4] + 32 * h, &hi, 32);
+      }
+    }
+  } else {
+    for (int w = 0; w < 16; ++w) {
+      for (std::size_t l = 0; l < L; ++l) {
+        std::uint32_t v = x[w][l];
+        if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap32(v);
+        std::memcpy(out[l] + 4 * w, &v, 4);
+      }
     }
   }
   sodium_memzero(x, sizeof x);  // the state holds the keys
@@ -94,8 +122,6 @@ __attribute__((target("avx2"))) void blocks_avx2(const ChaChaInput& in, std::uin
   run_blocks<true>(in, out);
 }
 
-void blocks_baseline(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) { run_blocks<false>(in, out); }
-
 bool has_avx2() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") != 0;
@@ -104,17 +130,19 @@ bool has_avx2() {
 
 }  // namespace
 
+void chacha20_blocks_baseline(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
+  run_blocks<false>(in, out);
+}
+
 void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
 #ifdef TSIGN_CHACHA_AVX2
   static const bool avx2 = has_avx2();
   if (avx2) {
     blocks_avx2(in, out);
-  } else {
-    blocks_baseline(in, out);
+    return;
   }
-#else
-  run_blocks<false>(in, out);
 #endif
+  chacha20_blocks_baseline(in, out);
 }
 
 namespace {

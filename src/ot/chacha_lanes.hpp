@@ -16,8 +16,10 @@ struct ChaChaInput {
   std::uint32_t words[12][kChaChaLanes];
 };
 
-// out[lane] = the 64-byte ChaCha20 block of that lane's input.
+// out[lane] = the 64-byte ChaCha20 block of that lane's input. On x86-64 CPUs with AVX2 an AVX2
+// build of the function runs; otherwise the baseline one, exposed so the tests cover both.
 void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]);
+void chacha20_blocks_baseline(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]);
 
 // The first `bytes` bytes of the ChaCha20 (IETF) keystream, block counter from 0, under each of
 // `count` keys (32 bytes each, one after the other) and one nonce, into out key by key
