@@ -7,6 +7,11 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "tsign/math/secp256k1.hpp"
 
@@ -20,6 +25,35 @@ using Limbs = std::array<std::uint64_t, 4>;
 inline constexpr Limbs kN = {0xBFD25E8CD0364141ULL, 0xBAAEDCE6AF48A03BULL, 0xFFFFFFFFFFFFFFFEULL,
                              0xFFFFFFFFFFFFFFFFULL};
 
+// a + b + carry with carry in {0, 1}; carry receives the carry out. On x86-64 the intrinsic keeps
+// a chain of these in the carry flag (adc); the 128-bit form is the portable and compile-time path.
+constexpr std::uint64_t addc(std::uint64_t a, std::uint64_t b, std::uint64_t& carry) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long r;
+    carry = _addcarry_u64(static_cast<unsigned char>(carry), a, b, &r);
+    return r;
+  }
+#endif
+  const u128 s = (u128)a + b + carry;
+  carry = (std::uint64_t)(s >> 64);
+  return (std::uint64_t)s;
+}
+
+// a - b - borrow with borrow in {0, 1}; borrow receives the borrow out (sbb on x86-64).
+constexpr std::uint64_t subb(std::uint64_t a, std::uint64_t b, std::uint64_t& borrow) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long r;
+    borrow = _subborrow_u64(static_cast<unsigned char>(borrow), a, b, &r);
+    return r;
+  }
+#endif
+  const u128 d = (u128)a - b - borrow;
+  borrow = (std::uint64_t)(d >> 64) & 1;
+  return (std::uint64_t)d;
+}
+
 // -n^-1 mod 2^64, by Newton iteration on the low limb.
 constexpr std::uint64_t compute_n_prime() {
   std::uint64_t inv = 1;
@@ -32,18 +66,9 @@ inline constexpr std::uint64_t kNPrime = compute_n_prime();
 // single value below 2^256 with b = 0).
 constexpr Limbs add_mod(const Limbs& a, const Limbs& b) {
   Limbs sum{}, red{};
-  std::uint64_t carry = 0;
-  for (int i = 0; i < 4; ++i) {
-    u128 s = (u128)a[i] + b[i] + carry;
-    sum[i] = (std::uint64_t)s;
-    carry = (std::uint64_t)(s >> 64);
-  }
-  std::uint64_t borrow = 0;
-  for (int i = 0; i < 4; ++i) {
-    u128 d = (u128)sum[i] - kN[i] - borrow;
-    red[i] = (std::uint64_t)d;
-    borrow = (std::uint64_t)(d >> 64) & 1;
-  }
+  std::uint64_t carry = 0, borrow = 0;
+  for (int i = 0; i < 4; ++i) sum[i] = addc(a[i], b[i], carry);
+  for (int i = 0; i < 4; ++i) red[i] = subb(sum[i], kN[i], borrow);
   // Take the reduced value when the sum overflowed 2^256 or did not borrow against n.
   const std::uint64_t take_red = 0 - (carry | (borrow ^ 1));
   Limbs out{};
@@ -53,19 +78,10 @@ constexpr Limbs add_mod(const Limbs& a, const Limbs& b) {
 
 constexpr Limbs sub_mod(const Limbs& a, const Limbs& b) {
   Limbs diff{};
-  std::uint64_t borrow = 0;
-  for (int i = 0; i < 4; ++i) {
-    u128 d = (u128)a[i] - b[i] - borrow;
-    diff[i] = (std::uint64_t)d;
-    borrow = (std::uint64_t)(d >> 64) & 1;
-  }
+  std::uint64_t borrow = 0, carry = 0;
+  for (int i = 0; i < 4; ++i) diff[i] = subb(a[i], b[i], borrow);
   const std::uint64_t mask = 0 - borrow;
-  std::uint64_t carry = 0;
-  for (int i = 0; i < 4; ++i) {
-    u128 s = (u128)diff[i] + (kN[i] & mask) + carry;
-    diff[i] = (std::uint64_t)s;
-    carry = (std::uint64_t)(s >> 64);
-  }
+  for (int i = 0; i < 4; ++i) diff[i] = addc(diff[i], kN[i] & mask, carry);
   return diff;
 }
 
@@ -99,11 +115,7 @@ constexpr Limbs mont_mul(const Limbs& a, const Limbs& b) {
   // t < 2n: subtract n once unless that borrows past the fifth limb.
   Limbs red{};
   std::uint64_t borrow = 0;
-  for (int i = 0; i < 4; ++i) {
-    u128 d = (u128)t[i] - kN[i] - borrow;
-    red[i] = (std::uint64_t)d;
-    borrow = (std::uint64_t)(d >> 64) & 1;
-  }
+  for (int i = 0; i < 4; ++i) red[i] = subb(t[i], kN[i], borrow);
   const std::uint64_t keep_t = 0 - (borrow & (t[4] ^ 1));
   Limbs out{};
   for (int i = 0; i < 4; ++i) out[i] = (t[i] & keep_t) | (red[i] & ~keep_t);
@@ -164,16 +176,78 @@ inline Limbs reduce_be32(const std::uint8_t* p) { return add_mod(from_be(p), Lim
 // 1 when a < n, without branching on a.
 constexpr std::uint64_t below_n(const Limbs& a) {
   std::uint64_t borrow = 0;
-  for (int i = 0; i < 4; ++i) {
-    u128 d = (u128)a[i] - kN[i] - borrow;
-    borrow = (std::uint64_t)(d >> 64) & 1;
-  }
+  for (int i = 0; i < 4; ++i) subb(a[i], kN[i], borrow);
   return borrow;
 }
 
 // a AND mask, limb by limb: a or zero for mask all ones or all zeros.
 constexpr Limbs masked(const Limbs& a, std::uint64_t mask) {
   return {a[0] & mask, a[1] & mask, a[2] & mask, a[3] & mask};
+}
+
+// Delayed reduction: a sum of full 512-bit products kept in 576 bits and reduced once, where
+// a loop would otherwise reduce every product. Any value below 2^576 is accepted, so up to 2^64
+// products of two values below 2^256 (or below n) fit.
+using Wide = std::array<std::uint64_t, 9>;
+
+// acc += a·b.
+constexpr void mul_add(Wide& acc, const Limbs& a, const Limbs& b) {
+  std::uint64_t prod[8] = {};
+  for (int i = 0; i < 4; ++i) {
+    std::uint64_t carry = 0;
+    for (int j = 0; j < 4; ++j) {
+      u128 p = (u128)a[j] * b[i] + prod[i + j] + carry;
+      prod[i + j] = (std::uint64_t)p;
+      carry = (std::uint64_t)(p >> 64);
+    }
+    prod[i + 4] = carry;
+  }
+  std::uint64_t carry = 0;
+  for (int i = 0; i < 8; ++i) acc[i] = addc(acc[i], prod[i], carry);
+  acc[8] += carry;
+}
+
+// acc += a.
+constexpr void add_to(Wide& acc, const Limbs& a) {
+  std::uint64_t carry = 0;
+  for (int i = 0; i < 4; ++i) acc[i] = addc(acc[i], a[i], carry);
+  for (int i = 4; i < 9; ++i) acc[i] = addc(acc[i], 0, carry);
+}
+
+// 2^256 - n (129 bits): 2^256 ≡ c (mod n), so x = hi·2^256 + lo ≡ lo + hi·c.
+inline constexpr std::uint64_t kC[3] = {~kN[0] + 1, ~kN[1], 1};
+
+// One fold on an In-limb value: lo + hi·c, which the caller has shown to fit in Out limbs.
+template <std::size_t In, std::size_t Out>
+constexpr std::array<std::uint64_t, Out> fold(const std::array<std::uint64_t, In>& x) {
+  static_assert(In > 4 && Out >= 4 && Out <= In);
+  constexpr std::size_t H = In - 4, P = H + 3;  // hi limbs, product limbs
+  std::uint64_t prod[P] = {};
+  for (std::size_t i = 0; i < H; ++i) {
+    std::uint64_t carry = 0;
+    for (std::size_t j = 0; j < 3; ++j) {
+      u128 p = (u128)kC[j] * x[4 + i] + prod[i + j] + carry;
+      prod[i + j] = (std::uint64_t)p;
+      carry = (std::uint64_t)(p >> 64);
+    }
+    prod[i + 3] = carry;
+  }
+  std::array<std::uint64_t, Out> out{};
+  std::uint64_t carry = 0;
+  for (std::size_t i = 0; i < Out; ++i) out[i] = addc(i < 4 ? x[i] : 0, i < P ? prod[i] : 0, carry);
+  return out;
+}
+
+// x mod n, plain, fully reduced. Bounds of the folds: x < 2^576 gives lo + hi·c < 2^256 + 2^449
+// (8 limbs), then < 2^256 + 2^323 (6 limbs), then < 2^256 + 2^197 (5 limbs, top limb 0 or 1);
+// when that top limb is 1 the low limbs are below 2^197, so the last fold stays below 2^256
+// (4 limbs), and 2^256 < 2n leaves one conditional subtraction.
+constexpr Limbs reduce_wide(const Wide& x) {
+  const auto x8 = fold<9, 8>(x);
+  const auto x6 = fold<8, 6>(x8);
+  const auto x5 = fold<6, 5>(x6);
+  const auto x4 = fold<5, 4>(x5);
+  return add_mod(x4, Limbs{});
 }
 
 }  // namespace secp256k1_n

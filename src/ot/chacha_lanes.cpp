@@ -2,15 +2,16 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 
-// On x86-64 the function is compiled twice, for AVX2 (one register per state word across the 8
-// lanes) and for the baseline (SSE2, two registers per word), and the loader picks one.
+// On x86-64 (GCC, ELF) the block function is compiled twice, for AVX2 (one register per state
+// word across the 8 lanes, rotations by 8 and 16 as byte shuffles) and for the baseline (SSE2, two
+// registers per word, shifts only: SSE2 has no byte shuffle), and the first call picks one.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
-#define TSIGN_CHACHA_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TSIGN_CHACHA_CLONES
+#define TSIGN_CHACHA_AVX2 1
 #endif
 
 namespace tsign::ot::detail {
@@ -23,27 +24,43 @@ constexpr std::size_t L = kChaChaLanes;
 // One state word across all lanes (a GCC/Clang vector: SIMD registers where the target has them).
 typedef std::uint32_t Lanes __attribute__((vector_size(4 * L)));
 
-// In place: a vector passed by value would change the calling convention between the clones.
+typedef std::uint8_t LaneBytes __attribute__((vector_size(4 * L)));
+
+// Byte i of a rotation left by N (a multiple of 8) is byte i - N/8 of the same little-endian word.
 template <int N>
-inline void xor_rotl(Lanes& v, const Lanes& w) {
+inline constexpr std::array<std::uint8_t, 4 * L> kRotlBytes = [] {
+  std::array<std::uint8_t, 4 * L> m{};
+  for (std::size_t i = 0; i < m.size(); ++i) m[i] = static_cast<std::uint8_t>((i & ~std::size_t{3}) | ((i - N / 8) & 3));
+  return m;
+}();
+
+// In place: vectors passed by value would change the calling convention between the targets.
+template <bool kShuffle, int N>
+[[gnu::always_inline]] inline void xor_rotl(Lanes& v, const Lanes& w) {
   v ^= w;
-  v = (v << N) | (v >> (32 - N));
+  if constexpr (kShuffle && N % 8 == 0 && std::endian::native == std::endian::little) {
+    LaneBytes mask;
+    std::memcpy(&mask, kRotlBytes<N>.data(), sizeof mask);
+    v = reinterpret_cast<Lanes>(__builtin_shuffle(reinterpret_cast<LaneBytes>(v), mask));
+  } else {
+    v = (v << N) | (v >> (32 - N));
+  }
 }
 
-inline void quarter_round(Lanes& a, Lanes& b, Lanes& c, Lanes& d) {
+template <bool kShuffle>
+[[gnu::always_inline]] inline void quarter_round(Lanes& a, Lanes& b, Lanes& c, Lanes& d) {
   a += b;
-  xor_rotl<16>(d, a);
+  xor_rotl<kShuffle, 16>(d, a);
   c += d;
-  xor_rotl<12>(b, c);
+  xor_rotl<kShuffle, 12>(b, c);
   a += b;
-  xor_rotl<8>(d, a);
+  xor_rotl<kShuffle, 8>(d, a);
   c += d;
-  xor_rotl<7>(b, c);
+  xor_rotl<kShuffle, 7>(b, c);
 }
 
-}  // namespace
-
-TSIGN_CHACHA_CLONES void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
+template <bool kShuffle>
+[[gnu::always_inline]] inline void run_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
   Lanes x[16], init[16];
   for (int w = 0; w < 4; ++w) {
     for (std::size_t l = 0; l < L; ++l) init[w][l] = kSigma[w];
@@ -51,25 +68,131 @@ TSIGN_CHACHA_CLONES void chacha20_blocks(const ChaChaInput& in, std::uint8_t out
   for (int w = 0; w < 12; ++w) std::memcpy(&init[4 + w], in.words[w], sizeof(Lanes));
   for (int w = 0; w < 16; ++w) x[w] = init[w];
   for (int round = 0; round < 10; ++round) {
-    quarter_round(x[0], x[4], x[8], x[12]);
-    quarter_round(x[1], x[5], x[9], x[13]);
-    quarter_round(x[2], x[6], x[10], x[14]);
-    quarter_round(x[3], x[7], x[11], x[15]);
-    quarter_round(x[0], x[5], x[10], x[15]);
-    quarter_round(x[1], x[6], x[11], x[12]);
-    quarter_round(x[2], x[7], x[8], x[13]);
-    quarter_round(x[3], x[4], x[9], x[14]);
+    quarter_round<kShuffle>(x[0], x[4], x[8], x[12]);
+    quarter_round<kShuffle>(x[1], x[5], x[9], x[13]);
+    quarter_round<kShuffle>(x[2], x[6], x[10], x[14]);
+    quarter_round<kShuffle>(x[3], x[7], x[11], x[15]);
+    quarter_round<kShuffle>(x[0], x[5], x[10], x[15]);
+    quarter_round<kShuffle>(x[1], x[6], x[11], x[12]);
+    quarter_round<kShuffle>(x[2], x[7], x[8], x[13]);
+    quarter_round<kShuffle>(x[3], x[4], x[9], x[14]);
   }
-  for (int w = 0; w < 16; ++w) {
-    x[w] += init[w];
-    for (std::size_t l = 0; l < L; ++l) {
-      std::uint32_t v = x[w][l];
-      if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap32(v);
-      std::memcpy(out[l] + 4 * w, &v, 4);
+  for (int w = 0; w < 16; ++w) x[w] += init[w];
+  if constexpr (kShuffle && L == 8 && std::endian::native == std::endian::little) {
+    // Words 8h..8h+7 of all lanes, transposed 8x8 with unpacks and 128-bit permutes: row l is
+    // those words of lane l, stored at once. (t and u hold only output words, as out does.)
+    for (int h = 0; h < 2; ++h) {
+      const Lanes* v = x + 8 * h;
+      Lanes t[8], u[8];
+      for (int i = 0; i < 4; ++i) {
+        t[2 * i] = __builtin_shuffle(v[2 * i], v[2 * i + 1], Lanes{0, 8, 1, 9, 4, 12, 5, 13});
+        t[2 * i + 1] = __builtin_shuffle(v[2 * i], v[2 * i + 1], Lanes{2, 10, 3, 11, 6, 14, 7, 15});
+      }
+      for (int i = 0; i < 2; ++i) {
+        for (int k = 0; k < 2; ++k) {
+          const Lanes& a = t[4 * i + k];
+          const Lanes& b = t[4 * i + k + 2];
+          u[4 * i + 2 * k] = __builtin_shuffle(a, b, Lanes{0, 1, 8, 9, 4, 5, 12, 13});
+          u[4 * i + 2 * k + 1] = __builtin_shuffle(a, b, Lanes{2, 3, 10, 11, 6, 7, 14, 15});
+        }
+      }
+      // u[0..3] hold words 0..3 of lanes (r, r+4) for r = 0..3, u[4..7] words 4..7.
+      for (int r = 0; r < 4; ++r) {
+        const Lanes lo = __builtin_shuffle(u[r], u[4 + r], Lanes{0, 1, 2, 3, 8, 9, 10, 11});
+        const Lanes hi = __builtin_shuffle(u[r], u[4 + r], Lanes{4, 5, 6, 7, 12, 13, 14, 15});
+        std::memcpy(out[r] + 32 * h, &lo, 32);
+        std::memcpy(out[r + 4] + 32 * h, &hi, 32);
+      }
+    }
+  } else {
+    for (int w = 0; w < 16; ++w) {
+      for (std::size_t l = 0; l < L; ++l) {
+        std::uint32_t v = x[w][l];
+        if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap32(v);
+        std::memcpy(out[l] + 4 * w, &v, 4);
+      }
     }
   }
   sodium_memzero(x, sizeof x);  // the state holds the keys
   sodium_memzero(init, sizeof init);
+}
+
+#ifdef TSIGN_CHACHA_AVX2
+__attribute__((target("avx2"))) void blocks_avx2(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
+  run_blocks<true>(in, out);
+}
+
+bool has_avx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}
+#endif
+
+}  // namespace
+
+void chacha20_blocks_baseline(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
+  run_blocks<false>(in, out);
+}
+
+void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
+#ifdef TSIGN_CHACHA_AVX2
+  static const bool avx2 = has_avx2();
+  if (avx2) {
+    blocks_avx2(in, out);
+    return;
+  }
+#endif
+  chacha20_blocks_baseline(in, out);
+}
+
+namespace {
+
+std::uint32_t load_le32(const std::uint8_t* p) {
+  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+}
+
+}  // namespace
+
+void chacha20_streams(const std::uint8_t* keys, std::size_t count, const std::uint8_t nonce[12], std::size_t bytes,
+                      std::uint8_t* out) {
+  const std::size_t blocks = (bytes + 63) / 64;
+  ChaChaInput in;
+  std::uint8_t block[L][64];
+  std::uint8_t* dest[L];
+  std::size_t len[L], lane = 0;
+  const auto run = [&](std::size_t lanes) {
+    chacha20_blocks(in, block);
+    for (std::size_t l = 0; l < lanes; ++l) {
+      if (len[l] == 64) {  // a public length: whole blocks copy without a library call
+        std::memcpy(dest[l], block[l], 64);
+      } else {
+        std::memcpy(dest[l], block[l], len[l]);
+      }
+    }
+  };
+  // Block b of key k in the next free lane; every eight lanes make one call.
+  for (std::size_t k = 0; k < count; ++k) {
+    for (std::size_t b = 0; b < blocks; ++b) {
+      for (std::size_t w = 0; w < 8; ++w) in.words[w][lane] = load_le32(keys + 32 * k + 4 * w);
+      in.words[8][lane] = static_cast<std::uint32_t>(b);
+      for (std::size_t w = 0; w < 3; ++w) in.words[9 + w][lane] = load_le32(nonce + 4 * w);
+      dest[lane] = out + k * bytes + 64 * b;
+      len[lane] = std::min<std::size_t>(64, bytes - 64 * b);
+      if (++lane == L) {
+        run(lane);
+        lane = 0;
+      }
+    }
+  }
+  if (lane != 0) {
+    // Spare lanes of the last call repeat lane 0 and are not stored.
+    for (std::size_t l = lane; l < L; ++l) {
+      for (std::size_t w = 0; w < 12; ++w) in.words[w][l] = in.words[w][0];
+    }
+    run(lane);
+  }
+  sodium_memzero(&in, sizeof in);
+  sodium_memzero(block, sizeof block);
 }
 
 }  // namespace tsign::ot::detail

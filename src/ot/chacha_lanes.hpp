@@ -16,7 +16,17 @@ struct ChaChaInput {
   std::uint32_t words[12][kChaChaLanes];
 };
 
-// out[lane] = the 64-byte ChaCha20 block of that lane's input.
+// out[lane] = the 64-byte ChaCha20 block of that lane's input. On x86-64 CPUs with AVX2 an AVX2
+// build of the function runs; otherwise the baseline one, exposed so the tests cover both.
 void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]);
+void chacha20_blocks_baseline(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]);
+
+// The first `bytes` bytes of the ChaCha20 (IETF) keystream, block counter from 0, under each of
+// `count` keys (32 bytes each, one after the other) and one nonce, into out key by key
+// (count·bytes bytes): the bytes crypto_stream_chacha20_ietf gives per key, with the blocks of
+// all keys computed eight at a time. The OT extension expands hundreds of seeds into short
+// streams per session, too short for libsodium's own multi-block paths.
+void chacha20_streams(const std::uint8_t* keys, std::size_t count, const std::uint8_t nonce[12], std::size_t bytes,
+                      std::uint8_t* out);
 
 }  // namespace tsign::ot::detail

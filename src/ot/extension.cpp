@@ -21,6 +21,11 @@ namespace {
 constexpr std::string_view kPurpose = "OT extension";
 using detail::kRowWords;
 
+// Chunks whose seeds are expanded together (ChaCha20 eight blocks at a time): 16 seeds on the
+// receiver's side, 12 on the sender's, whole calls for the two-block streams of a multiplication.
+constexpr std::size_t kChunkGroup = 4;
+static_assert(kChunks % kChunkGroup == 0);
+
 Gf128 load_gf(const std::uint8_t* p) {
   std::uint64_t w[2];
   detail::load_words({p, 16}, w);
@@ -99,14 +104,18 @@ Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(
   session_nonce(digest, nonce);
 
   WipedWords cols(kBaseOts * words), u(words), u0(words), r(words);
-  WipedBytes stream(bytes);
+  WipedBytes streams(kChunkGroup * kLeaves * bytes);
   ExtensionPayload payload;
   payload.corrections.resize((kChunks - 1) * bytes);
   for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
+    if (chunk % kChunkGroup == 0) {
+      // The seeds of consecutive chunks are stored one after the other.
+      chacha20_streams(StateAccess::receiver_seed(setup, chunk, 0), kChunkGroup * kLeaves, nonce, bytes,
+                       streams.data());
+    }
     std::fill(u.span().begin(), u.span().end(), 0);
     for (std::size_t x = 0; x < kLeaves; ++x) {
-      prg(StateAccess::receiver_seed(setup, chunk, x), nonce, stream.span());
-      load_words(stream.span(), r.span());
+      load_words({streams.data() + ((chunk % kChunkGroup) * kLeaves + x) * bytes, bytes}, r.span());
       for (std::size_t w = 0; w < words; ++w) u[w] ^= r[w];
       for (std::size_t b = 0; b < kSoftSpokenK; ++b) {
         if (((x >> b) & 1) == 0) continue;  // x is a public index
@@ -163,13 +172,17 @@ Result<SenderBatch> extend_sender(OtSenderSetup& setup, const Digest32& digest, 
   const ByteSpan delta = StateAccess::delta(setup);
 
   WipedWords cols(kBaseOts * words), r(words), corr(words);
-  WipedBytes stream(bytes);
+  WipedBytes streams(kChunkGroup * (kLeaves - 1) * bytes);
   for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
+    if (chunk % kChunkGroup == 0) {
+      // The seeds of consecutive chunks are stored one after the other.
+      chacha20_streams(StateAccess::sender_seed(setup, chunk, 1), kChunkGroup * (kLeaves - 1), nonce, bytes,
+                       streams.data());
+    }
     std::uint64_t* col = cols.data() + chunk * kSoftSpokenK * words;
     // Seeds are stored by y = x XOR δ_h: column b collects the streams whose y has bit b set.
     for (std::size_t y = 1; y < kLeaves; ++y) {
-      prg(StateAccess::sender_seed(setup, chunk, y), nonce, stream.span());
-      load_words(stream.span(), r.span());
+      load_words({streams.data() + ((chunk % kChunkGroup) * (kLeaves - 1) + y - 1) * bytes, bytes}, r.span());
       for (std::size_t b = 0; b < kSoftSpokenK; ++b) {
         if (((y >> b) & 1) == 0) continue;  // y is a public index
         for (std::size_t w = 0; w < words; ++w) col[b * words + w] ^= r[w];
@@ -232,32 +245,53 @@ RotHasher::~RotHasher() { sodium_memzero(base_, sizeof base_); }
 
 void RotHasher::hash(std::size_t first, std::span<const std::uint64_t> rows, std::size_t width,
                      std::span<std::uint8_t> out) const {
-  const std::size_t count = rows.size() / kRowWords, blocks = (width + 63) / 64, items = count * blocks;
+  const std::size_t count = rows.size() / kRowWords, blocks = (width + 63) / 64;
   assert(rows.size() % kRowWords == 0 && width % 32 == 0 && width <= kMaxRotWidth && out.size() == count * width);
   assert(first + count <= kMaxExtensionOts);
   ChaChaInput in;
   std::uint8_t block[kChaChaLanes][64];
-  for (std::size_t item = 0; item < items; item += kChaChaLanes) {
-    // Item i is block i % blocks of OT i / blocks; spare lanes of the last call redo item 0.
-    for (std::size_t l = 0; l < kChaChaLanes; ++l) {
-      const std::size_t i = item + l < items ? item + l : 0, j = i / blocks;
-      const std::uint64_t* row = rows.data() + j * kRowWords;
-      for (std::size_t w = 0; w < kRowWords; ++w) {
-        const std::uint64_t key = row[w] ^ base_[w];
-        in.words[2 * w][l] = static_cast<std::uint32_t>(key);
-        in.words[2 * w + 1][l] = static_cast<std::uint32_t>(key >> 32);
-      }
-      in.words[8][l] = static_cast<std::uint32_t>(i % blocks);
-      in.words[9][l] = static_cast<std::uint32_t>(first + j);
-      in.words[10][l] = tweak_[0];
-      in.words[11][l] = tweak_[1];
-    }
+  std::uint8_t* dest[kChaChaLanes];
+  std::size_t len[kChaChaLanes], lane = 0;
+  std::uint32_t key[2 * kRowWords];
+  const auto run = [&](std::size_t lanes) {
     chacha20_blocks(in, block);
-    for (std::size_t l = 0; l < kChaChaLanes && item + l < items; ++l) {
-      const std::size_t j = (item + l) / blocks, at = ((item + l) % blocks) * 64;
-      std::memcpy(out.data() + j * width + at, block[l], std::min<std::size_t>(64, width - at));
+    for (std::size_t l = 0; l < lanes; ++l) {
+      if (len[l] == 64) {  // a public length: whole blocks copy without a library call
+        std::memcpy(dest[l], block[l], 64);
+      } else {
+        std::memcpy(dest[l], block[l], len[l]);
+      }
+    }
+  };
+  // Block b of OT j in the next free lane; every eight lanes make one call.
+  for (std::size_t j = 0; j < count; ++j) {
+    for (std::size_t w = 0; w < kRowWords; ++w) {
+      const std::uint64_t k = rows[j * kRowWords + w] ^ base_[w];
+      key[2 * w] = static_cast<std::uint32_t>(k);
+      key[2 * w + 1] = static_cast<std::uint32_t>(k >> 32);
+    }
+    for (std::size_t b = 0; b < blocks; ++b) {
+      for (std::size_t w = 0; w < 2 * kRowWords; ++w) in.words[w][lane] = key[w];
+      in.words[8][lane] = static_cast<std::uint32_t>(b);
+      in.words[9][lane] = static_cast<std::uint32_t>(first + j);
+      in.words[10][lane] = tweak_[0];
+      in.words[11][lane] = tweak_[1];
+      dest[lane] = out.data() + j * width + b * 64;
+      len[lane] = std::min<std::size_t>(64, width - b * 64);
+      if (++lane == kChaChaLanes) {
+        run(lane);
+        lane = 0;
+      }
     }
   }
+  if (lane != 0) {
+    // Spare lanes of the last call repeat lane 0 and are not stored.
+    for (std::size_t l = lane; l < kChaChaLanes; ++l) {
+      for (std::size_t w = 0; w < 12; ++w) in.words[w][l] = in.words[w][0];
+    }
+    run(lane);
+  }
+  sodium_memzero(key, sizeof key);
   sodium_memzero(&in, sizeof in);
   sodium_memzero(block, sizeof block);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "../math/secp256k1_scalar_limbs.hpp"
 #include "extension_core.hpp"
@@ -29,15 +30,10 @@ bool below_order(const std::uint8_t* p) { return std::memcmp(p, kOrder, kScalar)
 namespace sn = secp256k1_n;
 using sn::Limbs;
 
-// The inner loops keep scalars as plain limbs (the value itself, not its Montgomery form):
-// hash outputs, ã and η then need no conversion, and a Montgomery product with one Montgomery
-// operand (θ) gives a plain result. Products of two plain values carry a factor R^-1 that one
-// conversion per share removes at the end (from_plain_sum).
+// The inner loops keep scalars as plain limbs (the value itself, not its Montgomery form): hash
+// outputs, ã and η then need no conversion. Sums of products stay unreduced (sn::Wide) and are
+// reduced once: per OT for μ_j, once per share for the gadget sums.
 constexpr std::size_t kBatch = 16;  // OTs hashed per call: 32 ChaCha blocks for ℓ = 2
-
-// The Montgomery form of Σ x_i·y_i from the sum of mont_mul(x_i, y_i) over plain x_i, y_i,
-// i.e. of (Σ x_i·y_i)·R^-1: (s·R^-1)·R^3·R^-1 = s·R.
-Secp256k1Scalar from_plain_sum(const Limbs& acc) { return Secp256k1ScalarOps::make(sn::mont_mul(acc, sn::kR3)); }
 
 template <class T>
 void wipe(T& v) {
@@ -49,10 +45,11 @@ void wipe(T& v) {
 std::vector<Limbs> gadget_vector(const Digest32& digest) {
   const Digest32 key = detail::keyed_hash(digest, "gadget vector", {});
   static const std::uint8_t kZeroNonce[12] = {};
-  std::vector<std::uint8_t> stream(kMulOts * kScalar);
+  std::uint8_t stream[kMulOts * kScalar];  // filled by the PRG, not zeroed first
   detail::prg(key.data(), kZeroNonce, stream);
-  std::vector<Limbs> g(kMulOts);
-  for (std::size_t j = 0; j < kMulOts; ++j) g[j] = sn::reduce_be32(stream.data() + j * kScalar);
+  std::vector<Limbs> g;
+  g.reserve(kMulOts);
+  for (std::size_t j = 0; j < kMulOts; ++j) g.push_back(sn::reduce_be32(stream + j * kScalar));
   return g;
 }
 
@@ -69,23 +66,22 @@ std::vector<Secp256k1Scalar> theta(const Digest32& digest, std::size_t products,
   return t;
 }
 
-// μ = H(session, μ_1..μ_ξ); feed() takes one μ_j at a time.
+// μ = H(session, μ_1..μ_ξ): the μ_j are encoded into one buffer and hashed in one update.
 class MuHash {
  public:
   MuHash(const Digest32& digest, std::size_t products) : h_(digest, "mu") {
     h_.update_u32(static_cast<std::uint32_t>(products));
   }
-  // v plain: hashed as its canonical big-endian encoding.
-  void feed(const Limbs& v) {
-    std::uint8_t b[kScalar];
-    sn::to_be(v, b);
-    h_.update(b);
-    sodium_memzero(b, sizeof b);
-  }
-  Digest32 finish() { return h_.finish32(); }
+  ~MuHash() { sodium_memzero(encoded_.get(), kMulOts * kScalar); }
+  MuHash(const MuHash&) = delete;
+  MuHash& operator=(const MuHash&) = delete;
+  // μ_j, plain: hashed as its canonical big-endian encoding. Every j < ξ is set before finish().
+  void set(std::size_t j, const Limbs& v) { sn::to_be(v, encoded_.get() + j * kScalar); }
+  Digest32 finish() { return h_.update({encoded_.get(), kMulOts * kScalar}).finish32(); }
 
  private:
   detail::KeyedHash h_;
+  std::unique_ptr<std::uint8_t[]> encoded_{new std::uint8_t[kMulOts * kScalar]};
 };
 
 struct Context {
@@ -180,11 +176,11 @@ Result<std::pair<MulReceiver, MulRequest>> MulReceiver::start(const OtReceiverSe
   rx.peer_ = session.sender;
   rx.products_ = products;
   rx.digest_ = c.digest;
-  const std::vector<Limbs> gadget = gadget_vector(c.digest);
+  rx.gadget_ = gadget_vector(c.digest);
   Limbs b{};
   for (std::size_t j = 0; j < kMulOts; ++j) {
     const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(ext.first.choices.span(), j)};
-    b = sn::add_mod(b, sn::masked(gadget[j], beta));
+    b = sn::add_mod(b, sn::masked(rx.gadget_[j], beta));
   }
   rx.b_ = Secp256k1ScalarOps::make(sn::to_mont(b));
   wipe(b);
@@ -208,15 +204,16 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
   }
   const std::vector<Secp256k1Scalar> th = theta(digest_, l, response.a_tilde);
 
-  Limbs theta_m[kMaxProducts];  // Montgomery form
-  for (std::size_t k = 0; k < l; ++k) theta_m[k] = Secp256k1ScalarOps::limbs(th[k]);
-  const Limbs eta = sn::from_be(response.eta.data());  // plain, below n (checked by decode)
-  const std::vector<Limbs> gadget = gadget_vector(digest_);
+  Limbs theta_plain[kMaxProducts];
+  for (std::size_t k = 0; k < l; ++k) theta_plain[k] = sn::from_mont(Secp256k1ScalarOps::limbs(th[k]));
+  // n − η, added where β_j = 1 (in (0, n]: the wide sums take it as it is).
+  const Limbs neg_eta = sn::sub_mod(sn::kN, sn::from_be(response.eta.data()));
 
   const std::uint8_t zero[kRowBytes] = {};
   const detail::RotHasher hasher(digest_, zero);
   std::uint8_t gamma[kBatch * (kMaxProducts + 1) * kScalar];
-  Limbs d[kMaxProducts] = {}, dot[kMaxProducts + 1], mu_j;
+  Limbs dot[kMaxProducts + 1];
+  sn::Wide d[kMaxProducts] = {}, w;
   MuHash mu(digest_, l);
   for (std::size_t j0 = 0; j0 < kMulOts; j0 += kBatch) {
     const std::size_t n = std::min(kBatch, kMulOts - j0);
@@ -229,20 +226,23 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
         // ḋ_{j,k} = γ_{j,k} + β_j·ã_{j,k} = α0_{j,k} + β_j·a_k
         dot[k] = sn::add_mod(sn::reduce_be32(gj + k * kScalar), sn::masked(sn::from_be(aj + k * kScalar), beta));
       }
-      mu_j = sn::sub_mod(dot[l], sn::masked(eta, beta));
+      // μ_j = ḋ_{j,ℓ+1} − β_j·η + Σ θ_k·ḋ_{j,k}; the shares' sums Σ g_j·ḋ_{j,k}.
+      w = {};
+      sn::add_to(w, dot[l]);
+      sn::add_to(w, sn::masked(neg_eta, beta));
       for (std::size_t k = 0; k < l; ++k) {
-        d[k] = sn::add_mod(d[k], sn::mont_mul(gadget[j], dot[k]));
-        mu_j = sn::add_mod(mu_j, sn::mont_mul(theta_m[k], dot[k]));
+        sn::mul_add(w, theta_plain[k], dot[k]);
+        sn::mul_add(d[k], gadget_[j], dot[k]);
       }
-      mu.feed(mu_j);
+      mu.set(j, sn::reduce_wide(w));
     }
   }
   std::vector<Secp256k1Scalar> shares;
-  for (std::size_t k = 0; k < l; ++k) shares.push_back(from_plain_sum(d[k]));
+  for (std::size_t k = 0; k < l; ++k) shares.push_back(Secp256k1ScalarOps::make(sn::to_mont(sn::reduce_wide(d[k]))));
   wipe(gamma);
   wipe(d);
   wipe(dot);
-  wipe(mu_j);
+  wipe(w);
   const Digest32 expect = mu.finish();
   if (detail::published(sodium_memcmp(expect.data(), response.mu.data(), expect.size()) != 0)) {
     setup.mark_poisoned();
@@ -285,7 +285,12 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
   out.response.tag = c.tag;
   out.response.products = static_cast<std::uint8_t>(l);
   out.response.a_tilde.resize(kMulOts * width);
-  std::vector<Limbs> alpha0(kMulOts * (l + 1));  // plain; wiped below
+  // First pass: ã, and the shares' sums Σ g_j·α0_{j,k} (reduced once, after the loop). α0 is kept
+  // for μ, which needs θ = H(ã) and so all of ã first.
+  const std::vector<Limbs> g = gadget_vector(c.digest);
+  const std::size_t alpha0_size = kMulOts * (l + 1);
+  const std::unique_ptr<Limbs[]> alpha0(new Limbs[alpha0_size]);  // plain; written before read, wiped below
+  sn::Wide acc[kMaxProducts] = {};
   std::uint8_t m0[kBatch * (kMaxProducts + 1) * kScalar], m1[sizeof m0];
   for (std::size_t j0 = 0; j0 < kMulOts; j0 += kBatch) {
     const std::size_t n = std::min(kBatch, kMulOts - j0);
@@ -304,6 +309,7 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
         a0 = sn::reduce_be32(m0 + at);
         const Limbs at_j = sn::add_mod(sn::sub_mod(a0, sn::reduce_be32(m1 + at)), aj[k]);
         sn::to_be(at_j, out.response.a_tilde.data() + j * width + k * kScalar);
+        if (k < l) sn::mul_add(acc[k], g[j], a0);
       }
     }
   }
@@ -311,6 +317,10 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
   wipe(m1);
   wipe(a_plain);
   wipe(shifted);
+  for (std::size_t k = 0; k < l; ++k) {
+    out.shares.push_back(-Secp256k1ScalarOps::make(sn::to_mont(sn::reduce_wide(acc[k]))));
+  }
+  wipe(acc);
 
   std::vector<Secp256k1Scalar> th = theta(c.digest, l, out.response.a_tilde);
   if (deviation && deviation->wrong_theta) th[0] += Secp256k1Scalar::one();
@@ -318,24 +328,20 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
   for (std::size_t k = 0; k < l; ++k) eta += th[k] * a[k];
   out.response.eta = eta.to_bytes();
 
-  Limbs theta_m[kMaxProducts];  // Montgomery form
-  for (std::size_t k = 0; k < l; ++k) theta_m[k] = Secp256k1ScalarOps::limbs(th[k]);
-  const std::vector<Limbs> g = gadget_vector(c.digest);
-  Limbs acc[kMaxProducts] = {}, mu_j;
+  // Second pass: μ_j = α0_{j,ℓ+1} + Σ θ_k·α0_{j,k}, one reduction per OT.
+  Limbs theta_plain[kMaxProducts];
+  for (std::size_t k = 0; k < l; ++k) theta_plain[k] = sn::from_mont(Secp256k1ScalarOps::limbs(th[k]));
   MuHash mu(c.digest, l);
+  sn::Wide w;
   for (std::size_t j = 0; j < kMulOts; ++j) {
     const Limbs* a0 = &alpha0[j * (l + 1)];
-    mu_j = a0[l];
-    for (std::size_t k = 0; k < l; ++k) {
-      mu_j = sn::add_mod(mu_j, sn::mont_mul(theta_m[k], a0[k]));
-      acc[k] = sn::add_mod(acc[k], sn::mont_mul(g[j], a0[k]));
-    }
-    mu.feed(mu_j);
+    w = {};
+    sn::add_to(w, a0[l]);
+    for (std::size_t k = 0; k < l; ++k) sn::mul_add(w, theta_plain[k], a0[k]);
+    mu.set(j, sn::reduce_wide(w));
   }
-  for (std::size_t k = 0; k < l; ++k) out.shares.push_back(-from_plain_sum(acc[k]));
-  sodium_memzero(alpha0.data(), alpha0.size() * sizeof(Limbs));
-  wipe(acc);
-  wipe(mu_j);
+  sodium_memzero(alpha0.get(), alpha0_size * sizeof(Limbs));
+  wipe(w);
   out.response.mu = mu.finish();
   publish(out.response.a_tilde);
   publish(out.response.eta);

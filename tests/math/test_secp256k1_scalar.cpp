@@ -2,6 +2,7 @@
 #include <gmp.h>
 
 #include <catch2/catch.hpp>
+#include <cstring>
 
 #include "tsign/core/random.hpp"
 #include "../../src/math/secp256k1_scalar_limbs.hpp"
@@ -192,5 +193,106 @@ TEST_CASE("secp256k1 limb helpers: 32-byte reduction and plain products match GM
     // masked: all or nothing.
     CHECK(sn::masked(pa, ~std::uint64_t{0}) == pa);
     CHECK(sn::masked(pa, 0) == sn::Limbs{});
+  }
+}
+
+namespace {
+
+void import_limbs(Mpz& out, const std::uint64_t* limbs, std::size_t n) { mpz_import(out.v, n, -1, 8, 0, 0, limbs); }
+
+ByteArray<32> limbs_be(const secp256k1_n::Limbs& a) {
+  ByteArray<32> out;
+  secp256k1_n::to_be(a, out.data());
+  return out;
+}
+
+}  // namespace
+
+// The delayed reduction of the OT layer: 576-bit sums of products, reduced once.
+TEST_CASE("secp256k1 limb helpers: wide reduction matches GMP on any 576-bit value") {
+  namespace sn = secp256k1_n;
+  std::vector<sn::Wide> inputs;
+  sn::Wide w{};
+  inputs.push_back(w);  // 0
+  w.fill(~std::uint64_t{0});
+  inputs.push_back(w);  // 2^576 - 1
+  // k·2^256 + (2^256 - 1) and k·2^256 for small and large k: the carries between the folds.
+  for (std::uint64_t k : {std::uint64_t{1}, std::uint64_t{2}, ~std::uint64_t{0}}) {
+    for (std::uint64_t low : {std::uint64_t{0}, ~std::uint64_t{0}}) {
+      for (std::size_t top = 4; top < 9; ++top) {
+        sn::Wide v{};
+        for (std::size_t i = 0; i < 4; ++i) v[i] = low;
+        v[top] = k;
+        inputs.push_back(v);
+      }
+    }
+  }
+  // Multiples of n and their neighbours.
+  for (int i = 0; i < 50; ++i) {
+    Mpz q, x;
+    const ByteArray<32> r = random_array<32>();
+    import_be(q, r);
+    mpz_fdiv_q_2exp(q.v, q.v, static_cast<unsigned long>(i * 5));
+    mpz_mul(x.v, q.v, order().v);
+    for (int d = -1; d <= 1; ++d) {
+      Mpz y;
+      if (d < 0) mpz_sub_ui(y.v, x.v, 1);
+      if (d == 0) mpz_set(y.v, x.v);
+      if (d > 0) mpz_add_ui(y.v, x.v, 1);
+      if (mpz_sgn(y.v) < 0) continue;
+      sn::Wide v{};
+      mpz_export(v.data(), nullptr, -1, 8, 0, 0, y.v);
+      inputs.push_back(v);
+    }
+  }
+  for (int i = 0; i < 500; ++i) {
+    sn::Wide v{};
+    const ByteArray<72> r = random_array<72>();
+    std::memcpy(v.data(), r.data(), sizeof v);
+    // Random lengths too, so short values are covered.
+    const std::size_t len = i % 10 == 0 ? 9 : static_cast<std::size_t>(i % 10);
+    for (std::size_t l = len; l < 9; ++l) v[l] = 0;
+    inputs.push_back(v);
+  }
+  for (const sn::Wide& v : inputs) {
+    Mpz x;
+    import_limbs(x, v.data(), v.size());
+    mpz_mod(x.v, x.v, order().v);
+    const sn::Limbs got = sn::reduce_wide(v);
+    CHECK(sn::below_n(got) == 1);
+    CHECK(limbs_be(got) == export_be(x));
+  }
+}
+
+TEST_CASE("secp256k1 limb helpers: sums of wide products match GMP") {
+  namespace sn = secp256k1_n;
+  sn::Limbs ones;
+  ones.fill(~std::uint64_t{0});
+  for (int run = 0; run < 20; ++run) {
+    // run 0: the largest operands (2^256 - 1) throughout, the worst case for the accumulator.
+    sn::Wide acc{};
+    Mpz want;
+    const int terms = run == 0 ? 1000 : 416;
+    for (int t = 0; t < terms; ++t) {
+      sn::Limbs a = ones, b = ones, c = ones;
+      if (run != 0) {
+        a = sn::from_be(random_array<32>().data());
+        b = sn::from_be(random_array<32>().data());
+        c = sn::from_be(random_array<32>().data());
+      }
+      sn::mul_add(acc, a, b);
+      sn::add_to(acc, c);
+      Mpz ma, mb, mc;
+      import_limbs(ma, a.data(), 4);
+      import_limbs(mb, b.data(), 4);
+      import_limbs(mc, c.data(), 4);
+      mpz_addmul(want.v, ma.v, mb.v);
+      mpz_add(want.v, want.v, mc.v);
+    }
+    Mpz got;
+    import_limbs(got, acc.data(), acc.size());
+    CHECK(mpz_cmp(got.v, want.v) == 0);
+    mpz_mod(want.v, want.v, order().v);
+    CHECK(limbs_be(sn::reduce_wide(acc)) == export_be(want));
   }
 }

@@ -72,7 +72,7 @@ TEST_CASE("bit matrix transpose matches the definition") {
   auto bit = [](const std::vector<std::uint64_t>& m, std::size_t words_per_row, std::size_t r, std::size_t c) {
     return (m[r * words_per_row + c / 64] >> (c % 64)) & 1;
   };
-  for (auto [rows, cols] : {std::pair<std::size_t, std::size_t>{64, 64}, {256, 576}, {576, 256}, {128, 192}}) {
+  for (auto [rows, cols] : {std::pair<std::size_t, std::size_t>{64, 64}, {256, 576}, {576, 256}, {128, 192}, {192, 320}}) {
     std::vector<std::uint64_t> in(rows * cols / 64), out(in.size());
     random_fill({reinterpret_cast<std::uint8_t*>(in.data()), in.size() * 8});
     transpose_bits(in, rows, cols, out);

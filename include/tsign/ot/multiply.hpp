@@ -31,6 +31,7 @@
 //            {r_i, sk_i}, j's request); send the response to j, keep t_A,1 and t_A,2.
 //   round 3  finish(its OtReceiverSetup for j, j's response) gives t_B,1 and t_B,2.
 // Calls that share a setup object must not run concurrently: a failed check writes its flag.
+#include <array>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -91,6 +92,8 @@ class MulReceiver {
   // system calls that would dominate a multiplication).
   std::vector<std::uint8_t> choices_;  // β
   std::vector<std::uint64_t> rows_;    // the extension rows t_j
+  // The session's gadget vector g (public), 4x64-bit limbs per entry: hashed once, used twice.
+  std::vector<std::array<std::uint64_t, 4>> gadget_;
   Secp256k1Scalar b_;
 };
 
