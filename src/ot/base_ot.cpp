@@ -7,6 +7,7 @@
 #include "math/secp256k1_secret_point.hpp"
 #include "primitives.hpp"
 #include "tsign/core/codec.hpp"
+#include "tsign/core/random.hpp"
 #include "tsign/math/secp256k1.hpp"
 
 namespace tsign::ot {
@@ -21,10 +22,9 @@ bool parse_point(ByteSpan bytes, secp256k1_pubkey& out) {
   return secp256k1_ec_pubkey_parse(secp256k1_ctx(), &out, bytes.data(), bytes.size()) == 1;
 }
 
-Result<ByteArray<33>> read_point(Reader& r, PartyId from, const char* what) {
+Result<ByteArray<33>> read_point(Reader& r, PartyId from, const char* what, secp256k1_pubkey& parsed) {
   auto p = r.array<33>();
   if (!p) return detail::with_culprit(p.error(), from);
-  secp256k1_pubkey parsed;
   if (!parse_point(*p, parsed)) {
     return detail::blame(ErrorKind::InvalidInput, from,
                          std::string("base OT: ") + what + " is not a compressed secp256k1 point");
@@ -60,8 +60,9 @@ void BaseOtSenderMsg::encode_to(Bytes& out) const {
 Result<BaseOtSenderMsg> BaseOtSenderMsg::decode(ByteSpan in, PartyId from) {
   Reader r(in, "base OT sender message");
   BaseOtSenderMsg m;
-  TSIGN_TRY(m.a_point, read_point(r, from, "the sender's public key"));
-  TSIGN_TRY(m.proof_commit, read_point(r, from, "the proof commitment"));
+  secp256k1_pubkey parsed;
+  TSIGN_TRY(m.a_point, read_point(r, from, "the sender's public key", parsed));
+  TSIGN_TRY(m.proof_commit, read_point(r, from, "the proof commitment", parsed));
   auto s = r.array<32>();
   if (!s) return detail::with_culprit(s.error(), from);
   m.proof_response = *s;
@@ -86,8 +87,9 @@ Result<BaseOtReceiverMsg> BaseOtReceiverMsg::decode(ByteSpan in, std::size_t cou
   Reader r(in, "base OT receiver message");
   BaseOtReceiverMsg m;
   m.points.reserve(count);
+  m.parsed.resize(count);
   for (std::size_t i = 0; i < count; ++i) {
-    TSIGN_TRY(auto p, read_point(r, from, "a receiver point"));
+    TSIGN_TRY(auto p, read_point(r, from, "a receiver point", m.parsed[i]));
     m.points.push_back(p);
   }
   return m;
@@ -131,10 +133,12 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
   tsign::detail::secret_point_negate(s.minus_aa);
   SecretBytes keys(count_ * 2 * kBaseOtKeySize);
   Result<SecretBytes> out = std::move(keys);
+  const bool parsed = msg.parsed.size() == msg.points.size();
   for (std::size_t i = 0; i < count_ && out.ok(); ++i) {
     const auto& b = msg.points[i];
     secp256k1_pubkey b_pub;
-    if (b == a_point_ || !parse_point(b, b_pub)) {
+    if (parsed) b_pub = msg.parsed[i];
+    if (b == a_point_ || (!parsed && !parse_point(b, b_pub))) {
       out = detail::abort_by(peer_, "base OT: a receiver point is the sender's public key or not a curve point");
       break;
     }
@@ -178,14 +182,17 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
   };
   Secret<Scratch> scratch(Scratch{});
   Scratch& s = scratch.expose_mut();
+  // 64 random bytes per b_i, drawn at once and reduced mod n (bias 2^-256).
+  SecretBytes wide(count * 64);
+  random_fill(wide.expose_mut());
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint8_t c = detail::get_bit(choices, i);
-    s.b = Secp256k1Scalar::random().to_bytes();
-    // b_i is uniform and non-zero, so b_i·G exists and b_i·G + A is the identity with
-    // negligible probability: the verdicts are public facts.
+    s.b = Secp256k1Scalar::from_bytes_reduce(wide.expose().subspan(i * 64, 64)).to_bytes();
+    // b_i is uniform, so b_i = 0 and b_i·G + A = identity have negligible probability: the
+    // verdicts are public facts.
     if (!detail::published(secp256k1_ec_pubkey_create(secp256k1_ctx(), &s.candidates[0], s.b.data()) == 1) ||
         !detail::published(tsign::detail::secret_point_add(s.candidates[0], a_pub, s.candidates[1]))) {
-      return make_error(ErrorKind::Internal, "base OT: b·G + A is the identity");
+      return make_error(ErrorKind::Internal, "base OT: b is zero or b·G + A is the identity");
     }
     tsign::detail::secret_point_serialize(s.candidates[0], s.encoded[0]);
     tsign::detail::secret_point_serialize(s.candidates[1], s.encoded[1]);

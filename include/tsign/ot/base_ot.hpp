@@ -20,6 +20,8 @@
 // Why not Endemic OT (Masny-Rindal): it needs two variable-base multiplications and two
 // hash-to-group evaluations per OT on the sender side; this variant needs one multiplication
 // and one point subtraction.
+#include <secp256k1.h>
+
 #include <cstddef>
 #include <utility>
 #include <vector>
@@ -50,6 +52,8 @@ struct BaseOtSenderMsg {
 struct BaseOtReceiverMsg {
   static constexpr std::size_t kPointSize = 33;
   std::vector<ByteArray<33>> points;
+  // The same points as libsecp256k1 parsed them, kept by decode so the sender parses each once.
+  std::vector<secp256k1_pubkey> parsed;
 
   void encode_to(Bytes& out) const;
   // Exactly `count` compressed curve points.
