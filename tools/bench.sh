@@ -16,6 +16,6 @@ cmake --build --preset release -j "$(nproc)" --target tsign_bench
 mkdir -p build/release/results
 json=build/release/results/bench.json
 build/release/bench/tsign_bench --benchmark_out="$json" --benchmark_out_format=json \
-  --benchmark_min_time=0.2 "$@"
+  --benchmark_min_time=0.2 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true "$@"
 "$py" tools/bench_report.py "$json" BENCHMARKS.md docs/signing-time.png
 echo "wrote BENCHMARKS.md and docs/signing-time.png"
