@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cstring>
 
@@ -26,22 +25,26 @@ typedef std::uint32_t Lanes __attribute__((vector_size(4 * L)));
 
 typedef std::uint8_t LaneBytes __attribute__((vector_size(4 * L)));
 
-// Byte i of a rotation left by N (a multiple of 8) is byte i - N/8 of the same little-endian word.
-template <int N>
-inline constexpr std::array<std::uint8_t, 4 * L> kRotlBytes = [] {
-  std::array<std::uint8_t, 4 * L> m{};
-  for (std::size_t i = 0; i < m.size(); ++i) m[i] = static_cast<std::uint8_t>((i & ~std::size_t{3}) | ((i - N / 8) & 3));
-  return m;
-}();
+// Byte shuffles for rotations left by 8 and 16 within each 32-bit little-endian word: byte i of
+// the result is byte i - N/8 of the same word. (__builtin_shufflevector takes constant indices,
+// the same in GCC and Clang.)
+static_assert(L == 8, "the shuffle indices below are written for eight lanes");
+#define TSIGN_ROTL8_BYTES 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 19, 16, 17, 18, 23, 20, 21, 22, \
+                          27, 24, 25, 26, 31, 28, 29, 30
+#define TSIGN_ROTL16_BYTES 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 18, 19, 16, 17, 22, 23, 20, 21, \
+                           26, 27, 24, 25, 30, 31, 28, 29
 
 // In place: vectors passed by value would change the calling convention between the targets.
 template <bool kShuffle, int N>
 [[gnu::always_inline]] inline void xor_rotl(Lanes& v, const Lanes& w) {
   v ^= w;
-  if constexpr (kShuffle && N % 8 == 0 && std::endian::native == std::endian::little) {
-    LaneBytes mask;
-    std::memcpy(&mask, kRotlBytes<N>.data(), sizeof mask);
-    v = reinterpret_cast<Lanes>(__builtin_shuffle(reinterpret_cast<LaneBytes>(v), mask));
+  if constexpr (kShuffle && (N == 8 || N == 16) && std::endian::native == std::endian::little) {
+    const LaneBytes b = reinterpret_cast<LaneBytes>(v);
+    if constexpr (N == 8) {
+      v = reinterpret_cast<Lanes>(__builtin_shufflevector(b, b, TSIGN_ROTL8_BYTES));
+    } else {
+      v = reinterpret_cast<Lanes>(__builtin_shufflevector(b, b, TSIGN_ROTL16_BYTES));
+    }
   } else {
     v = (v << N) | (v >> (32 - N));
   }
@@ -85,21 +88,21 @@ template <bool kShuffle>
       const Lanes* v = x + 8 * h;
       Lanes t[8], u[8];
       for (int i = 0; i < 4; ++i) {
-        t[2 * i] = __builtin_shuffle(v[2 * i], v[2 * i + 1], Lanes{0, 8, 1, 9, 4, 12, 5, 13});
-        t[2 * i + 1] = __builtin_shuffle(v[2 * i], v[2 * i + 1], Lanes{2, 10, 3, 11, 6, 14, 7, 15});
+        t[2 * i] = __builtin_shufflevector(v[2 * i], v[2 * i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+        t[2 * i + 1] = __builtin_shufflevector(v[2 * i], v[2 * i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
       }
       for (int i = 0; i < 2; ++i) {
         for (int k = 0; k < 2; ++k) {
           const Lanes& a = t[4 * i + k];
           const Lanes& b = t[4 * i + k + 2];
-          u[4 * i + 2 * k] = __builtin_shuffle(a, b, Lanes{0, 1, 8, 9, 4, 5, 12, 13});
-          u[4 * i + 2 * k + 1] = __builtin_shuffle(a, b, Lanes{2, 3, 10, 11, 6, 7, 14, 15});
+          u[4 * i + 2 * k] = __builtin_shufflevector(a, b, 0, 1, 8, 9, 4, 5, 12, 13);
+          u[4 * i + 2 * k + 1] = __builtin_shufflevector(a, b, 2, 3, 10, 11, 6, 7, 14, 15);
         }
       }
       // u[0..3] hold words 0..3 of lanes (r, r+4) for r = 0..3, u[4..7] words 4..7.
       for (int r = 0; r < 4; ++r) {
-        const Lanes lo = __builtin_shuffle(u[r], u[4 + r], Lanes{0, 1, 2, 3, 8, 9, 10, 11});
-        const Lanes hi = __builtin_shuffle(u[r], u[4 + r], Lanes{4, 5, 6, 7, 12, 13, 14, 15});
+        const Lanes lo = __builtin_shufflevector(u[r], u[4 + r], 0, 1, 2, 3, 8, 9, 10, 11);
+        const Lanes hi = __builtin_shufflevector(u[r], u[4 + r], 4, 5, 6, 7, 12, 13, 14, 15);
         std::memcpy(out[r] + 32 * h, &lo, 32);
         std::memcpy(out[r + 4] + 32 * h, &hi, 32);
       }
@@ -153,46 +156,47 @@ std::uint32_t load_le32(const std::uint8_t* p) {
 
 }  // namespace
 
+ChaChaBatch::~ChaChaBatch() {
+  sodium_memzero(&in_, sizeof in_);  // keys
+  sodium_memzero(block_, sizeof block_);
+}
+
+void ChaChaBatch::run() {
+  chacha20_blocks(in_, block_);
+  for (std::size_t l = 0; l < lane_; ++l) {
+    if (len_[l] == 64) {  // a public length: whole blocks copy without a library call
+      std::memcpy(dest_[l], block_[l], 64);
+    } else {
+      std::memcpy(dest_[l], block_[l], len_[l]);
+    }
+  }
+  lane_ = 0;
+}
+
+void ChaChaBatch::finish() {
+  if (lane_ == 0) return;
+  // Spare lanes of the last call repeat lane 0 and are not stored.
+  for (std::size_t l = lane_; l < L; ++l) {
+    for (std::size_t w = 0; w < 12; ++w) in_.words[w][l] = in_.words[w][0];
+  }
+  run();
+}
+
 void chacha20_streams(const std::uint8_t* keys, std::size_t count, const std::uint8_t nonce[12], std::size_t bytes,
                       std::uint8_t* out) {
   const std::size_t blocks = (bytes + 63) / 64;
-  ChaChaInput in;
-  std::uint8_t block[L][64];
-  std::uint8_t* dest[L];
-  std::size_t len[L], lane = 0;
-  const auto run = [&](std::size_t lanes) {
-    chacha20_blocks(in, block);
-    for (std::size_t l = 0; l < lanes; ++l) {
-      if (len[l] == 64) {  // a public length: whole blocks copy without a library call
-        std::memcpy(dest[l], block[l], 64);
-      } else {
-        std::memcpy(dest[l], block[l], len[l]);
-      }
-    }
-  };
-  // Block b of key k in the next free lane; every eight lanes make one call.
+  std::uint32_t nonce_words[3], key[8];
+  for (std::size_t w = 0; w < 3; ++w) nonce_words[w] = load_le32(nonce + 4 * w);
+  ChaChaBatch batch;
   for (std::size_t k = 0; k < count; ++k) {
+    for (std::size_t w = 0; w < 8; ++w) key[w] = load_le32(keys + 32 * k + 4 * w);
     for (std::size_t b = 0; b < blocks; ++b) {
-      for (std::size_t w = 0; w < 8; ++w) in.words[w][lane] = load_le32(keys + 32 * k + 4 * w);
-      in.words[8][lane] = static_cast<std::uint32_t>(b);
-      for (std::size_t w = 0; w < 3; ++w) in.words[9 + w][lane] = load_le32(nonce + 4 * w);
-      dest[lane] = out + k * bytes + 64 * b;
-      len[lane] = std::min<std::size_t>(64, bytes - 64 * b);
-      if (++lane == L) {
-        run(lane);
-        lane = 0;
-      }
+      batch.add(key, static_cast<std::uint32_t>(b), nonce_words, out + k * bytes + 64 * b,
+                std::min<std::size_t>(64, bytes - 64 * b));
     }
   }
-  if (lane != 0) {
-    // Spare lanes of the last call repeat lane 0 and are not stored.
-    for (std::size_t l = lane; l < L; ++l) {
-      for (std::size_t w = 0; w < 12; ++w) in.words[w][l] = in.words[w][0];
-    }
-    run(lane);
-  }
-  sodium_memzero(&in, sizeof in);
-  sodium_memzero(block, sizeof block);
+  batch.finish();
+  sodium_memzero(key, sizeof key);
 }
 
 }  // namespace tsign::ot::detail

@@ -21,6 +21,36 @@ struct ChaChaInput {
 void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]);
 void chacha20_blocks_baseline(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]);
 
+// Queues ChaCha20 blocks, each with its own key, counter and nonce, and computes them eight at a
+// time, storing the first `len` bytes of each at its destination. finish() computes what is
+// left; the queue and the last blocks are wiped when the batch goes away.
+class ChaChaBatch {
+ public:
+  ChaChaBatch() = default;
+  ~ChaChaBatch();
+  ChaChaBatch(const ChaChaBatch&) = delete;
+  ChaChaBatch& operator=(const ChaChaBatch&) = delete;
+
+  void add(const std::uint32_t key[8], std::uint32_t counter, const std::uint32_t nonce[3], std::uint8_t* dest,
+           std::size_t len) {
+    for (std::size_t w = 0; w < 8; ++w) in_.words[w][lane_] = key[w];
+    in_.words[8][lane_] = counter;
+    for (std::size_t w = 0; w < 3; ++w) in_.words[9 + w][lane_] = nonce[w];
+    dest_[lane_] = dest;
+    len_[lane_] = len;
+    if (++lane_ == kChaChaLanes) run();
+  }
+  void finish();
+
+ private:
+  void run();
+  ChaChaInput in_{};
+  std::uint8_t block_[kChaChaLanes][64];
+  std::uint8_t* dest_[kChaChaLanes];
+  std::size_t len_[kChaChaLanes];
+  std::size_t lane_ = 0;
+};
+
 // The first `bytes` bytes of the ChaCha20 (IETF) keystream, block counter from 0, under each of
 // `count` keys (32 bytes each, one after the other) and one nonce, into out key by key
 // (count·bytes bytes): the bytes crypto_stream_chacha20_ietf gives per key, with the blocks of

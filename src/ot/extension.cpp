@@ -248,52 +248,23 @@ void RotHasher::hash(std::size_t first, std::span<const std::uint64_t> rows, std
   const std::size_t count = rows.size() / kRowWords, blocks = (width + 63) / 64;
   assert(rows.size() % kRowWords == 0 && width % 32 == 0 && width <= kMaxRotWidth && out.size() == count * width);
   assert(first + count <= kMaxExtensionOts);
-  ChaChaInput in;
-  std::uint8_t block[kChaChaLanes][64];
-  std::uint8_t* dest[kChaChaLanes];
-  std::size_t len[kChaChaLanes], lane = 0;
   std::uint32_t key[2 * kRowWords];
-  const auto run = [&](std::size_t lanes) {
-    chacha20_blocks(in, block);
-    for (std::size_t l = 0; l < lanes; ++l) {
-      if (len[l] == 64) {  // a public length: whole blocks copy without a library call
-        std::memcpy(dest[l], block[l], 64);
-      } else {
-        std::memcpy(dest[l], block[l], len[l]);
-      }
-    }
-  };
-  // Block b of OT j in the next free lane; every eight lanes make one call.
+  ChaChaBatch batch;
+  // Block b of OT j; the nonce is the OT index and the session tweak.
   for (std::size_t j = 0; j < count; ++j) {
     for (std::size_t w = 0; w < kRowWords; ++w) {
       const std::uint64_t k = rows[j * kRowWords + w] ^ base_[w];
       key[2 * w] = static_cast<std::uint32_t>(k);
       key[2 * w + 1] = static_cast<std::uint32_t>(k >> 32);
     }
+    const std::uint32_t nonce[3] = {static_cast<std::uint32_t>(first + j), tweak_[0], tweak_[1]};
     for (std::size_t b = 0; b < blocks; ++b) {
-      for (std::size_t w = 0; w < 2 * kRowWords; ++w) in.words[w][lane] = key[w];
-      in.words[8][lane] = static_cast<std::uint32_t>(b);
-      in.words[9][lane] = static_cast<std::uint32_t>(first + j);
-      in.words[10][lane] = tweak_[0];
-      in.words[11][lane] = tweak_[1];
-      dest[lane] = out.data() + j * width + b * 64;
-      len[lane] = std::min<std::size_t>(64, width - b * 64);
-      if (++lane == kChaChaLanes) {
-        run(lane);
-        lane = 0;
-      }
+      batch.add(key, static_cast<std::uint32_t>(b), nonce, out.data() + j * width + b * 64,
+                std::min<std::size_t>(64, width - b * 64));
     }
   }
-  if (lane != 0) {
-    // Spare lanes of the last call repeat lane 0 and are not stored.
-    for (std::size_t l = lane; l < kChaChaLanes; ++l) {
-      for (std::size_t w = 0; w < 12; ++w) in.words[w][l] = in.words[w][0];
-    }
-    run(lane);
-  }
+  batch.finish();
   sodium_memzero(key, sizeof key);
-  sodium_memzero(&in, sizeof in);
-  sodium_memzero(block, sizeof block);
 }
 
 void rot_hash(const Digest32& digest, std::span<const std::uint64_t> rows, ByteSpan mask, std::size_t width,
