@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "math/secp256k1_scalar_limbs.hpp"
+#include "core/declassify.hpp"
 #include "tsign/core/secret.hpp"
 #include "tsign/math/secp256k1.hpp"
 
@@ -56,36 +57,37 @@ const Comb& Comb::generator() {
   return comb;
 }
 
-Jacobian Comb::mul(const ByteArray<32>& k) const {
+bool Comb::mul(std::span<const ByteArray<32>> scalars, std::span<Affine> out) const {
   // k = Σ d_i·16^i with odd digits d_i = 2·t_i − 15 ∈ {±1, ±3, …, ±15}, where t_i are the
   // nibbles of e = (k + 2^256 − 1)/2 mod n: Σ (2·t_i − 15)·16^i = 2e − (2^256 − 1) ≡ k. Odd
   // digits make every step an addition of a table entry, with no zero digit to skip.
-  // On the stack and wiped before returning: a locked allocation per product would cost more
-  // than the product.
-  struct Scratch {
-    Limbs e;
-    Affine entry, negated;
-  } s;
-  s.e = halve_mod_n(secp256k1_n::add_mod(limbs64::from_be(k.data()), kAllOnesModN));
-  Jacobian acc{};
-  for (std::size_t i = 0; i < kDigits; ++i) {
-    const std::uint64_t t = (s.e[i / 16] >> (4 * (i % 16))) & 15;
-    const std::uint64_t negative = (t >> 3) ^ 1;  // d_i < 0 exactly when t_i < 8
-    // |d_i| = 2j + 1 with j = t − 8 for t ≥ 8 and j = 7 − t otherwise.
-    const std::uint64_t j = (t & 7) ^ (negative * 7);
-    for (std::size_t m = 0; m < kOddMultiples; ++m) {
-      assign_if(s.entry, table_[i * kOddMultiples + m], limbs64::equal_mask(m, j));
-    }
-    s.negated = negate(s.entry);
-    assign_if(s.entry, s.negated, 0 - negative);
-    if (i == 0) {
-      acc = to_jacobian(s.entry);
-    } else {
-      acc = add(acc, s.entry);
-    }
+  const std::size_t n = scalars.size();
+  SecretArray<Limbs> recoded(n);
+  SecretArray<Affine> entries(n);
+  SecretArray<Fe> scratch(2 * n);
+  auto e = recoded.expose_mut();
+  for (std::size_t k = 0; k < n; ++k) {
+    e[k] = halve_mod_n(secp256k1_n::add_mod(limbs64::from_be(scalars[k].data()), kAllOnesModN));
+    entry(0, e[k], out[k]);
   }
-  detail::secure_wipe(&s, sizeof s);
-  return acc;
+  std::uint64_t failed = 0;
+  for (std::size_t i = 1; i < kDigits; ++i) {
+    for (std::size_t k = 0; k < n; ++k) entry(i, e[k], entries.expose_mut()[k]);
+    failed |= add_batch(out, entries.expose(), scratch.expose_mut());
+  }
+  return detail::declassified(failed) == 0;
+}
+
+void Comb::entry(std::size_t i, const Limbs& e, Affine& out) const {
+  const std::uint64_t t = (e[i / 16] >> (4 * (i % 16))) & 15;
+  const std::uint64_t negative = (t >> 3) ^ 1;  // d_i < 0 exactly when t_i < 8
+  // |d_i| = 2j + 1 with j = t − 8 for t ≥ 8 and j = 7 − t otherwise.
+  const std::uint64_t j = (t & 7) ^ (negative * 7);
+  out = {};
+  for (std::size_t m = 0; m < kOddMultiples; ++m) {
+    assign_if(out, table_[i * kOddMultiples + m], limbs64::equal_mask(m, j));
+  }
+  assign_if(out.y, secp256k1_p::negate(out.y), 0 - negative);
 }
 
 }  // namespace tsign::secp256k1_p

@@ -121,15 +121,22 @@ TEST_CASE("base OT: decoders refuse the identity, invalid encodings and wrong le
   CHECK(e3.error().culprits == std::vector<PartyId>{kReceiver});
 }
 
-TEST_CASE("base OT: a receiver that sends the sender's own key as B_i is named") {
-  // B_i = A would make a·(B_i − A) the identity: a key the receiver could predict.
+TEST_CASE("base OT: a receiver that sends ±(the sender's own key) as B_i is named") {
+  // B_i = A would make a·(B_i − A) the identity, a key the receiver could predict; B_i = −A makes
+  // the sender's subtraction a doubling. Neither comes from an honest receiver.
+  const bool negated = GENERATE(false, true);
   const Digest32 sid = random_array<32>();
   auto [sender, msg1] = BaseOtSender::start(sid, 4, kReceiver);
   SecretBytes choices(1);
   auto received = base_ot_receive(sid, msg1, choices.expose(), 4, kSender);
   REQUIRE(received.ok());
   received->msg.points[2] = msg1.a_point;
-  auto keys = std::move(sender).finish(received->msg);
+  if (negated) received->msg.points[2][0] ^= 1;
+  Bytes wire;
+  received->msg.encode_to(wire);
+  auto decoded = BaseOtReceiverMsg::decode(wire, 4, kReceiver);
+  REQUIRE(decoded.ok());
+  auto keys = std::move(sender).finish(*decoded);
   REQUIRE_FALSE(keys.ok());
   CHECK(keys.error().kind == ErrorKind::ProtocolAborted);
   CHECK(keys.error().culprits == std::vector<PartyId>{kReceiver});
