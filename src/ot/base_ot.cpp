@@ -15,20 +15,23 @@ namespace tsign::ot {
 
 namespace {
 
-constexpr std::size_t kPoint = BaseOtReceiverMsg::kPointSize;  // compressed SEC1
+constexpr std::size_t kPoint = BaseOtReceiverMsg::kPointSize;  // uncompressed SEC1
 constexpr std::size_t kProduct = 65;                           // uncompressed SEC1, hashed into the keys
 
-// A public compressed point.
+// A public point, compressed (33 bytes) or uncompressed (65 bytes, prefix 04 only).
 bool parse_point(ByteSpan bytes, secp256k1_pubkey& out) {
+  if (bytes.size() == 65 && bytes[0] != 0x04) return false;
   return secp256k1_ec_pubkey_parse(secp256k1_ctx(), &out, bytes.data(), bytes.size()) == 1;
 }
 
-Result<ByteArray<33>> read_point(Reader& r, PartyId from, const char* what, secp256k1_pubkey& parsed) {
-  auto p = r.array<33>();
+template <std::size_t N>
+Result<ByteArray<N>> read_point(Reader& r, PartyId from, const char* what, secp256k1_pubkey& parsed) {
+  auto p = r.array<N>();
   if (!p) return detail::with_culprit(p.error(), from);
   if (!parse_point(*p, parsed)) {
     return detail::blame(ErrorKind::InvalidInput, from,
-                         std::string("base OT: ") + what + " is not a compressed secp256k1 point");
+                         std::string("base OT: ") + what + " is not " +
+                             (N == 33 ? "a compressed" : "an uncompressed") + " secp256k1 point");
   }
   return *p;
 }
@@ -62,8 +65,8 @@ Result<BaseOtSenderMsg> BaseOtSenderMsg::decode(ByteSpan in, PartyId from) {
   Reader r(in, "base OT sender message");
   BaseOtSenderMsg m;
   secp256k1_pubkey parsed;
-  TSIGN_TRY(m.a_point, read_point(r, from, "the sender's public key", parsed));
-  TSIGN_TRY(m.proof_commit, read_point(r, from, "the proof commitment", parsed));
+  TSIGN_TRY(m.a_point, read_point<33>(r, from, "the sender's public key", parsed));
+  TSIGN_TRY(m.proof_commit, read_point<33>(r, from, "the proof commitment", parsed));
   auto s = r.array<32>();
   if (!s) return detail::with_culprit(s.error(), from);
   m.proof_response = *s;
@@ -90,7 +93,7 @@ Result<BaseOtReceiverMsg> BaseOtReceiverMsg::decode(ByteSpan in, std::size_t cou
   m.points.reserve(count);
   m.parsed.resize(count);
   for (std::size_t i = 0; i < count; ++i) {
-    TSIGN_TRY(auto p, read_point(r, from, "a receiver point", m.parsed[i]));
+    TSIGN_TRY(auto p, read_point<kPoint>(r, from, "a receiver point", m.parsed[i]));
     m.points.push_back(p);
   }
   return m;
@@ -120,8 +123,8 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
   parse_point(a_point_, a_pub);
   // B_i = −A would make a·B_i + (−a·A) a doubling, which the batch formulas exclude; an honest
   // receiver sends it with negligible probability, like B_i = A.
-  ByteArray<33> minus_a_point = a_point_;
-  minus_a_point[0] ^= 1;
+  const Secp256k1Point a_public = Secp256k1Point::from_pubkey(a_pub);
+  const ByteArray<65> a_uncompressed = a_public.to_uncompressed(), minus_a_uncompressed = (-a_public).to_uncompressed();
   // a in the form libsecp256k1 takes, a·A, and per OT a·B_i (affine), a·B_i − a·A (Jacobian, then
   // affine) and both products encoded: all secret.
   struct Scratch {
@@ -145,7 +148,7 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
     const auto& b = msg.points[i];
     secp256k1_pubkey b_pub;
     if (parsed) b_pub = msg.parsed[i];
-    if (b == a_point_ || b == minus_a_point || (!parsed && !parse_point(b, b_pub))) {
+    if (b == a_uncompressed || b == minus_a_uncompressed || (!parsed && !parse_point(b, b_pub))) {
       return detail::abort_by(peer_, "base OT: a receiver point is ±(the sender's public key) or not a curve point");
     }
     if (!detail::published(tsign::detail::secret_mul_uncompressed(b_pub, s.a, s.products[0]))) {
@@ -214,7 +217,7 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
   out.msg.points.resize(count);
   Secret<std::array<std::uint8_t, kProduct>> product;
   for (std::size_t i = 0; i < count; ++i) {
-    secp256k1_p::serialize_compressed(points.expose()[i], out.msg.points[i].data());
+    secp256k1_p::serialize_uncompressed(points.expose()[i], out.msg.points[i].data());
     detail::publish(out.msg.points[i]);
     secp256k1_p::serialize_uncompressed(products.expose()[i], product.expose_mut().data());
     ot_key(session, i, detail::get_bit(choices, i), msg.a_point, out.msg.points[i], product.expose(),

@@ -4,6 +4,7 @@
 
 #include "../../src/ot/primitives.hpp"
 #include "tsign/core/random.hpp"
+#include "tsign/math/secp256k1.hpp"
 #include "tsign/ot/base_ot.hpp"
 
 using namespace tsign;
@@ -115,10 +116,20 @@ TEST_CASE("base OT: decoders refuse the identity, invalid encodings and wrong le
   CHECK(BaseOtReceiverMsg::decode(wire, 4, kReceiver).ok());
   CHECK_FALSE(BaseOtReceiverMsg::decode(wire, 5, kReceiver).ok());
   Bytes zero_point = wire;
-  std::memset(zero_point.data() + 33, 0, 33);
+  std::memset(zero_point.data() + 65, 0, 65);
   auto e3 = BaseOtReceiverMsg::decode(zero_point, 4, kReceiver);
   REQUIRE_FALSE(e3.ok());
   CHECK(e3.error().culprits == std::vector<PartyId>{kReceiver});
+  // The hybrid encodings (06, 07) of the same point, which libsecp256k1 would accept, are refused.
+  for (int prefix : {0x06, 0x07}) {
+    Bytes hybrid = wire;
+    hybrid[65] = static_cast<std::uint8_t>(prefix);
+    CHECK_FALSE(BaseOtReceiverMsg::decode(hybrid, 4, kReceiver).ok());
+  }
+  // A point off the curve: y changed.
+  Bytes off_curve = wire;
+  off_curve[65 + 64] ^= 1;
+  CHECK_FALSE(BaseOtReceiverMsg::decode(off_curve, 4, kReceiver).ok());
 }
 
 TEST_CASE("base OT: a receiver that sends ±(the sender's own key) as B_i is named") {
@@ -130,8 +141,8 @@ TEST_CASE("base OT: a receiver that sends ±(the sender's own key) as B_i is nam
   SecretBytes choices(1);
   auto received = base_ot_receive(sid, msg1, choices.expose(), 4, kSender);
   REQUIRE(received.ok());
-  received->msg.points[2] = msg1.a_point;
-  if (negated) received->msg.points[2][0] ^= 1;
+  const Secp256k1Point a = Secp256k1Point::from_bytes(msg1.a_point).value();
+  received->msg.points[2] = (negated ? -a : a).to_uncompressed();
   Bytes wire;
   received->msg.encode_to(wire);
   auto decoded = BaseOtReceiverMsg::decode(wire, 4, kReceiver);
