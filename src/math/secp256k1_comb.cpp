@@ -1,5 +1,6 @@
 #include "math/secp256k1_comb.hpp"
 
+#include <cassert>
 #include <cstring>
 #include <stdexcept>
 
@@ -59,21 +60,31 @@ const Comb& Comb::generator() {
 }
 
 bool Comb::mul(std::span<const ByteArray<32>> scalars, std::span<Affine> out) const {
+  const Comb* self[1] = {this};
+  return mul(self, scalars, out);
+}
+
+bool Comb::mul(std::span<const Comb* const> combs, std::span<const ByteArray<32>> scalars, std::span<Affine> out) {
   // k = Σ d_i·16^i with odd digits d_i = 2·t_i − 15 ∈ {±1, ±3, …, ±15}, where t_i are the
   // nibbles of e = (k + 2^256 − 1)/2 mod n: Σ (2·t_i − 15)·16^i = 2e − (2^256 − 1) ≡ k. Odd
   // digits make every step an addition of a table entry, with no zero digit to skip.
-  const std::size_t n = scalars.size();
+  const std::size_t n = scalars.size(), total = combs.size() * n;
+  assert(out.size() == total);
   SecretArray<Limbs> recoded(n);
-  SecretArray<Affine> entries(n);
-  SecretArray<Fe> scratch(2 * n);
+  SecretArray<Affine> entries(total);
+  SecretArray<Fe> scratch(2 * total);
   auto e = recoded.expose_mut();
   for (std::size_t k = 0; k < n; ++k) {
     e[k] = halve_mod_n(secp256k1_n::add_mod(limbs64::from_be(scalars[k].data()), kAllOnesModN));
-    entry(0, e[k], out[k]);
+  }
+  for (std::size_t c = 0; c < combs.size(); ++c) {
+    for (std::size_t k = 0; k < n; ++k) combs[c]->entry(0, e[k], out[c * n + k]);
   }
   std::uint64_t failed = 0;
   for (std::size_t i = 1; i < kDigits; ++i) {
-    for (std::size_t k = 0; k < n; ++k) entry(i, e[k], entries.expose_mut()[k]);
+    for (std::size_t c = 0; c < combs.size(); ++c) {
+      for (std::size_t k = 0; k < n; ++k) combs[c]->entry(i, e[k], entries.expose_mut()[c * n + k]);
+    }
     failed |= add_batch(out, entries.expose(), scratch.expose_mut());
   }
   return detail::declassified(failed) == 0;

@@ -29,6 +29,11 @@ class Comb {
   // uniform k_i) whose comb meets an exceptional addition: a public fact about negligible events.
   bool mul(std::span<const ByteArray<32>> scalars, std::span<Affine> out) const;
 
+  // The same for several bases at once, out[c·size + i] = k_i·B_c: the digits are recoded once
+  // and every step's additions, for all bases, share one field inversion.
+  static bool mul(std::span<const Comb* const> combs, std::span<const ByteArray<32>> scalars,
+                  std::span<Affine> out);
+
  private:
   // out = ±(2j + 1)·16^i·B, the signed digit i of a recoded scalar e, looked up in constant time.
   void entry(std::size_t i, const Limbs& e, Affine& out) const;

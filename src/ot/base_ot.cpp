@@ -191,9 +191,10 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
   const secp256k1_p::Affine a_affine = secp256k1_p::from_pubkey(a_point->pubkey());
   const secp256k1_p::Comb a_comb(a_affine);
   const secp256k1_p::Comb& g_comb = secp256k1_p::Comb::generator();
-  // b_i; b_i·G, then B_i; b_i·G + A; b_i·A.
+  // b_i; b_i·G (then B_i) and b_i·A side by side; b_i·G + A.
   SecretArray<ByteArray<32>> b(count);
-  SecretArray<secp256k1_p::Affine> points(count), shifted(count), products(count);
+  SecretArray<secp256k1_p::Affine> multiples(2 * count), shifted(count);
+  const auto points = multiples.expose_mut().first(count), products = multiples.expose_mut().subspan(count);
   // 64 random bytes per b_i, drawn at once and reduced mod n (bias 2^-256).
   {
     SecretBytes wide(count * 64);
@@ -206,20 +207,21 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
   SecretArray<secp256k1_p::Fe> scratch_fe(2 * count);
   // b_i is uniform, so b_i = 0, b_i·G = ±A and the combs' other exceptional scalars have
   // negligible probability: the verdict is a public fact.
-  bool made = g_comb.mul(b.expose(), points.expose_mut()) && a_comb.mul(b.expose(), products.expose_mut());
-  std::copy(points.expose().begin(), points.expose().end(), shifted.expose_mut().begin());
+  const secp256k1_p::Comb* combs[2] = {&g_comb, &a_comb};
+  bool made = secp256k1_p::Comb::mul(combs, b.expose(), multiples.expose_mut());
+  std::copy(points.begin(), points.end(), shifted.expose_mut().begin());
   made = made && detail::published(secp256k1_p::add_batch(shifted.expose_mut(), a_copies, scratch_fe.expose_mut()) == 0);
   if (!made) return make_error(ErrorKind::Internal, "base OT: b is zero or b·G + A is the identity");
   for (std::size_t i = 0; i < count; ++i) {
-    secp256k1_p::assign_if(points.expose_mut()[i], shifted.expose()[i], 0 - std::uint64_t{detail::get_bit(choices, i)});
+    secp256k1_p::assign_if(points[i], shifted.expose()[i], 0 - std::uint64_t{detail::get_bit(choices, i)});
   }
   BaseOtReceiverResult out{SecretBytes(count * kBaseOtKeySize), {}};
   out.msg.points.resize(count);
   Secret<std::array<std::uint8_t, kProduct>> product;
   for (std::size_t i = 0; i < count; ++i) {
-    secp256k1_p::serialize_uncompressed(points.expose()[i], out.msg.points[i].data());
+    secp256k1_p::serialize_uncompressed(points[i], out.msg.points[i].data());
     detail::publish(out.msg.points[i]);
-    secp256k1_p::serialize_uncompressed(products.expose()[i], product.expose_mut().data());
+    secp256k1_p::serialize_uncompressed(products[i], product.expose_mut().data());
     ot_key(session, i, detail::get_bit(choices, i), msg.a_point, out.msg.points[i], product.expose(),
            out.keys.expose_mut().data() + i * kBaseOtKeySize);
   }

@@ -167,9 +167,13 @@ TEST_CASE("the comb multiplies like libsecp256k1", "[math][comb]") {
     scalars.push_back(export_be(x));
   }
   for (int i = 0; i < 200; ++i) scalars.push_back(random_scalar_bytes());
-  std::vector<Affine> by_base(scalars.size()), by_g(scalars.size());
-  REQUIRE(comb.mul(scalars, by_base));
+  // Both bases in one call (shared digits and inversions), and each on its own.
+  std::vector<Affine> both(2 * scalars.size()), by_g(scalars.size());
+  const Comb* combs[2] = {&comb, &Comb::generator()};
+  REQUIRE(Comb::mul(combs, scalars, both));
   REQUIRE(Comb::generator().mul(scalars, by_g));
+  const std::span<const Affine> by_base = std::span<const Affine>(both).first(scalars.size());
+  for (std::size_t i = 0; i < scalars.size(); ++i) CHECK(uncompressed(both[scalars.size() + i]) == uncompressed(by_g[i]));
   for (std::size_t i = 0; i < scalars.size(); ++i) {
     CHECK(uncompressed(by_base[i]) == reference_mul(base.pubkey(), scalars[i]));
     secp256k1_pubkey expected;
