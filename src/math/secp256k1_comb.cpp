@@ -70,9 +70,9 @@ bool Comb::mul(std::span<const Comb* const> combs, std::span<const ByteArray<32>
   // digits make every step an addition of a table entry, with no zero digit to skip.
   const std::size_t n = scalars.size(), total = combs.size() * n;
   assert(out.size() == total);
-  SecretArray<Limbs> recoded(n);
-  SecretArray<Affine> entries(total);
-  SecretArray<Fe> scratch(2 * total);
+  SecretScratch<Limbs> recoded(n);
+  SecretScratch<Affine> entries(total);
+  SecretScratch<Fe> scratch(2 * total);
   auto e = recoded.expose_mut();
   for (std::size_t k = 0; k < n; ++k) {
     e[k] = halve_mod_n(secp256k1_n::add_mod(limbs64::from_be(scalars[k].data()), kAllOnesModN));

@@ -132,8 +132,8 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
     std::uint8_t products[2][kProduct];
     secp256k1_p::Affine minus_aa;
   };
-  Secret<Scratch> scratch(Scratch{});
-  Scratch& s = scratch.expose_mut();
+  SecretScratch<Scratch> scratch(1);
+  Scratch& s = scratch.expose_mut()[0];
   std::copy(a_.expose().begin(), a_.expose().end(), s.a.begin());
   // a ≠ 0 and every point is a curve point, so no product fails: the verdicts are public facts.
   if (!detail::published(tsign::detail::secret_mul_uncompressed(a_pub, s.a, s.products[0]))) {
@@ -143,7 +143,7 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
       secp256k1_p::Affine{secp256k1_p::from_be(s.products[0] + 1), secp256k1_p::from_be(s.products[0] + 33)});
   const bool parsed = msg.parsed.size() == msg.points.size();
   // a·B_i, then a·B_i − a·A beside it: secret.
-  SecretArray<secp256k1_p::Affine> products(count_), differences(count_), minus_aa(count_);
+  SecretScratch<secp256k1_p::Affine> products(count_), differences(count_), minus_aa(count_);
   for (std::size_t i = 0; i < count_; ++i) {
     const auto& b = msg.points[i];
     secp256k1_pubkey b_pub;
@@ -159,7 +159,7 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
     minus_aa.expose_mut()[i] = s.minus_aa;
   }
   // B_i ≠ ±A, so no sum meets the identity or a doubling.
-  SecretArray<secp256k1_p::Fe> scratch_fe(2 * count_);
+  SecretScratch<secp256k1_p::Fe> scratch_fe(2 * count_);
   if (detail::published(secp256k1_p::add_batch(differences.expose_mut(), minus_aa.expose(), scratch_fe.expose_mut()) != 0)) {
     return make_error(ErrorKind::Internal, "base OT: a·B_i − a·A is the identity");
   }
@@ -192,19 +192,19 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
   const secp256k1_p::Comb a_comb(a_affine);
   const secp256k1_p::Comb& g_comb = secp256k1_p::Comb::generator();
   // b_i; b_i·G (then B_i) and b_i·A side by side; b_i·G + A.
-  SecretArray<ByteArray<32>> b(count);
-  SecretArray<secp256k1_p::Affine> multiples(2 * count), shifted(count);
+  SecretScratch<ByteArray<32>> b(count);
+  SecretScratch<secp256k1_p::Affine> multiples(2 * count), shifted(count);
   const auto points = multiples.expose_mut().first(count), products = multiples.expose_mut().subspan(count);
   // 64 random bytes per b_i, drawn at once and reduced mod n (bias 2^-256).
   {
-    SecretBytes wide(count * 64);
+    SecretScratch<std::uint8_t> wide(count * 64);
     random_fill(wide.expose_mut());
     for (std::size_t i = 0; i < count; ++i) {
       b.expose_mut()[i] = Secp256k1Scalar::from_bytes_reduce(wide.expose().subspan(i * 64, 64)).to_bytes();
     }
   }
   const std::vector<secp256k1_p::Affine> a_copies(count, a_affine);
-  SecretArray<secp256k1_p::Fe> scratch_fe(2 * count);
+  SecretScratch<secp256k1_p::Fe> scratch_fe(2 * count);
   // b_i is uniform, so b_i = 0, b_i·G = ±A and the combs' other exceptional scalars have
   // negligible probability: the verdict is a public fact.
   const secp256k1_p::Comb* combs[2] = {&g_comb, &a_comb};
@@ -217,7 +217,7 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
   }
   BaseOtReceiverResult out{SecretBytes(count * kBaseOtKeySize), {}};
   out.msg.points.resize(count);
-  Secret<std::array<std::uint8_t, kProduct>> product;
+  SecretScratch<std::uint8_t> product(kProduct);
   for (std::size_t i = 0; i < count; ++i) {
     secp256k1_p::serialize_uncompressed(points[i], out.msg.points[i].data());
     detail::publish(out.msg.points[i]);

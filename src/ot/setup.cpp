@@ -50,11 +50,12 @@ ReverseExtension reverse_extension(const PairSession& reverse) {
 std::pair<SecretBytes, SetupMsg3> grow_trees(const SessionTag& tag, const SecretBytes& keys) {
   SecretBytes leaves(OtReceiverSetup::kSecretSize);
   SetupMsg3 out{tag, std::vector<ByteArray<32>>(kCorrections)};
-  SecretBytes scratch(32 + sizeof(detail::Seed) * kSoftSpokenK * 2);
-  std::uint8_t* root = scratch.expose_mut().data();
-  auto* sums = reinterpret_cast<detail::Seed(*)[2]>(root + 32);
+  // Every chunk's root, drawn at once (one system call), then the level sums of one tree.
+  SecretScratch<std::uint8_t> scratch(32 * kChunks + sizeof(detail::Seed) * kSoftSpokenK * 2);
+  random_fill(scratch.expose_mut().first(32 * kChunks));
+  auto* sums = reinterpret_cast<detail::Seed(*)[2]>(scratch.expose_mut().data() + 32 * kChunks);
   for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
-    random_fill({root, 32});
+    const std::uint8_t* root = scratch.expose().data() + 32 * chunk;
     auto* chunk_leaves = reinterpret_cast<detail::Seed*>(leaves.expose_mut().data() + chunk * kLeaves * 32);
     detail::ggm_expand(root, chunk_leaves, sums);
     for (std::size_t level = 0; level < kSoftSpokenK; ++level) {
@@ -188,8 +189,8 @@ Result<OtSenderSetup> SetupSender::finish(const SetupMsg3& msg) && {
   }
   SecretBytes secret(OtSenderSetup::kSecretSize);
   std::memcpy(secret.expose_mut().data(), delta_.expose().data(), kBaseOts / 8);
-  SecretBytes scratch(sizeof(detail::Seed) * (kSoftSpokenK + kLeaves));
-  auto* known = reinterpret_cast<detail::Seed*>(scratch.expose_mut().data());
+  SecretScratch<detail::Seed> scratch(kSoftSpokenK + kLeaves);
+  auto* known = scratch.expose_mut().data();
   auto* rel = known + kSoftSpokenK;
   for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
     unsigned delta_chunk = 0;

@@ -13,8 +13,8 @@
 namespace tsign {
 
 namespace detail {
-void* secure_alloc(std::size_t size);  // throws std::bad_alloc
-void secure_free(void* p);             // wipes before releasing
+void* secure_alloc(std::size_t size);         // throws std::bad_alloc
+void secure_free(void* p, std::size_t size);  // wipes before releasing; size as allocated
 void secure_wipe(void* p, std::size_t size);
 }  // namespace detail
 
@@ -68,7 +68,7 @@ class Secret {
   void reset() {
     if (ptr_ != nullptr) {
       ptr_->~T();
-      detail::secure_free(ptr_);
+      detail::secure_free(ptr_, sizeof(T));
       ptr_ = nullptr;
     }
   }
@@ -82,21 +82,29 @@ class Secret {
   T* ptr_;
 };
 
-// `count` values of a trivially copyable T in locked memory, zeroed at first and wiped on
-// destruction: scratch space for a batch of secret values whose count is known only at run time.
+// Scratch space for one computation over a batch of secret values: `count` values of a trivially
+// copyable T, zeroed at first and wiped on destruction. It lives in ordinary heap memory, not
+// in the locked, guarded pages of Secret and SecretBytes: those cost a few hundred microseconds
+// of system calls per allocation, more than many computations that need scratch, and protect
+// long-lived values (key shares) against swap, not buffers that live for milliseconds.
 template <class T>
-class SecretArray {
-  static_assert(std::is_trivially_copyable_v<T> && alignof(T) <= 16);
+class SecretScratch {
+  static_assert(std::is_trivially_copyable_v<T>);
 
  public:
-  // The size is padded to a multiple of 16: the allocator places a block against its guard page,
-  // so a padded size keeps the start aligned.
-  explicit SecretArray(std::size_t count) : bytes_((count * sizeof(T) + 15) / 16 * 16), count_(count) {}
-  std::span<const T> expose() const { return {reinterpret_cast<const T*>(bytes_.expose().data()), count_}; }
-  std::span<T> expose_mut() { return {reinterpret_cast<T*>(bytes_.expose_mut().data()), count_}; }
+  explicit SecretScratch(std::size_t count) : data_(new T[count]()), count_(count) {}
+  ~SecretScratch() {
+    detail::secure_wipe(data_, count_ * sizeof(T));
+    delete[] data_;
+  }
+  SecretScratch(const SecretScratch&) = delete;
+  SecretScratch& operator=(const SecretScratch&) = delete;
+
+  std::span<const T> expose() const { return {data_, count_}; }
+  std::span<T> expose_mut() { return {data_, count_}; }
 
  private:
-  SecretBytes bytes_;
+  T* data_;
   std::size_t count_;
 };
 
