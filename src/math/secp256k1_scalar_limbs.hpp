@@ -3,6 +3,8 @@
 // Secp256k1Scalar is built on these; the OT layer uses them directly in its inner loops, where
 // values stay in plain (not Montgomery) form and scalar temporaries would cost a wipe each.
 // No branch and no memory index depends on a limb's value. Internal to the library.
+// The limb loops are unrolled explicitly: GCC at -O2 keeps them as loops, which costs more than
+// the arithmetic in the OT layer's inner loops.
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -67,11 +69,14 @@ inline constexpr std::uint64_t kNPrime = compute_n_prime();
 constexpr Limbs add_mod(const Limbs& a, const Limbs& b) {
   Limbs sum{}, red{};
   std::uint64_t carry = 0, borrow = 0;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) sum[i] = addc(a[i], b[i], carry);
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) red[i] = subb(sum[i], kN[i], borrow);
   // Take the reduced value when the sum overflowed 2^256 or did not borrow against n.
   const std::uint64_t take_red = 0 - (carry | (borrow ^ 1));
   Limbs out{};
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) out[i] = (red[i] & take_red) | (sum[i] & ~take_red);
   return out;
 }
@@ -79,8 +84,10 @@ constexpr Limbs add_mod(const Limbs& a, const Limbs& b) {
 constexpr Limbs sub_mod(const Limbs& a, const Limbs& b) {
   Limbs diff{};
   std::uint64_t borrow = 0, carry = 0;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) diff[i] = subb(a[i], b[i], borrow);
   const std::uint64_t mask = 0 - borrow;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) diff[i] = addc(diff[i], kN[i] & mask, carry);
   return diff;
 }
@@ -89,8 +96,10 @@ constexpr Limbs sub_mod(const Limbs& a, const Limbs& b) {
 // suffices. With a in Montgomery form (a·R) and b plain, the result is the plain a·b.
 constexpr Limbs mont_mul(const Limbs& a, const Limbs& b) {
   std::uint64_t t[6] = {0, 0, 0, 0, 0, 0};
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) {
     std::uint64_t carry = 0;
+    #pragma GCC unroll 16
     for (int j = 0; j < 4; ++j) {
       u128 p = (u128)a[j] * b[i] + t[j] + carry;
       t[j] = (std::uint64_t)p;
@@ -103,6 +112,7 @@ constexpr Limbs mont_mul(const Limbs& a, const Limbs& b) {
     const std::uint64_t m = t[0] * kNPrime;
     u128 p = (u128)m * kN[0] + t[0];
     carry = (std::uint64_t)(p >> 64);
+    #pragma GCC unroll 16
     for (int j = 1; j < 4; ++j) {
       p = (u128)m * kN[j] + t[j] + carry;
       t[j - 1] = (std::uint64_t)p;
@@ -115,9 +125,11 @@ constexpr Limbs mont_mul(const Limbs& a, const Limbs& b) {
   // t < 2n: subtract n once unless that borrows past the fifth limb.
   Limbs red{};
   std::uint64_t borrow = 0;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) red[i] = subb(t[i], kN[i], borrow);
   const std::uint64_t keep_t = 0 - (borrow & (t[4] ^ 1));
   Limbs out{};
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) out[i] = (t[i] & keep_t) | (red[i] & ~keep_t);
   return out;
 }
@@ -151,6 +163,7 @@ constexpr Limbs from_mont(const Limbs& mont) { return mont_mul(mont, kOneLimbs);
 // 32 big-endian bytes as limbs (any value below 2^256), and back.
 inline Limbs from_be(const std::uint8_t* p) {
   Limbs out{};
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) {
     std::uint64_t v;
     std::memcpy(&v, p + (3 - i) * 8, 8);
@@ -161,6 +174,7 @@ inline Limbs from_be(const std::uint8_t* p) {
 }
 
 inline void to_be(const Limbs& a, std::uint8_t* p) {
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) {
     std::uint64_t v = a[i];
     if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
@@ -176,6 +190,7 @@ inline Limbs reduce_be32(const std::uint8_t* p) { return add_mod(from_be(p), Lim
 // 1 when a < n, without branching on a.
 constexpr std::uint64_t below_n(const Limbs& a) {
   std::uint64_t borrow = 0;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) subb(a[i], kN[i], borrow);
   return borrow;
 }
@@ -193,8 +208,10 @@ using Wide = std::array<std::uint64_t, 9>;
 // acc += a·b.
 constexpr void mul_add(Wide& acc, const Limbs& a, const Limbs& b) {
   std::uint64_t prod[8] = {};
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) {
     std::uint64_t carry = 0;
+    #pragma GCC unroll 16
     for (int j = 0; j < 4; ++j) {
       u128 p = (u128)a[j] * b[i] + prod[i + j] + carry;
       prod[i + j] = (std::uint64_t)p;
@@ -203,6 +220,7 @@ constexpr void mul_add(Wide& acc, const Limbs& a, const Limbs& b) {
     prod[i + 4] = carry;
   }
   std::uint64_t carry = 0;
+  #pragma GCC unroll 16
   for (int i = 0; i < 8; ++i) acc[i] = addc(acc[i], prod[i], carry);
   acc[8] += carry;
 }
@@ -210,7 +228,9 @@ constexpr void mul_add(Wide& acc, const Limbs& a, const Limbs& b) {
 // acc += a.
 constexpr void add_to(Wide& acc, const Limbs& a) {
   std::uint64_t carry = 0;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) acc[i] = addc(acc[i], a[i], carry);
+  #pragma GCC unroll 16
   for (int i = 4; i < 9; ++i) acc[i] = addc(acc[i], 0, carry);
 }
 
@@ -223,8 +243,10 @@ constexpr std::array<std::uint64_t, Out> fold(const std::array<std::uint64_t, In
   static_assert(In > 4 && Out >= 4 && Out <= In);
   constexpr std::size_t H = In - 4, P = H + 3;  // hi limbs, product limbs
   std::uint64_t prod[P] = {};
+  #pragma GCC unroll 16
   for (std::size_t i = 0; i < H; ++i) {
     std::uint64_t carry = 0;
+    #pragma GCC unroll 16
     for (std::size_t j = 0; j < 3; ++j) {
       u128 p = (u128)kC[j] * x[4 + i] + prod[i + j] + carry;
       prod[i + j] = (std::uint64_t)p;
@@ -234,6 +256,7 @@ constexpr std::array<std::uint64_t, Out> fold(const std::array<std::uint64_t, In
   }
   std::array<std::uint64_t, Out> out{};
   std::uint64_t carry = 0;
+  #pragma GCC unroll 16
   for (std::size_t i = 0; i < Out; ++i) out[i] = addc(i < 4 ? x[i] : 0, i < P ? prod[i] : 0, carry);
   return out;
 }
