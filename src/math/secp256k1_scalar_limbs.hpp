@@ -205,24 +205,40 @@ constexpr Limbs masked(const Limbs& a, std::uint64_t mask) {
 // products of two values below 2^256 (or below n) fit.
 using Wide = std::array<std::uint64_t, 9>;
 
-// acc += a·b.
-constexpr void mul_add(Wide& acc, const Limbs& a, const Limbs& b) {
-  std::uint64_t prod[8] = {};
-  #pragma GCC unroll 16
-  for (int i = 0; i < 4; ++i) {
-    std::uint64_t carry = 0;
-    #pragma GCC unroll 16
-    for (int j = 0; j < 4; ++j) {
-      u128 p = (u128)a[j] * b[i] + prod[i + j] + carry;
-      prod[i + j] = (std::uint64_t)p;
-      carry = (std::uint64_t)(p >> 64);
-    }
-    prod[i + 4] = carry;
+// A column sum for product scanning: up to 2^64 terms below 2^128 each, in 192 bits. Sums
+// column by column compile to short add/adc chains, shorter than row-by-row partial products.
+class ColumnSum {
+ public:
+  constexpr void add(u128 v) {
+    t_ += v;
+    t2_ += static_cast<std::uint64_t>(t_ < v);  // the carry out, without a branch
   }
-  std::uint64_t carry = 0;
+  // Returns the low limb and shifts the sum down by one limb.
+  constexpr std::uint64_t next() {
+    const auto lo = static_cast<std::uint64_t>(t_);
+    t_ = (t_ >> 64) | (u128)t2_ << 64;
+    t2_ = 0;
+    return lo;
+  }
+
+ private:
+  u128 t_ = 0;
+  std::uint64_t t2_ = 0;
+};
+
+// acc += a·b, column by column.
+constexpr void mul_add(Wide& acc, const Limbs& a, const Limbs& b) {
+  ColumnSum sum;
   #pragma GCC unroll 16
-  for (int i = 0; i < 8; ++i) acc[i] = addc(acc[i], prod[i], carry);
-  acc[8] += carry;
+  for (int c = 0; c < 8; ++c) {
+    sum.add(acc[c]);
+    #pragma GCC unroll 16
+    for (int i = 0; i < 4; ++i) {
+      if (c - i >= 0 && c - i < 4) sum.add((u128)a[i] * b[c - i]);  // c and i are public indices
+    }
+    acc[c] = sum.next();
+  }
+  acc[8] += sum.next();
 }
 
 // acc += a.
@@ -241,23 +257,18 @@ inline constexpr std::uint64_t kC[3] = {~kN[0] + 1, ~kN[1], 1};
 template <std::size_t In, std::size_t Out>
 constexpr std::array<std::uint64_t, Out> fold(const std::array<std::uint64_t, In>& x) {
   static_assert(In > 4 && Out >= 4 && Out <= In);
-  constexpr std::size_t H = In - 4, P = H + 3;  // hi limbs, product limbs
-  std::uint64_t prod[P] = {};
-  #pragma GCC unroll 16
-  for (std::size_t i = 0; i < H; ++i) {
-    std::uint64_t carry = 0;
-    #pragma GCC unroll 16
-    for (std::size_t j = 0; j < 3; ++j) {
-      u128 p = (u128)kC[j] * x[4 + i] + prod[i + j] + carry;
-      prod[i + j] = (std::uint64_t)p;
-      carry = (std::uint64_t)(p >> 64);
-    }
-    prod[i + 3] = carry;
-  }
+  constexpr std::size_t H = In - 4;  // hi limbs
   std::array<std::uint64_t, Out> out{};
-  std::uint64_t carry = 0;
+  ColumnSum sum;
   #pragma GCC unroll 16
-  for (std::size_t i = 0; i < Out; ++i) out[i] = addc(i < 4 ? x[i] : 0, i < P ? prod[i] : 0, carry);
+  for (std::size_t c = 0; c < Out; ++c) {
+    if (c < 4) sum.add(x[c]);
+    #pragma GCC unroll 16
+    for (std::size_t j = 0; j < 3; ++j) {  // c and j are public indices
+      if (c >= j && c - j < H) sum.add(j == 2 ? (u128)x[4 + c - j] : (u128)kC[j] * x[4 + c - j]);
+    }
+    out[c] = sum.next();
+  }
   return out;
 }
 
