@@ -98,6 +98,16 @@ Context context(const PairSession& session) {
 
 }  // namespace
 
+struct MulReceiver::Batch {
+  detail::ReceiverBatch ext;  // β and the rows t_j
+  std::vector<Limbs> gadget;  // g, plain limbs (public): hashed once, used twice
+};
+
+MulReceiver::MulReceiver() = default;
+MulReceiver::~MulReceiver() = default;
+MulReceiver::MulReceiver(MulReceiver&&) noexcept = default;
+MulReceiver& MulReceiver::operator=(MulReceiver&&) noexcept = default;
+
 Bytes MulRequest::encode() const {
   Bytes out;
   detail::write_header(out, detail::MessageType::kMulRequest, tag);
@@ -176,29 +186,28 @@ Result<std::pair<MulReceiver, MulRequest>> MulReceiver::start(const OtReceiverSe
   rx.peer_ = session.sender;
   rx.products_ = products;
   rx.digest_ = c.digest;
-  rx.gadget_ = gadget_vector(c.digest);
+  rx.batch_ = std::make_unique<Batch>(Batch{std::move(ext.first), gadget_vector(c.digest)});
+  const std::vector<Limbs>& g = rx.batch_->gadget;
+  const ByteSpan choices = rx.batch_->ext.choices.span();
   Limbs b{};
   for (std::size_t j = 0; j < kMulOts; ++j) {
-    const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(ext.first.choices.span(), j)};
-    b = sn::add_mod(b, sn::masked(rx.gadget_[j], beta));
+    const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(choices, j)};
+    b = sn::add_mod(b, sn::masked(g[j], beta));
   }
   rx.b_ = Secp256k1ScalarOps::make(sn::to_mont(b));
   wipe(b);
-  rx.choices_.assign(ext.first.choices.span().begin(), ext.first.choices.span().end());
-  rx.rows_.assign(ext.first.rows.span().begin(), ext.first.rows.span().end());
   MulRequest req{c.tag, static_cast<std::uint8_t>(products), std::move(ext.second)};
   return std::pair{std::move(rx), std::move(req)};
 }
 
-MulReceiver::~MulReceiver() {
-  if (!choices_.empty()) sodium_memzero(choices_.data(), choices_.size());
-  if (!rows_.empty()) sodium_memzero(rows_.data(), rows_.size() * sizeof(std::uint64_t));
-}
-
 Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup, const MulResponse& response) && {
+  if (!batch_) return make_error(ErrorKind::InvalidInput, "multiplication: this receiver was moved from");
   TSIGN_CHECK(detail::check_usable(setup, self_, peer_));
   TSIGN_CHECK(detail::check_tag(response.tag, detail::session_tag(digest_), peer_, "multiplication response"));
   const std::size_t l = products_, width = (l + 1) * kScalar;
+  const ByteSpan choices = batch_->ext.choices.span();
+  const std::uint64_t* rows = batch_->ext.rows.data();
+  const std::vector<Limbs>& gadget = batch_->gadget;
   if (response.products != l || response.a_tilde.size() != kMulOts * width) {
     return detail::blame(ErrorKind::InvalidInput, peer_, "multiplication response: wrong number of products");
   }
@@ -217,9 +226,9 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
   MuHash mu(digest_, l);
   for (std::size_t j0 = 0; j0 < kMulOts; j0 += kBatch) {
     const std::size_t n = std::min(kBatch, kMulOts - j0);
-    hasher.hash(j0, {rows_.data() + j0 * detail::kRowWords, n * detail::kRowWords}, width, {gamma, n * width});
+    hasher.hash(j0, {rows + j0 * detail::kRowWords, n * detail::kRowWords}, width, {gamma, n * width});
     for (std::size_t j = j0; j < j0 + n; ++j) {
-      const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(choices_, j)};
+      const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(choices, j)};
       const std::uint8_t* gj = gamma + (j - j0) * width;
       const std::uint8_t* aj = response.a_tilde.data() + j * width;
       for (std::size_t k = 0; k <= l; ++k) {
@@ -232,7 +241,7 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
       sn::add_to(w, sn::masked(neg_eta, beta));
       for (std::size_t k = 0; k < l; ++k) {
         sn::mul_add(w, theta_plain[k], dot[k]);
-        sn::mul_add(d[k], gadget_[j], dot[k]);
+        sn::mul_add(d[k], gadget[j], dot[k]);
       }
       mu.set(j, sn::reduce_wide(w));
     }
