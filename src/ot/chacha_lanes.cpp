@@ -6,9 +6,11 @@
 #include <bit>
 #include <cstring>
 
-// On x86-64 (GCC, ELF) the block function is compiled twice, for AVX2 (one register per state
-// word across the 8 lanes, rotations by 8 and 16 as byte shuffles) and for the baseline (SSE2, two
-// registers per word, shifts only: SSE2 has no byte shuffle), and the first call picks one.
+// On x86-64 (GCC, ELF) the block function is compiled three times, for AVX-512VL (32 vector
+// registers hold the whole state, rotations are single instructions), for AVX2 (one register per
+// state word across the 8 lanes, rotations by 8 and 16 as byte shuffles, some words spilled) and
+// for the baseline (SSE2, two registers per word, shifts only: SSE2 has no byte shuffle), and the
+// first call picks one.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
 #define TSIGN_CHACHA_AVX2 1
 #endif
@@ -125,9 +127,18 @@ __attribute__((target("avx2"))) void blocks_avx2(const ChaChaInput& in, std::uin
   run_blocks<true>(in, out);
 }
 
-bool has_avx2() {
+__attribute__((target("avx2,avx512f,avx512vl"))) void blocks_avx512(const ChaChaInput& in,
+                                                                    std::uint8_t out[kChaChaLanes][64]) {
+  run_blocks<true>(in, out);
+}
+
+using BlocksFn = void (*)(const ChaChaInput&, std::uint8_t[kChaChaLanes][64]);
+
+BlocksFn pick_blocks() {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") != 0;
+  if (__builtin_cpu_supports("avx512vl") != 0 && __builtin_cpu_supports("avx512f") != 0) return blocks_avx512;
+  if (__builtin_cpu_supports("avx2") != 0) return blocks_avx2;
+  return chacha20_blocks_baseline;
 }
 #endif
 
@@ -139,13 +150,11 @@ void chacha20_blocks_baseline(const ChaChaInput& in, std::uint8_t out[kChaChaLan
 
 void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
 #ifdef TSIGN_CHACHA_AVX2
-  static const bool avx2 = has_avx2();
-  if (avx2) {
-    blocks_avx2(in, out);
-    return;
-  }
-#endif
+  static const BlocksFn blocks = pick_blocks();
+  blocks(in, out);
+#else
   chacha20_blocks_baseline(in, out);
+#endif
 }
 
 namespace {
