@@ -66,12 +66,12 @@ template <bool kShuffle>
 
 template <bool kShuffle>
 [[gnu::always_inline]] inline void run_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]) {
-  Lanes x[16], init[16];
+  // The feed-forward reads the input again rather than keeping a copy: one state to wipe.
+  Lanes x[16];
   for (int w = 0; w < 4; ++w) {
-    for (std::size_t l = 0; l < L; ++l) init[w][l] = kSigma[w];
+    for (std::size_t l = 0; l < L; ++l) x[w][l] = kSigma[w];
   }
-  for (int w = 0; w < 12; ++w) std::memcpy(&init[4 + w], in.words[w], sizeof(Lanes));
-  for (int w = 0; w < 16; ++w) x[w] = init[w];
+  for (int w = 0; w < 12; ++w) std::memcpy(&x[4 + w], in.words[w], sizeof(Lanes));
   for (int round = 0; round < 10; ++round) {
     quarter_round<kShuffle>(x[0], x[4], x[8], x[12]);
     quarter_round<kShuffle>(x[1], x[5], x[9], x[13]);
@@ -82,7 +82,12 @@ template <bool kShuffle>
     quarter_round<kShuffle>(x[2], x[7], x[8], x[13]);
     quarter_round<kShuffle>(x[3], x[4], x[9], x[14]);
   }
-  for (int w = 0; w < 16; ++w) x[w] += init[w];
+  for (int w = 0; w < 4; ++w) x[w] += kSigma[w];
+  for (int w = 0; w < 12; ++w) {
+    Lanes v;
+    std::memcpy(&v, in.words[w], sizeof(Lanes));
+    x[4 + w] += v;
+  }
   if constexpr (kShuffle && L == 8 && std::endian::native == std::endian::little) {
     // Words 8h..8h+7 of all lanes, transposed 8x8 with unpacks and 128-bit permutes: row l is
     // those words of lane l, stored at once. (t and u hold only output words, as out does.)
@@ -119,7 +124,6 @@ template <bool kShuffle>
     }
   }
   sodium_memzero(x, sizeof x);  // the state holds the keys
-  sodium_memzero(init, sizeof init);
 }
 
 #ifdef TSIGN_CHACHA_AVX2
