@@ -6,55 +6,24 @@
 // The limb loops are unrolled explicitly: GCC at -O2 keeps them as loops, which costs more than
 // the arithmetic in the OT layer's inner loops.
 #include <array>
-#include <bit>
 #include <cstdint>
-#include <cstring>
-#include <type_traits>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
+#include "limbs64.hpp"
 #include "tsign/math/secp256k1.hpp"
 
 namespace tsign {
 
 namespace secp256k1_n {
 
-__extension__ typedef unsigned __int128 u128;
-using Limbs = std::array<std::uint64_t, 4>;
+using limbs64::addc;
+using limbs64::from_be;
+using limbs64::Limbs;
+using limbs64::subb;
+using limbs64::to_be;
+using limbs64::u128;
 
 inline constexpr Limbs kN = {0xBFD25E8CD0364141ULL, 0xBAAEDCE6AF48A03BULL, 0xFFFFFFFFFFFFFFFEULL,
                              0xFFFFFFFFFFFFFFFFULL};
-
-// a + b + carry with carry in {0, 1}; carry receives the carry out. On x86-64 the intrinsic keeps
-// a chain of these in the carry flag (adc); the 128-bit form is the portable and compile-time path.
-constexpr std::uint64_t addc(std::uint64_t a, std::uint64_t b, std::uint64_t& carry) {
-#if defined(__x86_64__)
-  if (!std::is_constant_evaluated()) {
-    unsigned long long r;
-    carry = _addcarry_u64(static_cast<unsigned char>(carry), a, b, &r);
-    return r;
-  }
-#endif
-  const u128 s = (u128)a + b + carry;
-  carry = (std::uint64_t)(s >> 64);
-  return (std::uint64_t)s;
-}
-
-// a - b - borrow with borrow in {0, 1}; borrow receives the borrow out (sbb on x86-64).
-constexpr std::uint64_t subb(std::uint64_t a, std::uint64_t b, std::uint64_t& borrow) {
-#if defined(__x86_64__)
-  if (!std::is_constant_evaluated()) {
-    unsigned long long r;
-    borrow = _subborrow_u64(static_cast<unsigned char>(borrow), a, b, &r);
-    return r;
-  }
-#endif
-  const u128 d = (u128)a - b - borrow;
-  borrow = (std::uint64_t)(d >> 64) & 1;
-  return (std::uint64_t)d;
-}
 
 // -n^-1 mod 2^64, by Newton iteration on the low limb.
 constexpr std::uint64_t compute_n_prime() {
@@ -159,28 +128,6 @@ inline constexpr Limbs kOneLimbs = {1, 0, 0, 0};
 // Plain value <-> Montgomery form.
 constexpr Limbs to_mont(const Limbs& plain) { return mont_mul(plain, kR2); }
 constexpr Limbs from_mont(const Limbs& mont) { return mont_mul(mont, kOneLimbs); }
-
-// 32 big-endian bytes as limbs (any value below 2^256), and back.
-inline Limbs from_be(const std::uint8_t* p) {
-  Limbs out{};
-  #pragma GCC unroll 16
-  for (int i = 0; i < 4; ++i) {
-    std::uint64_t v;
-    std::memcpy(&v, p + (3 - i) * 8, 8);
-    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
-    out[i] = v;
-  }
-  return out;
-}
-
-inline void to_be(const Limbs& a, std::uint8_t* p) {
-  #pragma GCC unroll 16
-  for (int i = 0; i < 4; ++i) {
-    std::uint64_t v = a[i];
-    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
-    std::memcpy(p + (3 - i) * 8, &v, 8);
-  }
-}
 
 // The value of 32 big-endian bytes mod n, plain: one conditional subtraction, since 2^256 < 2n.
 // For uniform bytes the result is within statistical distance (2^256 - n)/2^256 < 2^-127 of

@@ -6,33 +6,17 @@
 
 #include "tsign/core/random.hpp"
 #include "../../src/math/secp256k1_scalar_limbs.hpp"
+#include "support/gmp_oracle.hpp"
 #include "tsign/math/secp256k1.hpp"
 
 using namespace tsign;
+using test::export_be;
+using test::import_be;
+using test::Mpz;
 
 namespace {
 
 const char* kOrderHex = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141";
-
-struct Mpz {
-  mpz_t v;
-  Mpz() { mpz_init(v); }
-  explicit Mpz(const char* hex) { mpz_init_set_str(v, hex, 16); }
-  ~Mpz() { mpz_clear(v); }
-  Mpz(const Mpz&) = delete;
-  Mpz& operator=(const Mpz&) = delete;
-};
-
-void import_be(Mpz& out, ByteSpan b) { mpz_import(out.v, b.size(), 1, 1, 1, 0, b.data()); }
-
-ByteArray<32> export_be(const Mpz& x) {
-  ByteArray<32> out{};
-  std::size_t count = 0;
-  std::uint8_t buf[64] = {};
-  mpz_export(buf, &count, 1, 1, 1, 0, x.v);
-  std::copy(buf, buf + count, out.begin() + (32 - count));
-  return out;
-}
 
 const Mpz& order() {
   static Mpz n(kOrderHex);

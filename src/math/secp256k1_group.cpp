@@ -1,0 +1,50 @@
+#include "math/secp256k1_group.hpp"
+
+#include <cassert>
+
+#include "core/declassify.hpp"
+#include "tsign/math/secp256k1.hpp"
+
+namespace tsign::secp256k1_p {
+
+bool to_affine(std::span<const Jacobian> in, std::span<Affine> out) {
+  assert(in.size() == out.size());
+  if (in.empty()) return true;
+  // out[i].x holds z_0·…·z_i until step i of the backward pass replaces it.
+  out[0].x = in[0].z;
+  for (std::size_t i = 1; i < in.size(); ++i) out[i].x = mul(out[i - 1].x, in[i].z);
+  if (detail::declassified(zero_mask(out.back().x)) != 0) return false;
+  Fe inv = inverse(out.back().x);  // (z_0·…·z_i)^-1 at step i
+  for (std::size_t i = in.size(); i-- > 0;) {
+    Fe z_inv = inv;
+    if (i > 0) {
+      z_inv = mul(inv, out[i - 1].x);
+      inv = mul(inv, in[i].z);
+    }
+    const Fe z_inv2 = sqr(z_inv);
+    out[i].x = normalized(mul(in[i].x, z_inv2));
+    out[i].y = normalized(mul(in[i].y, mul(z_inv2, z_inv)));
+  }
+  return true;
+}
+
+Affine from_pubkey(const secp256k1_pubkey& p) {
+  std::uint8_t encoded[65];
+  std::size_t size = sizeof encoded;
+  secp256k1_ec_pubkey_serialize(secp256k1_ctx(), encoded, &size, &p, SECP256K1_EC_UNCOMPRESSED);
+  return {from_be(encoded + 1), from_be(encoded + 33)};
+}
+
+void serialize_compressed(const Affine& a, std::uint8_t out[33]) {
+  const Fe y = normalized(a.y);
+  out[0] = static_cast<std::uint8_t>(0x02 | (y.v[0] & 1));
+  to_be(a.x, out + 1);
+}
+
+void serialize_uncompressed(const Affine& a, std::uint8_t out[65]) {
+  out[0] = 0x04;
+  to_be(a.x, out + 1);
+  to_be(a.y, out + 33);
+}
+
+}  // namespace tsign::secp256k1_p

@@ -1,0 +1,211 @@
+// The field arithmetic mod p against GMP, and the fixed-base comb against libsecp256k1.
+#include <secp256k1.h>
+#include <secp256k1_ecdh.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+
+#include "../../src/math/secp256k1_comb.hpp"
+#include "support/gmp_oracle.hpp"
+#include "tsign/core/random.hpp"
+#include "tsign/math/secp256k1.hpp"
+
+using namespace tsign;
+using namespace tsign::secp256k1_p;
+using test::export_be;
+using test::import_be;
+using test::Mpz;
+
+namespace {
+
+const char* kPHex = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F";
+
+const Mpz& prime() {
+  static Mpz p(kPHex);
+  return p;
+}
+
+// The raw limbs as 32 big-endian bytes (not reduced).
+ByteArray<32> raw_be(const Fe& a) {
+  ByteArray<32> out{};
+  limbs64::to_be(a.v, out.data());
+  return out;
+}
+
+ByteArray<32> mod_p(const Mpz& x) {
+  Mpz r;
+  mpz_mod(r.v, x.v, prime().v);
+  return export_be(r);
+}
+
+// Canonical bytes of a field element, which may sit anywhere below 2^256.
+ByteArray<32> canonical(const Fe& a) {
+  ByteArray<32> out{};
+  to_be(a, out.data());
+  return out;
+}
+
+// Inputs that stress the folds: 0, 1, p - 1, p, p + 1, 2^256 - 1, values just below 2^256.
+std::vector<Fe> edge_values() {
+  std::vector<Fe> out;
+  Mpz x;
+  for (const char* hex : {"0", "1", "2", kPHex, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
+                          "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0",
+                          "1000003D0", "1000003D1", "1000003D2"}) {
+    mpz_set_str(x.v, hex, 16);
+    out.push_back(from_be(export_be(x).data()));
+  }
+  mpz_sub_ui(x.v, prime().v, 1);
+  out.push_back(from_be(export_be(x).data()));
+  mpz_add_ui(x.v, prime().v, 1);
+  out.push_back(from_be(export_be(x).data()));
+  return out;
+}
+
+void check_against_gmp(const Fe& a, const Fe& b) {
+  Mpz x, y, r;
+  import_be(x, raw_be(a));
+  import_be(y, raw_be(b));
+  mpz_add(r.v, x.v, y.v);
+  CHECK(canonical(add(a, b)) == mod_p(r));
+  mpz_sub(r.v, x.v, y.v);
+  CHECK(canonical(sub(a, b)) == mod_p(r));
+  mpz_mul(r.v, x.v, y.v);
+  CHECK(canonical(mul(a, b)) == mod_p(r));
+  mpz_neg(r.v, x.v);
+  CHECK(canonical(negate(a)) == mod_p(r));
+  CHECK(canonical(normalized(a)) == mod_p(x));
+  // Results stay below 2^256 by construction; normalized ones also below p.
+  Mpz norm;
+  import_be(norm, raw_be(normalized(a)));
+  CHECK(mpz_cmp(norm.v, prime().v) < 0);
+  mpz_mod(r.v, x.v, prime().v);
+  CHECK((zero_mask(a) == ~std::uint64_t{0}) == (mpz_sgn(r.v) == 0));
+}
+
+Fe random_fe() {
+  ByteArray<32> b{};
+  random_fill(b);
+  return from_be(b.data());
+}
+
+ByteArray<32> random_scalar_bytes() { return Secp256k1Scalar::random().to_bytes(); }
+
+ByteArray<65> uncompressed(const Jacobian& j) {
+  Affine a;
+  REQUIRE(to_affine({&j, 1}, {&a, 1}));
+  ByteArray<65> out{};
+  serialize_uncompressed(a, out.data());
+  return out;
+}
+
+// k·P by libsecp256k1's ECDH, uncompressed.
+int write_point(unsigned char* out, const unsigned char* x, const unsigned char* y, void*) {
+  out[0] = 0x04;
+  std::memcpy(out + 1, x, 32);
+  std::memcpy(out + 33, y, 32);
+  return 1;
+}
+ByteArray<65> reference_mul(const secp256k1_pubkey& p, const ByteArray<32>& k) {
+  ByteArray<65> out{};
+  REQUIRE(secp256k1_ecdh(secp256k1_ctx(), out.data(), &p, k.data(), write_point, nullptr) == 1);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("secp256k1 field arithmetic matches GMP on edge values", "[math][field]") {
+  const auto edges = edge_values();
+  for (const auto& a : edges)
+    for (const auto& b : edges) check_against_gmp(a, b);
+}
+
+TEST_CASE("secp256k1 field arithmetic matches GMP on random values", "[math][field]") {
+  for (int i = 0; i < 2000; ++i) check_against_gmp(random_fe(), random_fe());
+  // Chains of operations keep their results below 2^256 and correct.
+  Fe acc = random_fe();
+  Mpz ref;
+  import_be(ref, raw_be(acc));
+  for (int i = 0; i < 500; ++i) {
+    const Fe b = random_fe();
+    Mpz y;
+    import_be(y, raw_be(b));
+    acc = mul(sub(acc, b), add(acc, b));
+    Mpz lhs, rhs;
+    mpz_sub(lhs.v, ref.v, y.v);
+    mpz_add(rhs.v, ref.v, y.v);
+    mpz_mul(ref.v, lhs.v, rhs.v);
+    mpz_mod(ref.v, ref.v, prime().v);
+    REQUIRE(canonical(acc) == export_be(ref));
+  }
+}
+
+TEST_CASE("secp256k1 field inverse", "[math][field]") {
+  for (int i = 0; i < 50; ++i) {
+    const Fe a = random_fe();
+    CHECK(canonical(mul(a, inverse(a))) == mod_p(Mpz("1")));
+  }
+  CHECK(canonical(inverse(Fe{})) == ByteArray<32>{});
+  CHECK(canonical(inverse(Fe{kP})) == ByteArray<32>{});
+}
+
+TEST_CASE("the comb multiplies like libsecp256k1", "[math][comb]") {
+  const Secp256k1Point base = Secp256k1Point::base_mul(Secp256k1Scalar::random());
+  const Comb comb(from_pubkey(base.pubkey()));
+  std::vector<ByteArray<32>> scalars;
+  for (const char* hex : {"1", "2", "3", "F", "10", "11", "FFFF",
+                          "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364140",  // n - 1
+                          "7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0",  // (n - 1)/2
+                          "8000000000000000000000000000000000000000000000000000000000000000",
+                          "14551231950B75FC4402DA1732FC9BEBE"}) {  // 2^256 - 1 - n
+    Mpz x(hex);
+    scalars.push_back(export_be(x));
+  }
+  for (int i = 0; i < 200; ++i) scalars.push_back(random_scalar_bytes());
+  for (const auto& k : scalars) {
+    CHECK(uncompressed(comb.mul(k)) == reference_mul(base.pubkey(), k));
+    secp256k1_pubkey expected;
+    REQUIRE(secp256k1_ec_pubkey_create(secp256k1_ctx(), &expected, k.data()) == 1);
+    ByteArray<65> expected_bytes{};
+    std::size_t size = expected_bytes.size();
+    secp256k1_ec_pubkey_serialize(secp256k1_ctx(), expected_bytes.data(), &size, &expected,
+                                  SECP256K1_EC_UNCOMPRESSED);
+    CHECK(uncompressed(Comb::generator().mul(k)) == expected_bytes);
+  }
+}
+
+TEST_CASE("batch conversion to affine and point serialization", "[math][comb]") {
+  const Comb& g = Comb::generator();
+  std::vector<ByteArray<32>> scalars(40);
+  std::vector<Jacobian> points;
+  for (auto& k : scalars) {
+    k = random_scalar_bytes();
+    points.push_back(g.mul(k));
+  }
+  std::vector<Affine> affine(points.size());
+  REQUIRE(to_affine(points, affine));
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const Secp256k1Point expected = Secp256k1Point::base_mul(Secp256k1Scalar::from_bytes(scalars[i]).value());
+    ByteArray<33> compressed{};
+    serialize_compressed(affine[i], compressed.data());
+    CHECK(compressed == expected.to_bytes());
+    // Mixed and Jacobian additions agree with libsecp256k1's sum.
+    if (i > 0) {
+      const Secp256k1Point previous =
+          Secp256k1Point::base_mul(Secp256k1Scalar::from_bytes(scalars[i - 1]).value());
+      const ByteArray<65> mixed = uncompressed(add(points[i], affine[i - 1]));
+      const ByteArray<65> full = uncompressed(add(points[i], points[i - 1]));
+      CHECK(mixed == full);
+      ByteArray<33> sum{};
+      Affine a;
+      const Jacobian j = add(points[i], points[i - 1]);
+      REQUIRE(to_affine({&j, 1}, {&a, 1}));
+      serialize_compressed(a, sum.data());
+      CHECK(sum == (expected + previous).to_bytes());
+    }
+  }
+  // k = 0 gives Z = 0, reported by the conversion.
+  const Jacobian zero = g.mul(ByteArray<32>{});
+  Affine unused;
+  CHECK_FALSE(to_affine({&zero, 1}, {&unused, 1}));
+}
