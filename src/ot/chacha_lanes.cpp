@@ -177,8 +177,14 @@ ChaChaBatch::~ChaChaBatch() {
 void ChaChaBatch::run() {
   chacha20_blocks(in_, block_);
   for (std::size_t l = 0; l < lane_; ++l) {
-    if (len_[l] == 64) {  // a public length: whole blocks copy without a library call
+    // Public lengths: the common ones (whole blocks, the half blocks of the random-OT hash and
+    // the 8-byte tails of the seed streams) copy without a library call.
+    if (len_[l] == 64) {
       std::memcpy(dest_[l], block_[l], 64);
+    } else if (len_[l] == 32) {
+      std::memcpy(dest_[l], block_[l], 32);
+    } else if (len_[l] == 8) {
+      std::memcpy(dest_[l], block_[l], 8);
     } else {
       std::memcpy(dest_[l], block_[l], len_[l]);
     }

@@ -35,6 +35,14 @@ using sn::Limbs;
 // reduced once: per OT for μ_j, once per share for the gadget sums.
 constexpr std::size_t kBatch = 16;  // OTs hashed per call: 32 ChaCha blocks for ℓ = 2
 
+// A random-OT message's scalar: 32 hash bytes read little-endian (ChaCha's own word order, a
+// plain load), reduced once like reduce_be32.
+Limbs hash_scalar(const std::uint8_t* p) {
+  Limbs v;
+  detail::load_words({p, kScalar}, v);
+  return sn::add_mod(v, Limbs{});
+}
+
 template <class T>
 void wipe(T& v) {
   sodium_memzero(&v, sizeof v);
@@ -233,7 +241,7 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
       const std::uint8_t* aj = response.a_tilde.data() + j * width;
       for (std::size_t k = 0; k <= l; ++k) {
         // ḋ_{j,k} = γ_{j,k} + β_j·ã_{j,k} = α0_{j,k} + β_j·a_k
-        dot[k] = sn::add_mod(sn::reduce_be32(gj + k * kScalar), sn::masked(sn::from_be(aj + k * kScalar), beta));
+        dot[k] = sn::add_mod(hash_scalar(gj + k * kScalar), sn::masked(sn::from_be(aj + k * kScalar), beta));
       }
       // μ_j = ḋ_{j,ℓ+1} − β_j·η + Σ θ_k·ḋ_{j,k}; the shares' sums Σ g_j·ḋ_{j,k}.
       w = {};
@@ -315,8 +323,8 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
       for (std::size_t k = 0; k <= l; ++k) {
         const std::size_t at = (j - j0) * width + k * kScalar;
         Limbs& a0 = alpha0[j * (l + 1) + k];
-        a0 = sn::reduce_be32(m0 + at);
-        const Limbs at_j = sn::add_mod(sn::sub_mod(a0, sn::reduce_be32(m1 + at)), aj[k]);
+        a0 = hash_scalar(m0 + at);
+        const Limbs at_j = sn::add_mod(sn::sub_mod(a0, hash_scalar(m1 + at)), aj[k]);
         sn::to_be(at_j, out.response.a_tilde.data() + j * width + k * kScalar);
         if (k < l) sn::mul_add(acc[k], g[j], a0);
       }

@@ -4,8 +4,10 @@
 // constant-time helpers. Internal to src/ot.
 #include <sodium.h>
 
+#include <bit>
 #include <cassert>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -40,9 +42,31 @@ Digest32 keyed_hash(const Digest32& key, std::string_view label, std::initialize
 // ChaCha20 (IETF) keystream of out.size() bytes under key and a 12-byte nonce.
 void prg(const std::uint8_t key[32], const std::uint8_t nonce[12], std::span<std::uint8_t> out);
 
-// Little-endian words <-> bytes, independent of the host's byte order.
-void store_words(std::span<const std::uint64_t> words, std::span<std::uint8_t> out);
-void load_words(ByteSpan in, std::span<std::uint64_t> words);
+// Little-endian words <-> bytes, independent of the host's byte order (inline: the inner loops
+// load single 32-byte values).
+inline void store_words(std::span<const std::uint64_t> words, std::span<std::uint8_t> out) {
+  assert(out.size() == words.size() * 8);
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!out.empty()) std::memcpy(out.data(), words.data(), out.size());
+  } else {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      for (std::size_t k = 0; k < 8; ++k) out[8 * i + k] = static_cast<std::uint8_t>(words[i] >> (8 * k));
+    }
+  }
+}
+
+inline void load_words(ByteSpan in, std::span<std::uint64_t> words) {
+  assert(in.size() == words.size() * 8);
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!in.empty()) std::memcpy(words.data(), in.data(), in.size());
+  } else {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      std::uint64_t v = 0;
+      for (std::size_t k = 0; k < 8; ++k) v |= std::uint64_t{in[8 * i + k]} << (8 * k);
+      words[i] = v;
+    }
+  }
+}
 
 // Constant-time: out = bit ? a : b, for bit in {0, 1}.
 inline void select_bytes(std::uint8_t bit, ByteSpan a, ByteSpan b, std::span<std::uint8_t> out) {
