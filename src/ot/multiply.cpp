@@ -74,22 +74,37 @@ std::vector<Secp256k1Scalar> theta(const Digest32& digest, std::size_t products,
   return t;
 }
 
-// μ = H(session, μ_1..μ_ξ): the μ_j are encoded into one buffer and hashed in one update.
+// μ = H(session, μ_1..μ_ξ): the μ_j, in order, are encoded into a small buffer that goes into
+// the hash whenever it fills (a heap buffer for all of them would be allocated and wiped per
+// multiplication).
 class MuHash {
  public:
   MuHash(const Digest32& digest, std::size_t products) : h_(digest, "mu") {
     h_.update_u32(static_cast<std::uint32_t>(products));
   }
-  ~MuHash() { sodium_memzero(encoded_.get(), kMulOts * kScalar); }
+  ~MuHash() { sodium_memzero(buffer_, sizeof buffer_); }
   MuHash(const MuHash&) = delete;
   MuHash& operator=(const MuHash&) = delete;
-  // μ_j, plain: hashed as its canonical big-endian encoding. Every j < ξ is set before finish().
-  void set(std::size_t j, const Limbs& v) { sn::to_be(v, encoded_.get() + j * kScalar); }
-  Digest32 finish() { return h_.update({encoded_.get(), kMulOts * kScalar}).finish32(); }
+  // The next μ_j, plain: hashed as its canonical big-endian encoding.
+  void add(const Limbs& v) {
+    sn::to_be(v, buffer_ + used_);
+    used_ += kScalar;
+    if (used_ == sizeof buffer_) flush();
+  }
+  // Every μ_j must have been added.
+  Digest32 finish() {
+    flush();
+    return h_.finish32();
+  }
 
  private:
+  void flush() {
+    h_.update({buffer_, used_});
+    used_ = 0;
+  }
   detail::KeyedHash h_;
-  std::unique_ptr<std::uint8_t[]> encoded_{new std::uint8_t[kMulOts * kScalar]};
+  std::uint8_t buffer_[kBatch * kScalar];
+  std::size_t used_ = 0;
 };
 
 struct Context {
@@ -251,7 +266,7 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
         sn::mul_add(w, theta_plain[k], dot[k]);
         sn::mul_add(d[k], gadget[j], dot[k]);
       }
-      mu.set(j, sn::reduce_wide(w));
+      mu.add(sn::reduce_wide(w));
     }
   }
   std::vector<Secp256k1Scalar> shares;
@@ -355,7 +370,7 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
     w = {};
     sn::add_to(w, a0[l]);
     for (std::size_t k = 0; k < l; ++k) sn::mul_add(w, theta_plain[k], a0[k]);
-    mu.set(j, sn::reduce_wide(w));
+    mu.add(sn::reduce_wide(w));
   }
   sodium_memzero(alpha0.get(), alpha0_size * sizeof(Limbs));
   wipe(w);
