@@ -49,17 +49,23 @@ void wipe(T& v) {
 }
 
 // The ξ entries of the gadget vector, from the session, as plain values: b = Σ g_j·β_j is uniform
-// for uniform β (2·λs bits of slack), and no party can pick g to suit its choice bits.
-std::vector<Limbs> gadget_vector(const Digest32& digest) {
-  const Digest32 key = detail::keyed_hash(digest, "gadget vector", {});
-  static const std::uint8_t kZeroNonce[12] = {};
-  std::uint8_t stream[kMulOts * kScalar];  // filled by the PRG, not zeroed first
-  detail::prg(key.data(), kZeroNonce, stream);
-  std::vector<Limbs> g;
-  g.reserve(kMulOts);
-  for (std::size_t j = 0; j < kMulOts; ++j) g.push_back(sn::reduce_be32(stream + j * kScalar));
-  return g;
-}
+// for uniform β (2·λs bits of slack), and no party can pick g to suit its choice bits. Entry j is
+// bytes 32j..32j+31 of a PRG stream, read a batch at a time as the loops need them.
+class Gadget {
+ public:
+  explicit Gadget(const Digest32& digest) : key_(detail::keyed_hash(digest, "gadget vector", {})) {}
+  // Entries j0 .. j0 + n - 1 into out; j0 is a multiple of kBatch, n at most kBatch.
+  void entries(std::size_t j0, std::size_t n, Limbs* out) const {
+    static const std::uint8_t kZeroNonce[12] = {};
+    std::uint8_t stream[kBatch * kScalar];
+    detail::prg(key_.data(), kZeroNonce, {stream, n * kScalar}, static_cast<std::uint32_t>(j0 * kScalar / 64));
+    for (std::size_t i = 0; i < n; ++i) out[i] = sn::reduce_be32(stream + i * kScalar);
+  }
+
+ private:
+  static_assert(kBatch * kScalar % 64 == 0, "batches start on a block");
+  Digest32 key_;  // public: g is public
+};
 
 // θ in Z_n^ℓ from the session and ã as sent.
 std::vector<Secp256k1Scalar> theta(const Digest32& digest, std::size_t products, ByteSpan a_tilde) {
@@ -209,8 +215,10 @@ Result<std::pair<MulReceiver, MulRequest>> MulReceiver::start(const OtReceiverSe
   rx.peer_ = session.sender;
   rx.products_ = products;
   rx.digest_ = c.digest;
-  rx.batch_ = std::make_unique<Batch>(Batch{std::move(ext.first), gadget_vector(c.digest)});
-  const std::vector<Limbs>& g = rx.batch_->gadget;
+  rx.batch_ = std::make_unique<Batch>(Batch{std::move(ext.first), std::vector<Limbs>(kMulOts)});
+  std::vector<Limbs>& g = rx.batch_->gadget;
+  const Gadget gadget(c.digest);
+  for (std::size_t j0 = 0; j0 < kMulOts; j0 += kBatch) gadget.entries(j0, std::min(kBatch, kMulOts - j0), &g[j0]);
   const ByteSpan choices = rx.batch_->ext.choices.span();
   Limbs b{};
   for (std::size_t j = 0; j < kMulOts; ++j) {
@@ -319,7 +327,8 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
   out.response.a_tilde.resize(kMulOts * width);
   // First pass: ã, and the shares' sums Σ g_j·α0_{j,k} (reduced once, after the loop). α0 is kept
   // for μ, which needs θ = H(ã) and so all of ã first.
-  const std::vector<Limbs> g = gadget_vector(c.digest);
+  const Gadget gadget(c.digest);
+  Limbs g[kBatch];
   const std::size_t alpha0_size = kMulOts * (l + 1);
   const std::unique_ptr<Limbs[]> alpha0(new Limbs[alpha0_size]);  // plain; written before read, wiped below
   sn::Wide acc[kMaxProducts] = {};
@@ -329,6 +338,7 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
     const std::span<const std::uint64_t> rows{ext.rows.data() + j0 * kRowWords, n * kRowWords};
     hash0.hash(j0, rows, width, {m0, n * width});
     hash1.hash(j0, rows, width, {m1, n * width});
+    gadget.entries(j0, n, g);
     for (std::size_t j = j0; j < j0 + n; ++j) {
       bool shift = false;
       if (deviation) {
@@ -341,7 +351,7 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
         a0 = hash_scalar(m0 + at);
         const Limbs at_j = sn::add_mod(sn::sub_mod(a0, hash_scalar(m1 + at)), aj[k]);
         sn::to_be(at_j, out.response.a_tilde.data() + j * width + k * kScalar);
-        if (k < l) sn::mul_add(acc[k], g[j], a0);
+        if (k < l) sn::mul_add(acc[k], g[j - j0], a0);
       }
     }
   }

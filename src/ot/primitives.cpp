@@ -42,8 +42,14 @@ Digest32 keyed_hash(const Digest32& key, std::string_view label, std::initialize
   return h.finish32();
 }
 
-void prg(const std::uint8_t key[32], const std::uint8_t nonce[12], std::span<std::uint8_t> out) {
-  crypto_stream_chacha20_ietf(out.data(), out.size(), nonce, key);
+void prg(const std::uint8_t key[32], const std::uint8_t nonce[12], std::span<std::uint8_t> out,
+         std::uint32_t first_block) {
+  if (first_block == 0) {
+    crypto_stream_chacha20_ietf(out.data(), out.size(), nonce, key);
+    return;
+  }
+  sodium_memzero(out.data(), out.size());  // xor_ic adds the stream to its input
+  crypto_stream_chacha20_ietf_xor_ic(out.data(), out.data(), out.size(), nonce, first_block, key);
 }
 
 }  // namespace tsign::ot::detail

@@ -39,8 +39,10 @@ class KeyedHash {
 
 Digest32 keyed_hash(const Digest32& key, std::string_view label, std::initializer_list<ByteSpan> parts);
 
-// ChaCha20 (IETF) keystream of out.size() bytes under key and a 12-byte nonce.
-void prg(const std::uint8_t key[32], const std::uint8_t nonce[12], std::span<std::uint8_t> out);
+// ChaCha20 (IETF) keystream of out.size() bytes under key and a 12-byte nonce, from block
+// first_block on (a stream read in pieces).
+void prg(const std::uint8_t key[32], const std::uint8_t nonce[12], std::span<std::uint8_t> out,
+         std::uint32_t first_block = 0);
 
 // Little-endian words <-> bytes, independent of the host's byte order (inline: the inner loops
 // load single 32-byte values).
