@@ -2,9 +2,9 @@
 // The single-signer reference (baseline/ecdsa_sign) lives in bench_baseline.cpp.
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
 #include <ctime>
 
+#include "bench_support.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/math/secp256k1.hpp"
 #include "tsign/ot/multiply.hpp"
@@ -14,6 +14,7 @@ namespace {
 
 using namespace tsign;
 using namespace tsign::ot;
+using tsign::bench::value_or_throw;
 
 constexpr PartyId kS = 1, kR = 2;
 
@@ -21,12 +22,6 @@ struct Pair {
   OtSenderSetup sender;
   OtReceiverSetup receiver;
 };
-
-template <class T>
-T must(Result<T> r) {
-  if (!r.ok()) std::abort();
-  return std::move(r).value();
-}
 
 // Thread CPU time, to split a pair's compute between its two parties.
 double cpu_us() {
@@ -40,10 +35,10 @@ benchmark::Counter per_iteration(double total) { return benchmark::Counter(total
 Pair setup_pair() {
   const Bytes sid = random_bytes(32);
   const PairSession session{sid, kS, kR};
-  auto [rx, m1] = must(SetupReceiver::start(session));
-  auto [tx, m2] = must(SetupSender::respond(session, m1));
-  auto [rs, m3] = must(std::move(rx).finish(m2));
-  return {must(std::move(tx).finish(m3)), std::move(rs)};
+  auto [rx, m1] = value_or_throw(SetupReceiver::start(session));
+  auto [tx, m2] = value_or_throw(SetupSender::respond(session, m1));
+  auto [rs, m3] = value_or_throw(std::move(rx).finish(m2));
+  return {value_or_throw(std::move(tx).finish(m3)), std::move(rs)};
 }
 
 // Both parties' compute for the setup of one pair in both directions, as key generation runs it:
@@ -57,19 +52,19 @@ void BM_BaseSetupPerPair(benchmark::State& state) {
     const Bytes sid = random_bytes(32);
     const PairSession session{sid, kS, kR}, reverse{sid, kR, kS};
     double t0 = cpu_us();
-    auto [rx, m1] = must(SetupReceiver::start(session));
+    auto [rx, m1] = value_or_throw(SetupReceiver::start(session));
     const Bytes w1 = m1.encode();
-    auto [tx, m2] = must(SetupSender::respond(session, must(SetupMsg1::decode(w1, kR))));
+    auto [tx, m2] = value_or_throw(SetupSender::respond(session, value_or_throw(SetupMsg1::decode(w1, kR))));
     const Bytes w2 = m2.encode();
-    auto [rs, m3] = must(std::move(rx).finish(must(SetupMsg2::decode(w2, kS))));
+    auto [rs, m3] = value_or_throw(std::move(rx).finish(value_or_throw(SetupMsg2::decode(w2, kS))));
     const Bytes w3 = m3.encode();
-    auto ts = must(std::move(tx).finish(must(SetupMsg3::decode(w3, kR))));
+    auto ts = value_or_throw(std::move(tx).finish(value_or_throw(SetupMsg3::decode(w3, kR))));
     double t1 = cpu_us();
-    auto [reverse_tx, m4] = must(SetupSender::reverse(rs, reverse));
+    auto [reverse_tx, m4] = value_or_throw(SetupSender::reverse(rs, reverse));
     const Bytes w4 = m4.encode();
-    auto [reverse_rs, m5] = must(SetupReceiver::reverse(ts, reverse, must(ExtensionMsg::decode(w4, kBaseOts, kR))));
+    auto [reverse_rs, m5] = value_or_throw(SetupReceiver::reverse(ts, reverse, value_or_throw(ExtensionMsg::decode(w4, kBaseOts, kR))));
     const Bytes w5 = m5.encode();
-    auto reverse_ts = must(std::move(reverse_tx).finish(must(SetupMsg3::decode(w5, kS))));
+    auto reverse_ts = value_or_throw(std::move(reverse_tx).finish(value_or_throw(SetupMsg3::decode(w5, kS))));
     double t2 = cpu_us();
     benchmark::DoNotOptimize(reverse_ts);
     forward_us += t1 - t0;
@@ -93,13 +88,13 @@ void BM_MulPerPair(benchmark::State& state) {
     const Bytes sid = random_bytes(32);
     const PairSession session{sid, kS, kR};
     double t0 = cpu_us();
-    auto [rx, req] = must(MulReceiver::start(pair.receiver, session, 2));
+    auto [rx, req] = value_or_throw(MulReceiver::start(pair.receiver, session, 2));
     const Bytes w1 = req.encode();
     double t1 = cpu_us();
-    auto sent = must(mul_sender_respond(pair.sender, session, a, must(MulRequest::decode(w1, kR))));
+    auto sent = value_or_throw(mul_sender_respond(pair.sender, session, a, value_or_throw(MulRequest::decode(w1, kR))));
     const Bytes w2 = sent.response.encode();
     double t2 = cpu_us();
-    auto shares = must(std::move(rx).finish(pair.receiver, must(MulResponse::decode(w2, 2, kS))));
+    auto shares = value_or_throw(std::move(rx).finish(pair.receiver, value_or_throw(MulResponse::decode(w2, 2, kS))));
     double t3 = cpu_us();
     benchmark::DoNotOptimize(shares);
     receiver_us += (t1 - t0) + (t3 - t2);

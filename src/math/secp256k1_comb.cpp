@@ -1,8 +1,11 @@
 #include "math/secp256k1_comb.hpp"
 
+#include <cassert>
+#include <cstring>
 #include <stdexcept>
 
 #include "math/secp256k1_scalar_limbs.hpp"
+#include "core/declassify.hpp"
 #include "tsign/core/secret.hpp"
 #include "tsign/math/secp256k1.hpp"
 
@@ -56,36 +59,58 @@ const Comb& Comb::generator() {
   return comb;
 }
 
-Jacobian Comb::mul(const ByteArray<32>& k) const {
+bool Comb::mul(std::span<const ByteArray<32>> scalars, std::span<Affine> out) const {
+  const Comb* self[1] = {this};
+  return mul(self, scalars, out);
+}
+
+bool Comb::mul(std::span<const Comb* const> combs, std::span<const ByteArray<32>> scalars, std::span<Affine> out) {
   // k = Σ d_i·16^i with odd digits d_i = 2·t_i − 15 ∈ {±1, ±3, …, ±15}, where t_i are the
   // nibbles of e = (k + 2^256 − 1)/2 mod n: Σ (2·t_i − 15)·16^i = 2e − (2^256 − 1) ≡ k. Odd
   // digits make every step an addition of a table entry, with no zero digit to skip.
-  // On the stack and wiped before returning: a locked allocation per product would cost more
-  // than the product.
-  struct Scratch {
-    Limbs e;
-    Affine entry, negated;
-  } s;
-  s.e = halve_mod_n(secp256k1_n::add_mod(limbs64::from_be(k.data()), kAllOnesModN));
-  Jacobian acc{};
-  for (std::size_t i = 0; i < kDigits; ++i) {
-    const std::uint64_t t = (s.e[i / 16] >> (4 * (i % 16))) & 15;
-    const std::uint64_t negative = (t >> 3) ^ 1;  // d_i < 0 exactly when t_i < 8
-    // |d_i| = 2j + 1 with j = t − 8 for t ≥ 8 and j = 7 − t otherwise.
-    const std::uint64_t j = (t & 7) ^ (negative * 7);
-    for (std::size_t m = 0; m < kOddMultiples; ++m) {
-      assign_if(s.entry, table_[i * kOddMultiples + m], limbs64::equal_mask(m, j));
-    }
-    s.negated = negate(s.entry);
-    assign_if(s.entry, s.negated, 0 - negative);
-    if (i == 0) {
-      acc = to_jacobian(s.entry);
-    } else {
-      acc = add(acc, s.entry);
-    }
+  const std::size_t n = scalars.size(), total = combs.size() * n;
+  assert(out.size() == total);
+  SecretArray<Limbs> recoded(n);
+  SecretArray<Affine> entries(total);
+  SecretArray<Fe> scratch(2 * total);
+  auto e = recoded.expose_mut();
+  for (std::size_t k = 0; k < n; ++k) {
+    e[k] = halve_mod_n(secp256k1_n::add_mod(limbs64::from_be(scalars[k].data()), kAllOnesModN));
   }
-  detail::secure_wipe(&s, sizeof s);
-  return acc;
+  for (std::size_t c = 0; c < combs.size(); ++c) {
+    for (std::size_t k = 0; k < n; ++k) combs[c]->entry(0, e[k], out[c * n + k]);
+  }
+  std::uint64_t failed = 0;
+  for (std::size_t i = 1; i < kDigits; ++i) {
+    for (std::size_t c = 0; c < combs.size(); ++c) {
+      for (std::size_t k = 0; k < n; ++k) combs[c]->entry(i, e[k], entries.expose_mut()[c * n + k]);
+    }
+    failed |= add_batch(out, entries.expose(), scratch.expose_mut());
+  }
+  return detail::declassified(failed) == 0;
+}
+
+void Comb::entry(std::size_t i, const Limbs& e, Affine& out) const {
+  const std::uint64_t t = (e[i / 16] >> (4 * (i % 16))) & 15;
+  const std::uint64_t negative = (t >> 3) ^ 1;  // d_i < 0 exactly when t_i < 8
+  // |d_i| = 2j + 1 with j = t − 8 for t ≥ 8 and j = 7 − t otherwise.
+  const std::uint64_t j = (t & 7) ^ (negative * 7);
+  // Every entry is read and masked; exactly one survives the OR. Whole 64-byte entries as two
+  // 32-byte vectors let the compiler use SIMD registers (SSE2 at least).
+  typedef std::uint64_t Words __attribute__((vector_size(32)));
+  Words x{}, y{};
+  const Affine* row = &table_[i * kOddMultiples];
+  for (std::size_t m = 0; m < kOddMultiples; ++m) {
+    Words ex, ey;
+    std::memcpy(&ex, row[m].x.v.data(), sizeof ex);
+    std::memcpy(&ey, row[m].y.v.data(), sizeof ey);
+    const std::uint64_t mask = limbs64::equal_mask(m, j);
+    x |= ex & mask;
+    y |= ey & mask;
+  }
+  std::memcpy(out.x.v.data(), &x, sizeof x);
+  std::memcpy(out.y.v.data(), &y, sizeof y);
+  assign_if(out.y, secp256k1_p::negate(out.y), 0 - negative);
 }
 
 }  // namespace tsign::secp256k1_p

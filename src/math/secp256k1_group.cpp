@@ -28,6 +28,32 @@ bool to_affine(std::span<const Jacobian> in, std::span<Affine> out) {
   return true;
 }
 
+std::uint64_t add_batch(std::span<Affine> acc, std::span<const Affine> addends, std::span<Fe> scratch) {
+  const std::size_t n = acc.size();
+  assert(addends.size() == n && scratch.size() >= 2 * n);
+  if (n == 0) return 0;
+  // dx_i = x(addend_i) − x(acc_i) and the prefix products dx_0·…·dx_i.
+  const auto dx = scratch.first(n), prefix = scratch.subspan(n, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    dx[i] = sub(addends[i].x, acc[i].x);
+    prefix[i] = i == 0 ? dx[i] : mul(prefix[i - 1], dx[i]);
+  }
+  const std::uint64_t failed = zero_mask(prefix[n - 1]);
+  Fe inv = inverse(prefix[n - 1]);  // (dx_0·…·dx_i)^-1 at step i
+  for (std::size_t i = n; i-- > 0;) {
+    Fe dx_inv = inv;
+    if (i > 0) {
+      dx_inv = mul(inv, prefix[i - 1]);
+      inv = mul(inv, dx[i]);
+    }
+    const Fe slope = mul(sub(addends[i].y, acc[i].y), dx_inv);
+    const Fe x = sub(sub(sqr(slope), acc[i].x), addends[i].x);
+    acc[i].y = sub(mul(slope, sub(acc[i].x, x)), acc[i].y);
+    acc[i].x = x;
+  }
+  return failed;
+}
+
 Affine from_pubkey(const secp256k1_pubkey& p) {
   std::uint8_t encoded[65];
   std::size_t size = sizeof encoded;

@@ -3,7 +3,8 @@
 // for the fixed-base multiplications of secp256k1_comb.hpp. The formulas are the constant-time
 // textbook ones without special cases: callers guarantee that no operand is the identity and
 // that an addition never meets P + P or P + (−P), which for secret uniform scalars happens
-// with negligible probability and otherwise shows up as a zero Z coordinate (see to_affine).
+// with negligible probability and otherwise shows up as a zero denominator (see to_affine and
+// add_batch).
 // Internal to the library.
 #include <secp256k1.h>
 
@@ -38,19 +39,6 @@ inline Jacobian twice(const Jacobian& p) {
   return r;
 }
 
-// P + Q for Jacobian P and affine Q, P ≠ ±Q.
-inline Jacobian add(const Jacobian& p, const Affine& q) {
-  const Fe zz = sqr(p.z);
-  const Fe u2 = mul(q.x, zz), s2 = mul(q.y, mul(p.z, zz));
-  const Fe h = sub(u2, p.x), r = sub(s2, p.y);
-  const Fe hh = sqr(h), hhh = mul(h, hh), v = mul(p.x, hh);
-  Jacobian out;
-  out.x = sub(sub(sqr(r), hhh), twice(v));
-  out.y = sub(mul(r, sub(v, out.x)), mul(p.y, hhh));
-  out.z = mul(p.z, h);
-  return out;
-}
-
 // P + Q for Jacobian P and Q, P ≠ ±Q.
 inline Jacobian add(const Jacobian& p, const Jacobian& q) {
   const Fe pzz = sqr(p.z), qzz = sqr(q.z);
@@ -83,6 +71,13 @@ inline void assign_if(Affine& r, const Affine& a, std::uint64_t mask) {
 // a public fact, but `out` is then meaningless. `out` and `in` have the same size and may not
 // overlap.
 bool to_affine(std::span<const Jacobian> in, std::span<Affine> out);
+
+// acc_i += addends_i for every i, in affine coordinates with one field inversion for the whole
+// batch (Montgomery's trick): two multiplications and a squaring per point, plus three for the
+// shared inversion, where a Jacobian mixed addition takes eleven. scratch holds two field
+// elements per point. Returns all ones, leaving acc meaningless, when some acc_i = ±addends_i;
+// the callers reach that with negligible probability.
+std::uint64_t add_batch(std::span<Affine> acc, std::span<const Affine> addends, std::span<Fe> scratch);
 
 // Coordinates of a public point parsed by libsecp256k1.
 Affine from_pubkey(const secp256k1_pubkey& p);

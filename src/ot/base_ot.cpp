@@ -4,6 +4,7 @@
 #include <string>
 
 #include "blame.hpp"
+#include "math/secp256k1_comb.hpp"
 #include "math/secp256k1_secret_point.hpp"
 #include "primitives.hpp"
 #include "tsign/core/codec.hpp"
@@ -14,20 +15,23 @@ namespace tsign::ot {
 
 namespace {
 
-constexpr std::size_t kPoint = BaseOtReceiverMsg::kPointSize;  // compressed SEC1
+constexpr std::size_t kPoint = BaseOtReceiverMsg::kPointSize;  // uncompressed SEC1
 constexpr std::size_t kProduct = 65;                           // uncompressed SEC1, hashed into the keys
 
-// A public compressed point.
+// A public point, compressed (33 bytes) or uncompressed (65 bytes, prefix 04 only).
 bool parse_point(ByteSpan bytes, secp256k1_pubkey& out) {
+  if (bytes.size() == 65 && bytes[0] != 0x04) return false;
   return secp256k1_ec_pubkey_parse(secp256k1_ctx(), &out, bytes.data(), bytes.size()) == 1;
 }
 
-Result<ByteArray<33>> read_point(Reader& r, PartyId from, const char* what, secp256k1_pubkey& parsed) {
-  auto p = r.array<33>();
+template <std::size_t N>
+Result<ByteArray<N>> read_point(Reader& r, PartyId from, const char* what, secp256k1_pubkey& parsed) {
+  auto p = r.array<N>();
   if (!p) return detail::with_culprit(p.error(), from);
   if (!parse_point(*p, parsed)) {
     return detail::blame(ErrorKind::InvalidInput, from,
-                         std::string("base OT: ") + what + " is not a compressed secp256k1 point");
+                         std::string("base OT: ") + what + " is not " +
+                             (N == 33 ? "a compressed" : "an uncompressed") + " secp256k1 point");
   }
   return *p;
 }
@@ -61,8 +65,8 @@ Result<BaseOtSenderMsg> BaseOtSenderMsg::decode(ByteSpan in, PartyId from) {
   Reader r(in, "base OT sender message");
   BaseOtSenderMsg m;
   secp256k1_pubkey parsed;
-  TSIGN_TRY(m.a_point, read_point(r, from, "the sender's public key", parsed));
-  TSIGN_TRY(m.proof_commit, read_point(r, from, "the proof commitment", parsed));
+  TSIGN_TRY(m.a_point, read_point<33>(r, from, "the sender's public key", parsed));
+  TSIGN_TRY(m.proof_commit, read_point<33>(r, from, "the proof commitment", parsed));
   auto s = r.array<32>();
   if (!s) return detail::with_culprit(s.error(), from);
   m.proof_response = *s;
@@ -89,7 +93,7 @@ Result<BaseOtReceiverMsg> BaseOtReceiverMsg::decode(ByteSpan in, std::size_t cou
   m.points.reserve(count);
   m.parsed.resize(count);
   for (std::size_t i = 0; i < count; ++i) {
-    TSIGN_TRY(auto p, read_point(r, from, "a receiver point", m.parsed[i]));
+    TSIGN_TRY(auto p, read_point<kPoint>(r, from, "a receiver point", m.parsed[i]));
     m.points.push_back(p);
   }
   return m;
@@ -117,45 +121,57 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
   }
   secp256k1_pubkey a_pub;
   parse_point(a_point_, a_pub);
-  // a in the form libsecp256k1 takes, −a·A, and the products a·B_i and a·B_i − a·A: all secret.
+  // B_i = −A would make a·B_i + (−a·A) a doubling, which the batch formulas exclude; an honest
+  // receiver sends it with negligible probability, like B_i = A.
+  const Secp256k1Point a_public = Secp256k1Point::from_pubkey(a_pub);
+  const ByteArray<65> a_uncompressed = a_public.to_uncompressed(), minus_a_uncompressed = (-a_public).to_uncompressed();
+  // a in the form libsecp256k1 takes, a·A, and per OT a·B_i (affine), a·B_i − a·A (Jacobian, then
+  // affine) and both products encoded: all secret.
   struct Scratch {
     ByteArray<32> a;
-    secp256k1_pubkey minus_aa, product, difference;
     std::uint8_t products[2][kProduct];
+    secp256k1_p::Affine minus_aa;
   };
   Secret<Scratch> scratch(Scratch{});
   Scratch& s = scratch.expose_mut();
   std::copy(a_.expose().begin(), a_.expose().end(), s.a.begin());
-  // a ≠ 0 and A is a curve point, so neither fails: the verdict is a public fact.
-  const bool ready = tsign::detail::secret_mul_uncompressed(a_pub, s.a, s.products[0]) &&
-                     tsign::detail::secret_point_parse(s.products[0], s.minus_aa);
-  if (!detail::published(ready)) return make_error(ErrorKind::Internal, "base OT: a·A is not a curve point");
-  tsign::detail::secret_point_negate(s.minus_aa);
-  SecretBytes keys(count_ * 2 * kBaseOtKeySize);
-  Result<SecretBytes> out = std::move(keys);
+  // a ≠ 0 and every point is a curve point, so no product fails: the verdicts are public facts.
+  if (!detail::published(tsign::detail::secret_mul_uncompressed(a_pub, s.a, s.products[0]))) {
+    return make_error(ErrorKind::Internal, "base OT: a is zero");
+  }
+  s.minus_aa = secp256k1_p::negate(
+      secp256k1_p::Affine{secp256k1_p::from_be(s.products[0] + 1), secp256k1_p::from_be(s.products[0] + 33)});
   const bool parsed = msg.parsed.size() == msg.points.size();
-  for (std::size_t i = 0; i < count_ && out.ok(); ++i) {
+  // a·B_i, then a·B_i − a·A beside it: secret.
+  SecretArray<secp256k1_p::Affine> products(count_), differences(count_), minus_aa(count_);
+  for (std::size_t i = 0; i < count_; ++i) {
     const auto& b = msg.points[i];
     secp256k1_pubkey b_pub;
     if (parsed) b_pub = msg.parsed[i];
-    if (b == a_point_ || (!parsed && !parse_point(b, b_pub))) {
-      out = detail::abort_by(peer_, "base OT: a receiver point is the sender's public key or not a curve point");
-      break;
+    if (b == a_uncompressed || b == minus_a_uncompressed || (!parsed && !parse_point(b, b_pub))) {
+      return detail::abort_by(peer_, "base OT: a receiver point is ±(the sender's public key) or not a curve point");
     }
-    // a·B_i − a·A is the identity only if B_i = A, refused above.
-    const bool made = tsign::detail::secret_mul_uncompressed(b_pub, s.a, s.products[0]) &&
-                      tsign::detail::secret_point_parse(s.products[0], s.product) &&
-                      tsign::detail::secret_point_add(s.product, s.minus_aa, s.difference);
-    if (!detail::published(made)) {
-      out = make_error(ErrorKind::Internal, "base OT: a·B_i − a·A is not a curve point");
-      break;
+    if (!detail::published(tsign::detail::secret_mul_uncompressed(b_pub, s.a, s.products[0]))) {
+      return make_error(ErrorKind::Internal, "base OT: a is zero");
     }
-    tsign::detail::secret_point_serialize(s.difference, s.products[1]);
-    std::uint8_t* k = out->expose_mut().data() + i * 2 * kBaseOtKeySize;
-    ot_key(session_, i, 0, a_point_, b, {s.products[0], kProduct}, k);
-    ot_key(session_, i, 1, a_point_, b, {s.products[1], kProduct}, k + kBaseOtKeySize);
+    products.expose_mut()[i] = {secp256k1_p::from_be(s.products[0] + 1), secp256k1_p::from_be(s.products[0] + 33)};
+    differences.expose_mut()[i] = products.expose()[i];
+    minus_aa.expose_mut()[i] = s.minus_aa;
   }
-  return out;
+  // B_i ≠ ±A, so no sum meets the identity or a doubling.
+  SecretArray<secp256k1_p::Fe> scratch_fe(2 * count_);
+  if (detail::published(secp256k1_p::add_batch(differences.expose_mut(), minus_aa.expose(), scratch_fe.expose_mut()) != 0)) {
+    return make_error(ErrorKind::Internal, "base OT: a·B_i − a·A is the identity");
+  }
+  SecretBytes keys(count_ * 2 * kBaseOtKeySize);
+  for (std::size_t i = 0; i < count_; ++i) {
+    secp256k1_p::serialize_uncompressed(products.expose()[i], s.products[0]);
+    secp256k1_p::serialize_uncompressed(differences.expose()[i], s.products[1]);
+    std::uint8_t* k = keys.expose_mut().data() + i * 2 * kBaseOtKeySize;
+    ot_key(session_, i, 0, a_point_, msg.points[i], {s.products[0], kProduct}, k);
+    ot_key(session_, i, 1, a_point_, msg.points[i], {s.products[1], kProduct}, k + kBaseOtKeySize);
+  }
+  return keys;
 }
 
 Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const BaseOtSenderMsg& msg, ByteSpan choices,
@@ -170,38 +186,43 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
         *commit + *a_point * proof_challenge(session, msg.a_point, msg.proof_commit))) {
     return detail::abort_by(peer, "base OT: invalid proof of knowledge");
   }
-  const secp256k1_pubkey& a_pub = a_point->pubkey();
+  // Every product is by G or by A, so both go through combs: A's table costs a few dozen
+  // products once and makes each of the count products by A well under half a ladder.
+  const secp256k1_p::Affine a_affine = secp256k1_p::from_pubkey(a_point->pubkey());
+  const secp256k1_p::Comb a_comb(a_affine);
+  const secp256k1_p::Comb& g_comb = secp256k1_p::Comb::generator();
+  // b_i; b_i·G (then B_i) and b_i·A side by side; b_i·G + A.
+  SecretArray<ByteArray<32>> b(count);
+  SecretArray<secp256k1_p::Affine> multiples(2 * count), shifted(count);
+  const auto points = multiples.expose_mut().first(count), products = multiples.expose_mut().subspan(count);
+  // 64 random bytes per b_i, drawn at once and reduced mod n (bias 2^-256).
+  {
+    SecretBytes wide(count * 64);
+    random_fill(wide.expose_mut());
+    for (std::size_t i = 0; i < count; ++i) {
+      b.expose_mut()[i] = Secp256k1Scalar::from_bytes_reduce(wide.expose().subspan(i * 64, 64)).to_bytes();
+    }
+  }
+  const std::vector<secp256k1_p::Affine> a_copies(count, a_affine);
+  SecretArray<secp256k1_p::Fe> scratch_fe(2 * count);
+  // b_i is uniform, so b_i = 0, b_i·G = ±A and the combs' other exceptional scalars have
+  // negligible probability: the verdict is a public fact.
+  const secp256k1_p::Comb* combs[2] = {&g_comb, &a_comb};
+  bool made = secp256k1_p::Comb::mul(combs, b.expose(), multiples.expose_mut());
+  std::copy(points.begin(), points.end(), shifted.expose_mut().begin());
+  made = made && detail::published(secp256k1_p::add_batch(shifted.expose_mut(), a_copies, scratch_fe.expose_mut()) == 0);
+  if (!made) return make_error(ErrorKind::Internal, "base OT: b is zero or b·G + A is the identity");
+  for (std::size_t i = 0; i < count; ++i) {
+    secp256k1_p::assign_if(points[i], shifted.expose()[i], 0 - std::uint64_t{detail::get_bit(choices, i)});
+  }
   BaseOtReceiverResult out{SecretBytes(count * kBaseOtKeySize), {}};
   out.msg.points.resize(count);
-  // Both candidates b_i·G and b_i·G + A (only the chosen one is published), b_i and b_i·A.
-  struct Scratch {
-    ByteArray<32> b;
-    secp256k1_pubkey candidates[2];
-    std::uint8_t encoded[2][kPoint];
-    std::uint8_t product[kProduct];
-  };
-  Secret<Scratch> scratch(Scratch{});
-  Scratch& s = scratch.expose_mut();
-  // 64 random bytes per b_i, drawn at once and reduced mod n (bias 2^-256).
-  SecretBytes wide(count * 64);
-  random_fill(wide.expose_mut());
+  Secret<std::array<std::uint8_t, kProduct>> product;
   for (std::size_t i = 0; i < count; ++i) {
-    const std::uint8_t c = detail::get_bit(choices, i);
-    s.b = Secp256k1Scalar::from_bytes_reduce(wide.expose().subspan(i * 64, 64)).to_bytes();
-    // b_i is uniform, so b_i = 0 and b_i·G + A = identity have negligible probability: the
-    // verdicts are public facts.
-    if (!detail::published(secp256k1_ec_pubkey_create(secp256k1_ctx(), &s.candidates[0], s.b.data()) == 1) ||
-        !detail::published(tsign::detail::secret_point_add(s.candidates[0], a_pub, s.candidates[1]))) {
-      return make_error(ErrorKind::Internal, "base OT: b is zero or b·G + A is the identity");
-    }
-    tsign::detail::secret_point_serialize(s.candidates[0], s.encoded[0]);
-    tsign::detail::secret_point_serialize(s.candidates[1], s.encoded[1]);
-    detail::select_bytes(c, {s.encoded[1], kPoint}, {s.encoded[0], kPoint}, out.msg.points[i]);
+    secp256k1_p::serialize_uncompressed(points[i], out.msg.points[i].data());
     detail::publish(out.msg.points[i]);
-    if (!detail::published(tsign::detail::secret_mul_uncompressed(a_pub, s.b, s.product))) {
-      return make_error(ErrorKind::Internal, "base OT: b is zero");
-    }
-    ot_key(session, i, c, msg.a_point, out.msg.points[i], {s.product, kProduct},
+    secp256k1_p::serialize_uncompressed(products[i], product.expose_mut().data());
+    ot_key(session, i, detail::get_bit(choices, i), msg.a_point, out.msg.points[i], product.expose(),
            out.keys.expose_mut().data() + i * kBaseOtKeySize);
   }
   return out;

@@ -91,11 +91,16 @@ Fe random_fe() {
 
 ByteArray<32> random_scalar_bytes() { return Secp256k1Scalar::random().to_bytes(); }
 
-ByteArray<65> uncompressed(const Jacobian& j) {
-  Affine a;
-  REQUIRE(to_affine({&j, 1}, {&a, 1}));
+ByteArray<65> uncompressed(const Affine& a) {
   ByteArray<65> out{};
   serialize_uncompressed(a, out.data());
+  return out;
+}
+
+ByteArray<65> uncompressed(const secp256k1_pubkey& p) {
+  ByteArray<65> out{};
+  std::size_t size = out.size();
+  secp256k1_ec_pubkey_serialize(secp256k1_ctx(), out.data(), &size, &p, SECP256K1_EC_UNCOMPRESSED);
   return out;
 }
 
@@ -162,50 +167,67 @@ TEST_CASE("the comb multiplies like libsecp256k1", "[math][comb]") {
     scalars.push_back(export_be(x));
   }
   for (int i = 0; i < 200; ++i) scalars.push_back(random_scalar_bytes());
-  for (const auto& k : scalars) {
-    CHECK(uncompressed(comb.mul(k)) == reference_mul(base.pubkey(), k));
+  // Both bases in one call (shared digits and inversions), and each on its own.
+  std::vector<Affine> both(2 * scalars.size()), by_g(scalars.size());
+  const Comb* combs[2] = {&comb, &Comb::generator()};
+  REQUIRE(Comb::mul(combs, scalars, both));
+  REQUIRE(Comb::generator().mul(scalars, by_g));
+  const std::span<const Affine> by_base = std::span<const Affine>(both).first(scalars.size());
+  for (std::size_t i = 0; i < scalars.size(); ++i) CHECK(uncompressed(both[scalars.size() + i]) == uncompressed(by_g[i]));
+  for (std::size_t i = 0; i < scalars.size(); ++i) {
+    CHECK(uncompressed(by_base[i]) == reference_mul(base.pubkey(), scalars[i]));
     secp256k1_pubkey expected;
-    REQUIRE(secp256k1_ec_pubkey_create(secp256k1_ctx(), &expected, k.data()) == 1);
-    ByteArray<65> expected_bytes{};
-    std::size_t size = expected_bytes.size();
-    secp256k1_ec_pubkey_serialize(secp256k1_ctx(), expected_bytes.data(), &size, &expected,
-                                  SECP256K1_EC_UNCOMPRESSED);
-    CHECK(uncompressed(Comb::generator().mul(k)) == expected_bytes);
+    REQUIRE(secp256k1_ec_pubkey_create(secp256k1_ctx(), &expected, scalars[i].data()) == 1);
+    CHECK(uncompressed(by_g[i]) == uncompressed(expected));
   }
+  // A batch of one takes the same path.
+  Affine single;
+  REQUIRE(comb.mul({&scalars.back(), 1}, {&single, 1}));
+  CHECK(uncompressed(single) == uncompressed(by_base.back()));
 }
 
-TEST_CASE("batch conversion to affine and point serialization", "[math][comb]") {
-  const Comb& g = Comb::generator();
+TEST_CASE("point additions and conversions agree with libsecp256k1", "[math][comb]") {
   std::vector<ByteArray<32>> scalars(40);
-  std::vector<Jacobian> points;
-  for (auto& k : scalars) {
-    k = random_scalar_bytes();
-    points.push_back(g.mul(k));
-  }
-  std::vector<Affine> affine(points.size());
-  REQUIRE(to_affine(points, affine));
+  for (auto& k : scalars) k = random_scalar_bytes();
+  std::vector<Affine> points(scalars.size());
+  REQUIRE(Comb::generator().mul(scalars, points));
+  std::vector<Secp256k1Point> expected;
+  for (const auto& k : scalars) expected.push_back(Secp256k1Point::base_mul(Secp256k1Scalar::from_bytes(k).value()));
   for (std::size_t i = 0; i < points.size(); ++i) {
-    const Secp256k1Point expected = Secp256k1Point::base_mul(Secp256k1Scalar::from_bytes(scalars[i]).value());
     ByteArray<33> compressed{};
-    serialize_compressed(affine[i], compressed.data());
-    CHECK(compressed == expected.to_bytes());
-    // Mixed and Jacobian additions agree with libsecp256k1's sum.
-    if (i > 0) {
-      const Secp256k1Point previous =
-          Secp256k1Point::base_mul(Secp256k1Scalar::from_bytes(scalars[i - 1]).value());
-      const ByteArray<65> mixed = uncompressed(add(points[i], affine[i - 1]));
-      const ByteArray<65> full = uncompressed(add(points[i], points[i - 1]));
-      CHECK(mixed == full);
-      ByteArray<33> sum{};
-      Affine a;
-      const Jacobian j = add(points[i], points[i - 1]);
-      REQUIRE(to_affine({&j, 1}, {&a, 1}));
-      serialize_compressed(a, sum.data());
-      CHECK(sum == (expected + previous).to_bytes());
-    }
+    serialize_compressed(points[i], compressed.data());
+    CHECK(compressed == expected[i].to_bytes());
   }
-  // k = 0 gives Z = 0, reported by the conversion.
-  const Jacobian zero = g.mul(ByteArray<32>{});
-  Affine unused;
-  CHECK_FALSE(to_affine({&zero, 1}, {&unused, 1}));
+  // Jacobian doubling and addition, then the batch conversion.
+  std::vector<Jacobian> sums, doubles;
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    sums.push_back(add(to_jacobian(points[i]), to_jacobian(points[i - 1])));
+    doubles.push_back(twice(to_jacobian(points[i])));
+  }
+  std::vector<Affine> sums_affine(sums.size()), doubles_affine(doubles.size());
+  REQUIRE(to_affine(sums, sums_affine));
+  REQUIRE(to_affine(doubles, doubles_affine));
+  // The batch affine addition.
+  std::vector<Affine> acc(points.begin() + 1, points.end());
+  std::vector<Fe> scratch(2 * acc.size());
+  CHECK(add_batch(acc, std::span<const Affine>(points).first(acc.size()), scratch) == 0);
+  for (std::size_t i = 0; i < sums.size(); ++i) {
+    ByteArray<33> sum{}, doubled{}, batch_sum{};
+    serialize_compressed(sums_affine[i], sum.data());
+    serialize_compressed(doubles_affine[i], doubled.data());
+    serialize_compressed(acc[i], batch_sum.data());
+    CHECK(sum == (expected[i + 1] + expected[i]).to_bytes());
+    CHECK(batch_sum == sum);
+    CHECK(doubled == (expected[i + 1] + expected[i + 1]).to_bytes());
+  }
+  // P + P and P + (−P) are outside the batch formula and reported.
+  std::vector<Affine> same(points.begin(), points.begin() + 3), negated = same;
+  negated[1] = negate(negated[1]);
+  CHECK(add_batch(same, std::span<const Affine>(points).first(3), scratch) != 0);
+  same.assign(points.begin(), points.begin() + 3);
+  CHECK(add_batch(negated, std::span<const Affine>(points).first(3), scratch) != 0);
+  // k = 0 is reported by the comb.
+  const std::vector<ByteArray<32>> zero{random_scalar_bytes(), ByteArray<32>{}};
+  std::vector<Affine> unused(zero.size());
+  CHECK_FALSE(Comb::generator().mul(zero, unused));
 }

@@ -4,6 +4,7 @@
 
 #include "../../src/ot/primitives.hpp"
 #include "tsign/core/random.hpp"
+#include "tsign/math/secp256k1.hpp"
 #include "tsign/ot/base_ot.hpp"
 
 using namespace tsign;
@@ -115,21 +116,38 @@ TEST_CASE("base OT: decoders refuse the identity, invalid encodings and wrong le
   CHECK(BaseOtReceiverMsg::decode(wire, 4, kReceiver).ok());
   CHECK_FALSE(BaseOtReceiverMsg::decode(wire, 5, kReceiver).ok());
   Bytes zero_point = wire;
-  std::memset(zero_point.data() + 33, 0, 33);
+  std::memset(zero_point.data() + 65, 0, 65);
   auto e3 = BaseOtReceiverMsg::decode(zero_point, 4, kReceiver);
   REQUIRE_FALSE(e3.ok());
   CHECK(e3.error().culprits == std::vector<PartyId>{kReceiver});
+  // The hybrid encodings (06, 07) of the same point, which libsecp256k1 would accept, are refused.
+  for (int prefix : {0x06, 0x07}) {
+    Bytes hybrid = wire;
+    hybrid[65] = static_cast<std::uint8_t>(prefix);
+    CHECK_FALSE(BaseOtReceiverMsg::decode(hybrid, 4, kReceiver).ok());
+  }
+  // A point off the curve: y changed.
+  Bytes off_curve = wire;
+  off_curve[65 + 64] ^= 1;
+  CHECK_FALSE(BaseOtReceiverMsg::decode(off_curve, 4, kReceiver).ok());
 }
 
-TEST_CASE("base OT: a receiver that sends the sender's own key as B_i is named") {
-  // B_i = A would make a·(B_i − A) the identity: a key the receiver could predict.
+TEST_CASE("base OT: a receiver that sends ±(the sender's own key) as B_i is named") {
+  // B_i = A would make a·(B_i − A) the identity, a key the receiver could predict; B_i = −A makes
+  // the sender's subtraction a doubling. Neither comes from an honest receiver.
+  const bool negated = GENERATE(false, true);
   const Digest32 sid = random_array<32>();
   auto [sender, msg1] = BaseOtSender::start(sid, 4, kReceiver);
   SecretBytes choices(1);
   auto received = base_ot_receive(sid, msg1, choices.expose(), 4, kSender);
   REQUIRE(received.ok());
-  received->msg.points[2] = msg1.a_point;
-  auto keys = std::move(sender).finish(received->msg);
+  const Secp256k1Point a = Secp256k1Point::from_bytes(msg1.a_point).value();
+  received->msg.points[2] = (negated ? -a : a).to_uncompressed();
+  Bytes wire;
+  received->msg.encode_to(wire);
+  auto decoded = BaseOtReceiverMsg::decode(wire, 4, kReceiver);
+  REQUIRE(decoded.ok());
+  auto keys = std::move(sender).finish(*decoded);
   REQUIRE_FALSE(keys.ok());
   CHECK(keys.error().kind == ErrorKind::ProtocolAborted);
   CHECK(keys.error().culprits == std::vector<PartyId>{kReceiver});

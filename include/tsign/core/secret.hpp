@@ -7,6 +7,7 @@
 #include <new>
 #include <span>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 namespace tsign {
@@ -79,6 +80,24 @@ class Secret {
   }
 
   T* ptr_;
+};
+
+// `count` values of a trivially copyable T in locked memory, zeroed at first and wiped on
+// destruction: scratch space for a batch of secret values whose count is known only at run time.
+template <class T>
+class SecretArray {
+  static_assert(std::is_trivially_copyable_v<T> && alignof(T) <= 16);
+
+ public:
+  // The size is padded to a multiple of 16: the allocator places a block against its guard page,
+  // so a padded size keeps the start aligned.
+  explicit SecretArray(std::size_t count) : bytes_((count * sizeof(T) + 15) / 16 * 16), count_(count) {}
+  std::span<const T> expose() const { return {reinterpret_cast<const T*>(bytes_.expose().data()), count_}; }
+  std::span<T> expose_mut() { return {reinterpret_cast<T*>(bytes_.expose_mut().data()), count_}; }
+
+ private:
+  SecretBytes bytes_;
+  std::size_t count_;
 };
 
 }  // namespace tsign

@@ -3,7 +3,7 @@
 // generation. From base OTs, three messages, each carrying the session tag:
 //
 //   1. R -> S  SetupMsg1  base-OT sender message: A = a·G and its proof          116 bytes
-//   2. S -> R  SetupMsg2  κ = 256 base-OT receiver points B_i                   8466 bytes
+//   2. S -> R  SetupMsg2  κ = 256 base-OT receiver points B_i                  16658 bytes
 //   3. R -> S  SetupMsg3  GGM corrections, two 32-byte values per base OT       16402 bytes
 //
 // S picks the secret correlation Δ; its base-OT choices are the complements of Δ's bits. R turns
