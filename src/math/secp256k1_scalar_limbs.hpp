@@ -3,6 +3,8 @@
 // Secp256k1Scalar is built on these; the OT layer uses them directly in its inner loops, where
 // values stay in plain (not Montgomery) form and scalar temporaries would cost a wipe each.
 // No branch and no memory index depends on a limb's value. Internal to the library.
+// The limb loops are unrolled explicitly: GCC at -O2 keeps them as loops, which costs more than
+// the arithmetic in the OT layer's inner loops.
 #include <array>
 #include <cstdint>
 
@@ -36,11 +38,14 @@ inline constexpr std::uint64_t kNPrime = compute_n_prime();
 constexpr Limbs add_mod(const Limbs& a, const Limbs& b) {
   Limbs sum{}, red{};
   std::uint64_t carry = 0, borrow = 0;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) sum[i] = addc(a[i], b[i], carry);
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) red[i] = subb(sum[i], kN[i], borrow);
   // Take the reduced value when the sum overflowed 2^256 or did not borrow against n.
   const std::uint64_t take_red = 0 - (carry | (borrow ^ 1));
   Limbs out{};
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) out[i] = (red[i] & take_red) | (sum[i] & ~take_red);
   return out;
 }
@@ -48,8 +53,10 @@ constexpr Limbs add_mod(const Limbs& a, const Limbs& b) {
 constexpr Limbs sub_mod(const Limbs& a, const Limbs& b) {
   Limbs diff{};
   std::uint64_t borrow = 0, carry = 0;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) diff[i] = subb(a[i], b[i], borrow);
   const std::uint64_t mask = 0 - borrow;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) diff[i] = addc(diff[i], kN[i] & mask, carry);
   return diff;
 }
@@ -58,8 +65,10 @@ constexpr Limbs sub_mod(const Limbs& a, const Limbs& b) {
 // suffices. With a in Montgomery form (a·R) and b plain, the result is the plain a·b.
 constexpr Limbs mont_mul(const Limbs& a, const Limbs& b) {
   std::uint64_t t[6] = {0, 0, 0, 0, 0, 0};
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) {
     std::uint64_t carry = 0;
+    #pragma GCC unroll 16
     for (int j = 0; j < 4; ++j) {
       u128 p = (u128)a[j] * b[i] + t[j] + carry;
       t[j] = (std::uint64_t)p;
@@ -72,6 +81,7 @@ constexpr Limbs mont_mul(const Limbs& a, const Limbs& b) {
     const std::uint64_t m = t[0] * kNPrime;
     u128 p = (u128)m * kN[0] + t[0];
     carry = (std::uint64_t)(p >> 64);
+    #pragma GCC unroll 16
     for (int j = 1; j < 4; ++j) {
       p = (u128)m * kN[j] + t[j] + carry;
       t[j - 1] = (std::uint64_t)p;
@@ -84,9 +94,11 @@ constexpr Limbs mont_mul(const Limbs& a, const Limbs& b) {
   // t < 2n: subtract n once unless that borrows past the fifth limb.
   Limbs red{};
   std::uint64_t borrow = 0;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) red[i] = subb(t[i], kN[i], borrow);
   const std::uint64_t keep_t = 0 - (borrow & (t[4] ^ 1));
   Limbs out{};
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) out[i] = (t[i] & keep_t) | (red[i] & ~keep_t);
   return out;
 }
@@ -125,6 +137,7 @@ inline Limbs reduce_be32(const std::uint8_t* p) { return add_mod(from_be(p), Lim
 // 1 when a < n, without branching on a.
 constexpr std::uint64_t below_n(const Limbs& a) {
   std::uint64_t borrow = 0;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) subb(a[i], kN[i], borrow);
   return borrow;
 }
@@ -139,27 +152,48 @@ constexpr Limbs masked(const Limbs& a, std::uint64_t mask) {
 // products of two values below 2^256 (or below n) fit.
 using Wide = std::array<std::uint64_t, 9>;
 
-// acc += a·b.
-constexpr void mul_add(Wide& acc, const Limbs& a, const Limbs& b) {
-  std::uint64_t prod[8] = {};
-  for (int i = 0; i < 4; ++i) {
-    std::uint64_t carry = 0;
-    for (int j = 0; j < 4; ++j) {
-      u128 p = (u128)a[j] * b[i] + prod[i + j] + carry;
-      prod[i + j] = (std::uint64_t)p;
-      carry = (std::uint64_t)(p >> 64);
-    }
-    prod[i + 4] = carry;
+// A column sum for product scanning: up to 2^64 terms below 2^128 each, in 192 bits. Sums
+// column by column compile to short add/adc chains, shorter than row-by-row partial products.
+class ColumnSum {
+ public:
+  constexpr void add(u128 v) {
+    t_ += v;
+    t2_ += static_cast<std::uint64_t>(t_ < v);  // the carry out, without a branch
   }
-  std::uint64_t carry = 0;
-  for (int i = 0; i < 8; ++i) acc[i] = addc(acc[i], prod[i], carry);
-  acc[8] += carry;
+  // Returns the low limb and shifts the sum down by one limb.
+  constexpr std::uint64_t next() {
+    const auto lo = static_cast<std::uint64_t>(t_);
+    t_ = (t_ >> 64) | (u128)t2_ << 64;
+    t2_ = 0;
+    return lo;
+  }
+
+ private:
+  u128 t_ = 0;
+  std::uint64_t t2_ = 0;
+};
+
+// acc += a·b, column by column.
+constexpr void mul_add(Wide& acc, const Limbs& a, const Limbs& b) {
+  ColumnSum sum;
+  #pragma GCC unroll 16
+  for (int c = 0; c < 8; ++c) {
+    sum.add(acc[c]);
+    #pragma GCC unroll 16
+    for (int i = 0; i < 4; ++i) {
+      if (c - i >= 0 && c - i < 4) sum.add((u128)a[i] * b[c - i]);  // c and i are public indices
+    }
+    acc[c] = sum.next();
+  }
+  acc[8] += sum.next();
 }
 
 // acc += a.
 constexpr void add_to(Wide& acc, const Limbs& a) {
   std::uint64_t carry = 0;
+  #pragma GCC unroll 16
   for (int i = 0; i < 4; ++i) acc[i] = addc(acc[i], a[i], carry);
+  #pragma GCC unroll 16
   for (int i = 4; i < 9; ++i) acc[i] = addc(acc[i], 0, carry);
 }
 
@@ -170,20 +204,18 @@ inline constexpr std::uint64_t kC[3] = {~kN[0] + 1, ~kN[1], 1};
 template <std::size_t In, std::size_t Out>
 constexpr std::array<std::uint64_t, Out> fold(const std::array<std::uint64_t, In>& x) {
   static_assert(In > 4 && Out >= 4 && Out <= In);
-  constexpr std::size_t H = In - 4, P = H + 3;  // hi limbs, product limbs
-  std::uint64_t prod[P] = {};
-  for (std::size_t i = 0; i < H; ++i) {
-    std::uint64_t carry = 0;
-    for (std::size_t j = 0; j < 3; ++j) {
-      u128 p = (u128)kC[j] * x[4 + i] + prod[i + j] + carry;
-      prod[i + j] = (std::uint64_t)p;
-      carry = (std::uint64_t)(p >> 64);
-    }
-    prod[i + 3] = carry;
-  }
+  constexpr std::size_t H = In - 4;  // hi limbs
   std::array<std::uint64_t, Out> out{};
-  std::uint64_t carry = 0;
-  for (std::size_t i = 0; i < Out; ++i) out[i] = addc(i < 4 ? x[i] : 0, i < P ? prod[i] : 0, carry);
+  ColumnSum sum;
+  #pragma GCC unroll 16
+  for (std::size_t c = 0; c < Out; ++c) {
+    if (c < 4) sum.add(x[c]);
+    #pragma GCC unroll 16
+    for (std::size_t j = 0; j < 3; ++j) {  // c and j are public indices
+      if (c >= j && c - j < H) sum.add(j == 2 ? (u128)x[4 + c - j] : (u128)kC[j] * x[4 + c - j]);
+    }
+    out[c] = sum.next();
+  }
   return out;
 }
 

@@ -24,13 +24,18 @@ typedef std::uint64_t Rows __attribute__((vector_size(8 * kLanes)));
 
 // The swaps of transpose_64x64 on several blocks at once: at width w, exchange the upper w bits
 // of row k with the lower w bits of row k + w inside every 2w x 2w sub-block.
+// Rows k with bit W clear (public indices) pair with k | W; the loops are unrolled, as their
+// overhead would cost about as much as the swaps.
 template <unsigned W, std::uint64_t M>
 inline void swap_level(Rows block[64]) {
-  for (unsigned k = 0; k < 64; ++k) {
-    if ((k & W) != 0) continue;  // k is a public index
-    const Rows t = ((block[k] >> W) ^ block[k | W]) & M;
-    block[k] ^= t << W;
-    block[k | W] ^= t;
+  #pragma GCC unroll 64
+  for (unsigned base = 0; base < 64; base += 2 * W) {
+    #pragma GCC unroll 32
+    for (unsigned k = base; k < base + W; ++k) {
+      const Rows t = ((block[k] >> W) ^ block[k | W]) & M;
+      block[k] ^= t << W;
+      block[k | W] ^= t;
+    }
   }
 }
 

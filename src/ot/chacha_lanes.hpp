@@ -8,7 +8,7 @@
 
 namespace tsign::ot::detail {
 
-inline constexpr std::size_t kChaChaLanes = 8;
+inline constexpr std::size_t kChaChaLanes = 16;
 
 // State words 4..15 of every lane: key words 0..7, block counter, nonce words 0..2, stored
 // words[w][lane]. Words are the little-endian reading of the RFC's byte strings.
@@ -16,13 +16,14 @@ struct ChaChaInput {
   std::uint32_t words[12][kChaChaLanes];
 };
 
-// out[lane] = the 64-byte ChaCha20 block of that lane's input. On x86-64 CPUs with AVX2 an AVX2
-// build of the function runs; otherwise the baseline one, exposed so the tests cover both.
+// out[lane] = the 64-byte ChaCha20 block of that lane's input. On x86-64 CPUs with AVX-512VL or
+// AVX2 a build of the function for them runs; otherwise the baseline one, exposed so the tests
+// cover it too.
 void chacha20_blocks(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]);
 void chacha20_blocks_baseline(const ChaChaInput& in, std::uint8_t out[kChaChaLanes][64]);
 
-// Queues ChaCha20 blocks, each with its own key, counter and nonce, and computes them eight at a
-// time, storing the first `len` bytes of each at its destination. finish() computes what is
+// Queues ChaCha20 blocks, each with its own key, counter and nonce, and computes them sixteen at
+// a time, storing the first `len` bytes of each at its destination. finish() computes what is
 // left; the queue and the last blocks are wiped when the batch goes away.
 class ChaChaBatch {
  public:
@@ -54,7 +55,7 @@ class ChaChaBatch {
 // The first `bytes` bytes of the ChaCha20 (IETF) keystream, block counter from 0, under each of
 // `count` keys (32 bytes each, one after the other) and one nonce, into out key by key
 // (count·bytes bytes): the bytes crypto_stream_chacha20_ietf gives per key, with the blocks of
-// all keys computed eight at a time. The OT extension expands hundreds of seeds into short
+// all keys computed sixteen at a time. The OT extension expands hundreds of seeds into short
 // streams per session, too short for libsodium's own multi-block paths.
 void chacha20_streams(const std::uint8_t* keys, std::size_t count, const std::uint8_t nonce[12], std::size_t bytes,
                       std::uint8_t* out);

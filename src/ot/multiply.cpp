@@ -35,23 +35,37 @@ using sn::Limbs;
 // reduced once: per OT for μ_j, once per share for the gadget sums.
 constexpr std::size_t kBatch = 16;  // OTs hashed per call: 32 ChaCha blocks for ℓ = 2
 
+// A random-OT message's scalar: 32 hash bytes read little-endian (ChaCha's own word order, a
+// plain load), reduced once like reduce_be32.
+Limbs hash_scalar(const std::uint8_t* p) {
+  Limbs v;
+  detail::load_words({p, kScalar}, v);
+  return sn::add_mod(v, Limbs{});
+}
+
 template <class T>
 void wipe(T& v) {
   sodium_memzero(&v, sizeof v);
 }
 
 // The ξ entries of the gadget vector, from the session, as plain values: b = Σ g_j·β_j is uniform
-// for uniform β (2·λs bits of slack), and no party can pick g to suit its choice bits.
-std::vector<Limbs> gadget_vector(const Digest32& digest) {
-  const Digest32 key = detail::keyed_hash(digest, "gadget vector", {});
-  static const std::uint8_t kZeroNonce[12] = {};
-  std::uint8_t stream[kMulOts * kScalar];  // filled by the PRG, not zeroed first
-  detail::prg(key.data(), kZeroNonce, stream);
-  std::vector<Limbs> g;
-  g.reserve(kMulOts);
-  for (std::size_t j = 0; j < kMulOts; ++j) g.push_back(sn::reduce_be32(stream + j * kScalar));
-  return g;
-}
+// for uniform β (2·λs bits of slack), and no party can pick g to suit its choice bits. Entry j is
+// bytes 32j..32j+31 of a PRG stream, read a batch at a time as the loops need them.
+class Gadget {
+ public:
+  explicit Gadget(const Digest32& digest) : key_(detail::keyed_hash(digest, "gadget vector", {})) {}
+  // Entries j0 .. j0 + n - 1 into out; j0 is a multiple of kBatch, n at most kBatch.
+  void entries(std::size_t j0, std::size_t n, Limbs* out) const {
+    static const std::uint8_t kZeroNonce[12] = {};
+    std::uint8_t stream[kBatch * kScalar];
+    detail::prg(key_.data(), kZeroNonce, {stream, n * kScalar}, static_cast<std::uint32_t>(j0 * kScalar / 64));
+    for (std::size_t i = 0; i < n; ++i) out[i] = sn::reduce_be32(stream + i * kScalar);
+  }
+
+ private:
+  static_assert(kBatch * kScalar % 64 == 0, "batches start on a block");
+  Digest32 key_;  // public: g is public
+};
 
 // θ in Z_n^ℓ from the session and ã as sent.
 std::vector<Secp256k1Scalar> theta(const Digest32& digest, std::size_t products, ByteSpan a_tilde) {
@@ -66,22 +80,37 @@ std::vector<Secp256k1Scalar> theta(const Digest32& digest, std::size_t products,
   return t;
 }
 
-// μ = H(session, μ_1..μ_ξ): the μ_j are encoded into one buffer and hashed in one update.
+// μ = H(session, μ_1..μ_ξ): the μ_j, in order, are encoded into a small buffer that goes into
+// the hash whenever it fills (a heap buffer for all of them would be allocated and wiped per
+// multiplication).
 class MuHash {
  public:
   MuHash(const Digest32& digest, std::size_t products) : h_(digest, "mu") {
     h_.update_u32(static_cast<std::uint32_t>(products));
   }
-  ~MuHash() { sodium_memzero(encoded_.get(), kMulOts * kScalar); }
+  ~MuHash() { sodium_memzero(buffer_, sizeof buffer_); }
   MuHash(const MuHash&) = delete;
   MuHash& operator=(const MuHash&) = delete;
-  // μ_j, plain: hashed as its canonical big-endian encoding. Every j < ξ is set before finish().
-  void set(std::size_t j, const Limbs& v) { sn::to_be(v, encoded_.get() + j * kScalar); }
-  Digest32 finish() { return h_.update({encoded_.get(), kMulOts * kScalar}).finish32(); }
+  // The next μ_j, plain: hashed as its canonical big-endian encoding.
+  void add(const Limbs& v) {
+    sn::to_be(v, buffer_ + used_);
+    used_ += kScalar;
+    if (used_ == sizeof buffer_) flush();
+  }
+  // Every μ_j must have been added.
+  Digest32 finish() {
+    flush();
+    return h_.finish32();
+  }
 
  private:
+  void flush() {
+    h_.update({buffer_, used_});
+    used_ = 0;
+  }
   detail::KeyedHash h_;
-  std::unique_ptr<std::uint8_t[]> encoded_{new std::uint8_t[kMulOts * kScalar]};
+  std::uint8_t buffer_[kBatch * kScalar];
+  std::size_t used_ = 0;
 };
 
 struct Context {
@@ -97,6 +126,16 @@ Context context(const PairSession& session) {
 }
 
 }  // namespace
+
+struct MulReceiver::Batch {
+  detail::ReceiverBatch ext;  // β and the rows t_j
+  std::vector<Limbs> gadget;  // g, plain limbs (public): hashed once, used twice
+};
+
+MulReceiver::MulReceiver() = default;
+MulReceiver::~MulReceiver() = default;
+MulReceiver::MulReceiver(MulReceiver&&) noexcept = default;
+MulReceiver& MulReceiver::operator=(MulReceiver&&) noexcept = default;
 
 Bytes MulRequest::encode() const {
   Bytes out;
@@ -176,29 +215,30 @@ Result<std::pair<MulReceiver, MulRequest>> MulReceiver::start(const OtReceiverSe
   rx.peer_ = session.sender;
   rx.products_ = products;
   rx.digest_ = c.digest;
-  rx.gadget_ = gadget_vector(c.digest);
+  rx.batch_ = std::make_unique<Batch>(Batch{std::move(ext.first), std::vector<Limbs>(kMulOts)});
+  std::vector<Limbs>& g = rx.batch_->gadget;
+  const Gadget gadget(c.digest);
+  for (std::size_t j0 = 0; j0 < kMulOts; j0 += kBatch) gadget.entries(j0, std::min(kBatch, kMulOts - j0), &g[j0]);
+  const ByteSpan choices = rx.batch_->ext.choices.span();
   Limbs b{};
   for (std::size_t j = 0; j < kMulOts; ++j) {
-    const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(ext.first.choices.span(), j)};
-    b = sn::add_mod(b, sn::masked(rx.gadget_[j], beta));
+    const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(choices, j)};
+    b = sn::add_mod(b, sn::masked(g[j], beta));
   }
   rx.b_ = Secp256k1ScalarOps::make(sn::to_mont(b));
   wipe(b);
-  rx.choices_.assign(ext.first.choices.span().begin(), ext.first.choices.span().end());
-  rx.rows_.assign(ext.first.rows.span().begin(), ext.first.rows.span().end());
   MulRequest req{c.tag, static_cast<std::uint8_t>(products), std::move(ext.second)};
   return std::pair{std::move(rx), std::move(req)};
 }
 
-MulReceiver::~MulReceiver() {
-  if (!choices_.empty()) sodium_memzero(choices_.data(), choices_.size());
-  if (!rows_.empty()) sodium_memzero(rows_.data(), rows_.size() * sizeof(std::uint64_t));
-}
-
 Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup, const MulResponse& response) && {
+  if (!batch_) return make_error(ErrorKind::InvalidInput, "multiplication: this receiver was moved from");
   TSIGN_CHECK(detail::check_usable(setup, self_, peer_));
   TSIGN_CHECK(detail::check_tag(response.tag, detail::session_tag(digest_), peer_, "multiplication response"));
   const std::size_t l = products_, width = (l + 1) * kScalar;
+  const ByteSpan choices = batch_->ext.choices.span();
+  const std::uint64_t* rows = batch_->ext.rows.data();
+  const std::vector<Limbs>& gadget = batch_->gadget;
   if (response.products != l || response.a_tilde.size() != kMulOts * width) {
     return detail::blame(ErrorKind::InvalidInput, peer_, "multiplication response: wrong number of products");
   }
@@ -217,14 +257,14 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
   MuHash mu(digest_, l);
   for (std::size_t j0 = 0; j0 < kMulOts; j0 += kBatch) {
     const std::size_t n = std::min(kBatch, kMulOts - j0);
-    hasher.hash(j0, {rows_.data() + j0 * detail::kRowWords, n * detail::kRowWords}, width, {gamma, n * width});
+    hasher.hash(j0, {rows + j0 * detail::kRowWords, n * detail::kRowWords}, width, {gamma, n * width});
     for (std::size_t j = j0; j < j0 + n; ++j) {
-      const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(choices_, j)};
+      const std::uint64_t beta = 0 - std::uint64_t{detail::get_bit(choices, j)};
       const std::uint8_t* gj = gamma + (j - j0) * width;
       const std::uint8_t* aj = response.a_tilde.data() + j * width;
       for (std::size_t k = 0; k <= l; ++k) {
         // ḋ_{j,k} = γ_{j,k} + β_j·ã_{j,k} = α0_{j,k} + β_j·a_k
-        dot[k] = sn::add_mod(sn::reduce_be32(gj + k * kScalar), sn::masked(sn::from_be(aj + k * kScalar), beta));
+        dot[k] = sn::add_mod(hash_scalar(gj + k * kScalar), sn::masked(sn::from_be(aj + k * kScalar), beta));
       }
       // μ_j = ḋ_{j,ℓ+1} − β_j·η + Σ θ_k·ḋ_{j,k}; the shares' sums Σ g_j·ḋ_{j,k}.
       w = {};
@@ -232,9 +272,9 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
       sn::add_to(w, sn::masked(neg_eta, beta));
       for (std::size_t k = 0; k < l; ++k) {
         sn::mul_add(w, theta_plain[k], dot[k]);
-        sn::mul_add(d[k], gadget_[j], dot[k]);
+        sn::mul_add(d[k], gadget[j], dot[k]);
       }
-      mu.set(j, sn::reduce_wide(w));
+      mu.add(sn::reduce_wide(w));
     }
   }
   std::vector<Secp256k1Scalar> shares;
@@ -287,7 +327,8 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
   out.response.a_tilde.resize(kMulOts * width);
   // First pass: ã, and the shares' sums Σ g_j·α0_{j,k} (reduced once, after the loop). α0 is kept
   // for μ, which needs θ = H(ã) and so all of ã first.
-  const std::vector<Limbs> g = gadget_vector(c.digest);
+  const Gadget gadget(c.digest);
+  Limbs g[kBatch];
   const std::size_t alpha0_size = kMulOts * (l + 1);
   const std::unique_ptr<Limbs[]> alpha0(new Limbs[alpha0_size]);  // plain; written before read, wiped below
   sn::Wide acc[kMaxProducts] = {};
@@ -297,6 +338,7 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
     const std::span<const std::uint64_t> rows{ext.rows.data() + j0 * kRowWords, n * kRowWords};
     hash0.hash(j0, rows, width, {m0, n * width});
     hash1.hash(j0, rows, width, {m1, n * width});
+    gadget.entries(j0, n, g);
     for (std::size_t j = j0; j < j0 + n; ++j) {
       bool shift = false;
       if (deviation) {
@@ -306,10 +348,10 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
       for (std::size_t k = 0; k <= l; ++k) {
         const std::size_t at = (j - j0) * width + k * kScalar;
         Limbs& a0 = alpha0[j * (l + 1) + k];
-        a0 = sn::reduce_be32(m0 + at);
-        const Limbs at_j = sn::add_mod(sn::sub_mod(a0, sn::reduce_be32(m1 + at)), aj[k]);
+        a0 = hash_scalar(m0 + at);
+        const Limbs at_j = sn::add_mod(sn::sub_mod(a0, hash_scalar(m1 + at)), aj[k]);
         sn::to_be(at_j, out.response.a_tilde.data() + j * width + k * kScalar);
-        if (k < l) sn::mul_add(acc[k], g[j], a0);
+        if (k < l) sn::mul_add(acc[k], g[j - j0], a0);
       }
     }
   }
@@ -338,7 +380,7 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
     w = {};
     sn::add_to(w, a0[l]);
     for (std::size_t k = 0; k < l; ++k) sn::mul_add(w, theta_plain[k], a0[k]);
-    mu.set(j, sn::reduce_wide(w));
+    mu.add(sn::reduce_wide(w));
   }
   sodium_memzero(alpha0.get(), alpha0_size * sizeof(Limbs));
   wipe(w);

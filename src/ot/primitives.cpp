@@ -1,8 +1,6 @@
 #include "primitives.hpp"
 
-#include <bit>
 #include <cassert>
-#include <cstring>
 
 #include "tsign/core/sodium_init.hpp"
 
@@ -44,32 +42,14 @@ Digest32 keyed_hash(const Digest32& key, std::string_view label, std::initialize
   return h.finish32();
 }
 
-void prg(const std::uint8_t key[32], const std::uint8_t nonce[12], std::span<std::uint8_t> out) {
-  crypto_stream_chacha20_ietf(out.data(), out.size(), nonce, key);
-}
-
-void store_words(std::span<const std::uint64_t> words, std::span<std::uint8_t> out) {
-  assert(out.size() == words.size() * 8);
-  if constexpr (std::endian::native == std::endian::little) {
-    if (!out.empty()) std::memcpy(out.data(), words.data(), out.size());
+void prg(const std::uint8_t key[32], const std::uint8_t nonce[12], std::span<std::uint8_t> out,
+         std::uint32_t first_block) {
+  if (first_block == 0) {
+    crypto_stream_chacha20_ietf(out.data(), out.size(), nonce, key);
     return;
   }
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    for (std::size_t k = 0; k < 8; ++k) out[8 * i + k] = static_cast<std::uint8_t>(words[i] >> (8 * k));
-  }
-}
-
-void load_words(ByteSpan in, std::span<std::uint64_t> words) {
-  assert(in.size() == words.size() * 8);
-  if constexpr (std::endian::native == std::endian::little) {
-    if (!in.empty()) std::memcpy(words.data(), in.data(), in.size());
-    return;
-  }
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    std::uint64_t v = 0;
-    for (std::size_t k = 0; k < 8; ++k) v |= std::uint64_t{in[8 * i + k]} << (8 * k);
-    words[i] = v;
-  }
+  sodium_memzero(out.data(), out.size());  // xor_ic adds the stream to its input
+  crypto_stream_chacha20_ietf_xor_ic(out.data(), out.data(), out.size(), nonce, first_block, key);
 }
 
 }  // namespace tsign::ot::detail

@@ -4,10 +4,16 @@
 // constant-time helpers. Internal to src/ot.
 #include <sodium.h>
 
+#include <bit>
+#include <cassert>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <span>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../core/declassify.hpp"
@@ -33,12 +39,36 @@ class KeyedHash {
 
 Digest32 keyed_hash(const Digest32& key, std::string_view label, std::initializer_list<ByteSpan> parts);
 
-// ChaCha20 (IETF) keystream of out.size() bytes under key and a 12-byte nonce.
-void prg(const std::uint8_t key[32], const std::uint8_t nonce[12], std::span<std::uint8_t> out);
+// ChaCha20 (IETF) keystream of out.size() bytes under key and a 12-byte nonce, from block
+// first_block on (a stream read in pieces).
+void prg(const std::uint8_t key[32], const std::uint8_t nonce[12], std::span<std::uint8_t> out,
+         std::uint32_t first_block = 0);
 
-// Little-endian words <-> bytes, independent of the host's byte order.
-void store_words(std::span<const std::uint64_t> words, std::span<std::uint8_t> out);
-void load_words(ByteSpan in, std::span<std::uint64_t> words);
+// Little-endian words <-> bytes, independent of the host's byte order (inline: the inner loops
+// load single 32-byte values).
+inline void store_words(std::span<const std::uint64_t> words, std::span<std::uint8_t> out) {
+  assert(out.size() == words.size() * 8);
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!out.empty()) std::memcpy(out.data(), words.data(), out.size());
+  } else {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      for (std::size_t k = 0; k < 8; ++k) out[8 * i + k] = static_cast<std::uint8_t>(words[i] >> (8 * k));
+    }
+  }
+}
+
+inline void load_words(ByteSpan in, std::span<std::uint64_t> words) {
+  assert(in.size() == words.size() * 8);
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!in.empty()) std::memcpy(words.data(), in.data(), in.size());
+  } else {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      std::uint64_t v = 0;
+      for (std::size_t k = 0; k < 8; ++k) v |= std::uint64_t{in[8 * i + k]} << (8 * k);
+      words[i] = v;
+    }
+  }
+}
 
 // Constant-time: out = bit ? a : b, for bit in {0, 1}.
 inline void select_bytes(std::uint8_t bit, ByteSpan a, ByteSpan b, std::span<std::uint8_t> out) {
@@ -53,39 +83,59 @@ inline bool published(bool verdict) { return tsign::detail::declassified(verdict
 
 inline std::uint8_t get_bit(ByteSpan bits, std::size_t i) { return static_cast<std::uint8_t>((bits[i / 8] >> (i % 8)) & 1); }
 
-// A heap vector for secret per-session values, wiped when it goes away. Locked memory
+// A heap array for secret per-session values, wiped when it goes away. Locked memory
 // (SecretBytes) costs two system calls and a TLB flush per allocation, which is right for
 // long-lived state but too slow for the many buffers of one multiplication.
 template <class T>
 class WipedVector {
+  static_assert(std::is_trivially_copyable_v<T>);
+
  public:
   WipedVector() = default;
-  explicit WipedVector(std::size_t n) : v_(n, T{}) {}
+  // n zeroed elements.
+  explicit WipedVector(std::size_t n) : p_(new T[n]()), n_(n) {}
+  // n elements left uninitialized, for a buffer written in full before it is read: large
+  // buffers would otherwise be cleared once for nothing.
+  static WipedVector uninitialized(std::size_t n) {
+    WipedVector v;
+    v.p_.reset(new T[n]);
+    v.n_ = n;
+    return v;
+  }
   ~WipedVector() { wipe(); }
-  WipedVector(WipedVector&& o) noexcept : v_(std::move(o.v_)) {}
+  WipedVector(WipedVector&& o) noexcept : p_(std::move(o.p_)), n_(std::exchange(o.n_, 0)) {}
   WipedVector& operator=(WipedVector&& o) noexcept {
     if (this != &o) {
       wipe();
-      v_ = std::move(o.v_);
+      p_ = std::move(o.p_);
+      n_ = std::exchange(o.n_, 0);
     }
     return *this;
   }
   WipedVector(const WipedVector&) = delete;
   WipedVector& operator=(const WipedVector&) = delete;
 
-  T* data() { return v_.data(); }
-  const T* data() const { return v_.data(); }
-  std::size_t size() const { return v_.size(); }
-  T& operator[](std::size_t i) { return v_[i]; }
-  const T& operator[](std::size_t i) const { return v_[i]; }
-  std::span<T> span() { return v_; }
-  std::span<const T> span() const { return v_; }
+  // Keeps the first n elements (n <= size()) and wipes the rest, without a copy.
+  void truncate(std::size_t n) {
+    assert(n <= n_);
+    sodium_memzero(p_.get() + n, (n_ - n) * sizeof(T));
+    n_ = n;
+  }
+
+  T* data() { return p_.get(); }
+  const T* data() const { return p_.get(); }
+  std::size_t size() const { return n_; }
+  T& operator[](std::size_t i) { return p_[i]; }
+  const T& operator[](std::size_t i) const { return p_[i]; }
+  std::span<T> span() { return {p_.get(), n_}; }
+  std::span<const T> span() const { return {p_.get(), n_}; }
 
  private:
   void wipe() {
-    if (!v_.empty()) sodium_memzero(v_.data(), v_.size() * sizeof(T));
+    if (n_ != 0) sodium_memzero(p_.get(), n_ * sizeof(T));
   }
-  std::vector<T> v_;
+  std::unique_ptr<T[]> p_;
+  std::size_t n_ = 0;
 };
 
 using WipedWords = WipedVector<std::uint64_t>;

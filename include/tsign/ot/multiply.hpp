@@ -33,6 +33,7 @@
 // Calls that share a setup object must not run concurrently: a failed check writes its flag.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -72,8 +73,8 @@ class MulReceiver {
   static Result<std::pair<MulReceiver, MulRequest>> start(const OtReceiverSetup& setup, const PairSession& session,
                                                           std::size_t products);
   ~MulReceiver();
-  MulReceiver(MulReceiver&&) noexcept = default;
-  MulReceiver& operator=(MulReceiver&&) noexcept = default;
+  MulReceiver(MulReceiver&&) noexcept;
+  MulReceiver& operator=(MulReceiver&&) noexcept;
   MulReceiver(const MulReceiver&) = delete;
   MulReceiver& operator=(const MulReceiver&) = delete;
 
@@ -83,17 +84,15 @@ class MulReceiver {
   Result<std::vector<Secp256k1Scalar>> finish(OtReceiverSetup& setup, const MulResponse& response) &&;
 
  private:
-  MulReceiver() = default;
+  MulReceiver();
   PartyId self_ = 0;
   PartyId peer_ = 0;
   std::size_t products_ = 0;
   Digest32 digest_{};
-  // Per-session secrets live on the heap and are wiped by the destructor (locked memory costs
-  // system calls that would dominate a multiplication).
-  std::vector<std::uint8_t> choices_;  // β
-  std::vector<std::uint64_t> rows_;    // the extension rows t_j
-  // The session's gadget vector g (public), 4x64-bit limbs per entry: hashed once, used twice.
-  std::vector<std::array<std::uint64_t, 4>> gadget_;
+  // The extension's choice bits β and rows t_j, and the session's gadget vector: kept on the
+  // heap as the extension left them (moved, not copied) and wiped with it.
+  struct Batch;
+  std::unique_ptr<Batch> batch_;
   Secp256k1Scalar b_;
 };
 
