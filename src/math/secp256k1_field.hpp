@@ -11,6 +11,7 @@
 namespace tsign::secp256k1_p {
 
 using limbs64::addc;
+using limbs64::ColumnSum;
 using limbs64::Limbs;
 using limbs64::subb;
 using limbs64::u128;
@@ -60,32 +61,6 @@ inline Fe sub(const Fe& a, const Fe& b) {
   return r;
 }
 
-// Column-wise product accumulation: a 192-bit accumulator takes every product of one column, so
-// the multiplications do not wait on each other's carries as a row-by-row loop does.
-class ProductColumns {
- public:
-  void add(std::uint64_t x, std::uint64_t y) {
-    const u128 p = (u128)x * y;
-    acc_ += p;
-    top_ += (std::uint64_t)(acc_ < p);
-  }
-  void add_twice(std::uint64_t x, std::uint64_t y) {
-    add(x, y);
-    add(x, y);
-  }
-  // Ends a column: its low 64 bits, the rest carried into the next.
-  std::uint64_t next() {
-    const std::uint64_t low = (std::uint64_t)acc_;
-    acc_ = (acc_ >> 64) | ((u128)top_ << 64);
-    top_ = 0;
-    return low;
-  }
-
- private:
-  u128 acc_ = 0;
-  std::uint64_t top_ = 0;
-};
-
 // t = lo + hi·2^256 ≡ lo + hi·kFold: a 289-bit value, whose top limb folds in once more.
 inline Fe reduce(const std::uint64_t t[8]) {
   Fe r;
@@ -103,21 +78,21 @@ inline Fe reduce(const std::uint64_t t[8]) {
 
 inline Fe mul(const Fe& a, const Fe& b) {
   const Limbs &x = a.v, &y = b.v;
-  ProductColumns c;
+  ColumnSum c;
   std::uint64_t t[8];
-  c.add(x[0], y[0]);
+  c.add((u128)x[0] * y[0]);
   t[0] = c.next();
-  c.add(x[0], y[1]), c.add(x[1], y[0]);
+  c.add((u128)x[0] * y[1]), c.add((u128)x[1] * y[0]);
   t[1] = c.next();
-  c.add(x[0], y[2]), c.add(x[1], y[1]), c.add(x[2], y[0]);
+  c.add((u128)x[0] * y[2]), c.add((u128)x[1] * y[1]), c.add((u128)x[2] * y[0]);
   t[2] = c.next();
-  c.add(x[0], y[3]), c.add(x[1], y[2]), c.add(x[2], y[1]), c.add(x[3], y[0]);
+  c.add((u128)x[0] * y[3]), c.add((u128)x[1] * y[2]), c.add((u128)x[2] * y[1]), c.add((u128)x[3] * y[0]);
   t[3] = c.next();
-  c.add(x[1], y[3]), c.add(x[2], y[2]), c.add(x[3], y[1]);
+  c.add((u128)x[1] * y[3]), c.add((u128)x[2] * y[2]), c.add((u128)x[3] * y[1]);
   t[4] = c.next();
-  c.add(x[2], y[3]), c.add(x[3], y[2]);
+  c.add((u128)x[2] * y[3]), c.add((u128)x[3] * y[2]);
   t[5] = c.next();
-  c.add(x[3], y[3]);
+  c.add((u128)x[3] * y[3]);
   t[6] = c.next();
   t[7] = c.next();
   return reduce(t);
@@ -126,21 +101,26 @@ inline Fe mul(const Fe& a, const Fe& b) {
 // a·a with each cross product computed once.
 inline Fe sqr(const Fe& a) {
   const Limbs& x = a.v;
-  ProductColumns c;
+  ColumnSum c;
+  // A doubled product can pass 2^128: it goes in twice.
+  const auto add_twice = [&c](u128 p) {
+    c.add(p);
+    c.add(p);
+  };
   std::uint64_t t[8];
-  c.add(x[0], x[0]);
+  c.add((u128)x[0] * x[0]);
   t[0] = c.next();
-  c.add_twice(x[0], x[1]);
+  add_twice((u128)x[0] * x[1]);
   t[1] = c.next();
-  c.add_twice(x[0], x[2]), c.add(x[1], x[1]);
+  add_twice((u128)x[0] * x[2]), c.add((u128)x[1] * x[1]);
   t[2] = c.next();
-  c.add_twice(x[0], x[3]), c.add_twice(x[1], x[2]);
+  add_twice((u128)x[0] * x[3]), add_twice((u128)x[1] * x[2]);
   t[3] = c.next();
-  c.add_twice(x[1], x[3]), c.add(x[2], x[2]);
+  add_twice((u128)x[1] * x[3]), c.add((u128)x[2] * x[2]);
   t[4] = c.next();
-  c.add_twice(x[2], x[3]);
+  add_twice((u128)x[2] * x[3]);
   t[5] = c.next();
-  c.add(x[3], x[3]);
+  c.add((u128)x[3] * x[3]);
   t[6] = c.next();
   t[7] = c.next();
   return reduce(t);

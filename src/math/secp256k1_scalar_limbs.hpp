@@ -16,6 +16,7 @@ namespace tsign {
 namespace secp256k1_n {
 
 using limbs64::addc;
+using limbs64::ColumnSum;
 using limbs64::from_be;
 using limbs64::Limbs;
 using limbs64::subb;
@@ -151,27 +152,6 @@ constexpr Limbs masked(const Limbs& a, std::uint64_t mask) {
 // a loop would otherwise reduce every product. Any value below 2^576 is accepted, so up to 2^64
 // products of two values below 2^256 (or below n) fit.
 using Wide = std::array<std::uint64_t, 9>;
-
-// A column sum for product scanning: up to 2^64 terms below 2^128 each, in 192 bits. Sums
-// column by column compile to short add/adc chains, shorter than row-by-row partial products.
-class ColumnSum {
- public:
-  constexpr void add(u128 v) {
-    t_ += v;
-    t2_ += static_cast<std::uint64_t>(t_ < v);  // the carry out, without a branch
-  }
-  // Returns the low limb and shifts the sum down by one limb.
-  constexpr std::uint64_t next() {
-    const auto lo = static_cast<std::uint64_t>(t_);
-    t_ = (t_ >> 64) | (u128)t2_ << 64;
-    t2_ = 0;
-    return lo;
-  }
-
- private:
-  u128 t_ = 0;
-  std::uint64_t t2_ = 0;
-};
 
 // acc += a·b, column by column.
 constexpr void mul_add(Wide& acc, const Limbs& a, const Limbs& b) {
