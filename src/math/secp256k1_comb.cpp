@@ -73,7 +73,7 @@ bool Comb::mul(std::span<const Comb* const> combs, std::span<const ByteArray<32>
   SecretScratch<Limbs> recoded(n);
   SecretScratch<Affine> entries(total);
   SecretScratch<Fe> scratch(2 * total);
-  auto e = recoded.expose_mut();
+  auto e = recoded.span();
   for (std::size_t k = 0; k < n; ++k) {
     e[k] = halve_mod_n(secp256k1_n::add_mod(limbs64::from_be(scalars[k].data()), kAllOnesModN));
   }
@@ -83,9 +83,9 @@ bool Comb::mul(std::span<const Comb* const> combs, std::span<const ByteArray<32>
   std::uint64_t failed = 0;
   for (std::size_t i = 1; i < kDigits; ++i) {
     for (std::size_t c = 0; c < combs.size(); ++c) {
-      for (std::size_t k = 0; k < n; ++k) combs[c]->entry(i, e[k], entries.expose_mut()[c * n + k]);
+      for (std::size_t k = 0; k < n; ++k) combs[c]->entry(i, e[k], entries.span()[c * n + k]);
     }
-    failed |= add_batch(out, entries.expose(), scratch.expose_mut());
+    failed |= add_batch(out, entries.span(), scratch.span());
   }
   return detail::declassified(failed) == 0;
 }

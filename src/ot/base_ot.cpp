@@ -133,7 +133,7 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
     secp256k1_p::Affine minus_aa;
   };
   SecretScratch<Scratch> scratch(1);
-  Scratch& s = scratch.expose_mut()[0];
+  Scratch& s = scratch[0];
   std::copy(a_.expose().begin(), a_.expose().end(), s.a.begin());
   // a ≠ 0 and every point is a curve point, so no product fails: the verdicts are public facts.
   if (!detail::published(tsign::detail::secret_mul_uncompressed(a_pub, s.a, s.products[0]))) {
@@ -154,19 +154,19 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
     if (!detail::published(tsign::detail::secret_mul_uncompressed(b_pub, s.a, s.products[0]))) {
       return make_error(ErrorKind::Internal, "base OT: a is zero");
     }
-    products.expose_mut()[i] = {secp256k1_p::from_be(s.products[0] + 1), secp256k1_p::from_be(s.products[0] + 33)};
-    differences.expose_mut()[i] = products.expose()[i];
-    minus_aa.expose_mut()[i] = s.minus_aa;
+    products[i] = {secp256k1_p::from_be(s.products[0] + 1), secp256k1_p::from_be(s.products[0] + 33)};
+    differences[i] = products[i];
+    minus_aa[i] = s.minus_aa;
   }
   // B_i ≠ ±A, so no sum meets the identity or a doubling.
   SecretScratch<secp256k1_p::Fe> scratch_fe(2 * count_);
-  if (detail::published(secp256k1_p::add_batch(differences.expose_mut(), minus_aa.expose(), scratch_fe.expose_mut()) != 0)) {
+  if (detail::published(secp256k1_p::add_batch(differences.span(), minus_aa.span(), scratch_fe.span()) != 0)) {
     return make_error(ErrorKind::Internal, "base OT: a·B_i − a·A is the identity");
   }
   SecretBytes keys(count_ * 2 * kBaseOtKeySize);
   for (std::size_t i = 0; i < count_; ++i) {
-    secp256k1_p::serialize_uncompressed(products.expose()[i], s.products[0]);
-    secp256k1_p::serialize_uncompressed(differences.expose()[i], s.products[1]);
+    secp256k1_p::serialize_uncompressed(products[i], s.products[0]);
+    secp256k1_p::serialize_uncompressed(differences[i], s.products[1]);
     std::uint8_t* k = keys.expose_mut().data() + i * 2 * kBaseOtKeySize;
     ot_key(session_, i, 0, a_point_, msg.points[i], {s.products[0], kProduct}, k);
     ot_key(session_, i, 1, a_point_, msg.points[i], {s.products[1], kProduct}, k + kBaseOtKeySize);
@@ -194,13 +194,13 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
   // b_i; b_i·G (then B_i) and b_i·A side by side; b_i·G + A.
   SecretScratch<ByteArray<32>> b(count);
   SecretScratch<secp256k1_p::Affine> multiples(2 * count), shifted(count);
-  const auto points = multiples.expose_mut().first(count), products = multiples.expose_mut().subspan(count);
+  const auto points = multiples.span().first(count), products = multiples.span().subspan(count);
   // 64 random bytes per b_i, drawn at once and reduced mod n (bias 2^-256).
   {
     SecretScratch<std::uint8_t> wide(count * 64);
-    random_fill(wide.expose_mut());
+    random_fill(wide.span());
     for (std::size_t i = 0; i < count; ++i) {
-      b.expose_mut()[i] = Secp256k1Scalar::from_bytes_reduce(wide.expose().subspan(i * 64, 64)).to_bytes();
+      b[i] = Secp256k1Scalar::from_bytes_reduce(wide.span().subspan(i * 64, 64)).to_bytes();
     }
   }
   const std::vector<secp256k1_p::Affine> a_copies(count, a_affine);
@@ -208,12 +208,12 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
   // b_i is uniform, so b_i = 0, b_i·G = ±A and the combs' other exceptional scalars have
   // negligible probability: the verdict is a public fact.
   const secp256k1_p::Comb* combs[2] = {&g_comb, &a_comb};
-  bool made = secp256k1_p::Comb::mul(combs, b.expose(), multiples.expose_mut());
-  std::copy(points.begin(), points.end(), shifted.expose_mut().begin());
-  made = made && detail::published(secp256k1_p::add_batch(shifted.expose_mut(), a_copies, scratch_fe.expose_mut()) == 0);
+  bool made = secp256k1_p::Comb::mul(combs, b.span(), multiples.span());
+  std::copy(points.begin(), points.end(), shifted.span().begin());
+  made = made && detail::published(secp256k1_p::add_batch(shifted.span(), a_copies, scratch_fe.span()) == 0);
   if (!made) return make_error(ErrorKind::Internal, "base OT: b is zero or b·G + A is the identity");
   for (std::size_t i = 0; i < count; ++i) {
-    secp256k1_p::assign_if(points[i], shifted.expose()[i], 0 - std::uint64_t{detail::get_bit(choices, i)});
+    secp256k1_p::assign_if(points[i], shifted[i], 0 - std::uint64_t{detail::get_bit(choices, i)});
   }
   BaseOtReceiverResult out{SecretBytes(count * kBaseOtKeySize), {}};
   out.msg.points.resize(count);
@@ -221,8 +221,8 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
   for (std::size_t i = 0; i < count; ++i) {
     secp256k1_p::serialize_uncompressed(points[i], out.msg.points[i].data());
     detail::publish(out.msg.points[i]);
-    secp256k1_p::serialize_uncompressed(products[i], product.expose_mut().data());
-    ot_key(session, i, detail::get_bit(choices, i), msg.a_point, out.msg.points[i], product.expose(),
+    secp256k1_p::serialize_uncompressed(products[i], product.data());
+    ot_key(session, i, detail::get_bit(choices, i), msg.a_point, out.msg.points[i], product.span(),
            out.keys.expose_mut().data() + i * kBaseOtKeySize);
   }
   return out;

@@ -19,6 +19,7 @@
 #include "../core/declassify.hpp"
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/hash.hpp"
+#include "tsign/core/secret.hpp"
 
 namespace tsign::ot::detail {
 
@@ -83,62 +84,8 @@ inline bool published(bool verdict) { return tsign::detail::declassified(verdict
 
 inline std::uint8_t get_bit(ByteSpan bits, std::size_t i) { return static_cast<std::uint8_t>((bits[i / 8] >> (i % 8)) & 1); }
 
-// A heap array for secret per-session values, wiped when it goes away. Locked memory
-// (SecretBytes) costs two system calls and a TLB flush per allocation, which is right for
-// long-lived state but too slow for the many buffers of one multiplication.
-template <class T>
-class WipedVector {
-  static_assert(std::is_trivially_copyable_v<T>);
-
- public:
-  WipedVector() = default;
-  // n zeroed elements.
-  explicit WipedVector(std::size_t n) : p_(new T[n]()), n_(n) {}
-  // n elements left uninitialized, for a buffer written in full before it is read: large
-  // buffers would otherwise be cleared once for nothing.
-  static WipedVector uninitialized(std::size_t n) {
-    WipedVector v;
-    v.p_.reset(new T[n]);
-    v.n_ = n;
-    return v;
-  }
-  ~WipedVector() { wipe(); }
-  WipedVector(WipedVector&& o) noexcept : p_(std::move(o.p_)), n_(std::exchange(o.n_, 0)) {}
-  WipedVector& operator=(WipedVector&& o) noexcept {
-    if (this != &o) {
-      wipe();
-      p_ = std::move(o.p_);
-      n_ = std::exchange(o.n_, 0);
-    }
-    return *this;
-  }
-  WipedVector(const WipedVector&) = delete;
-  WipedVector& operator=(const WipedVector&) = delete;
-
-  // Keeps the first n elements (n <= size()) and wipes the rest, without a copy.
-  void truncate(std::size_t n) {
-    assert(n <= n_);
-    sodium_memzero(p_.get() + n, (n_ - n) * sizeof(T));
-    n_ = n;
-  }
-
-  T* data() { return p_.get(); }
-  const T* data() const { return p_.get(); }
-  std::size_t size() const { return n_; }
-  T& operator[](std::size_t i) { return p_[i]; }
-  const T& operator[](std::size_t i) const { return p_[i]; }
-  std::span<T> span() { return {p_.get(), n_}; }
-  std::span<const T> span() const { return {p_.get(), n_}; }
-
- private:
-  void wipe() {
-    if (n_ != 0) sodium_memzero(p_.get(), n_ * sizeof(T));
-  }
-  std::unique_ptr<T[]> p_;
-  std::size_t n_ = 0;
-};
-
-using WipedWords = WipedVector<std::uint64_t>;
-using WipedBytes = WipedVector<std::uint8_t>;
+// Heap arrays for secret per-session values, wiped when they go away (see SecretScratch).
+using WipedWords = SecretScratch<std::uint64_t>;
+using WipedBytes = SecretScratch<std::uint8_t>;
 
 }  // namespace tsign::ot::detail

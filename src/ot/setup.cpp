@@ -52,10 +52,10 @@ std::pair<SecretBytes, SetupMsg3> grow_trees(const SessionTag& tag, const Secret
   SetupMsg3 out{tag, std::vector<ByteArray<32>>(kCorrections)};
   // Every chunk's root, drawn at once (one system call), then the level sums of one tree.
   SecretScratch<std::uint8_t> scratch(32 * kChunks + sizeof(detail::Seed) * kSoftSpokenK * 2);
-  random_fill(scratch.expose_mut().first(32 * kChunks));
-  auto* sums = reinterpret_cast<detail::Seed(*)[2]>(scratch.expose_mut().data() + 32 * kChunks);
+  random_fill(scratch.span().first(32 * kChunks));
+  auto* sums = reinterpret_cast<detail::Seed(*)[2]>(scratch.span().data() + 32 * kChunks);
   for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
-    const std::uint8_t* root = scratch.expose().data() + 32 * chunk;
+    const std::uint8_t* root = scratch.span().data() + 32 * chunk;
     auto* chunk_leaves = reinterpret_cast<detail::Seed*>(leaves.expose_mut().data() + chunk * kLeaves * 32);
     detail::ggm_expand(root, chunk_leaves, sums);
     for (std::size_t level = 0; level < kSoftSpokenK; ++level) {
@@ -190,7 +190,7 @@ Result<OtSenderSetup> SetupSender::finish(const SetupMsg3& msg) && {
   SecretBytes secret(OtSenderSetup::kSecretSize);
   std::memcpy(secret.expose_mut().data(), delta_.expose().data(), kBaseOts / 8);
   SecretScratch<detail::Seed> scratch(kSoftSpokenK + kLeaves);
-  auto* known = scratch.expose_mut().data();
+  auto* known = scratch.span().data();
   auto* rel = known + kSoftSpokenK;
   for (std::size_t chunk = 0; chunk < kChunks; ++chunk) {
     unsigned delta_chunk = 0;

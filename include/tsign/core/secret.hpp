@@ -4,6 +4,7 @@
 // guard pages, which suits long-lived secrets such as key shares and identity keys.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <new>
 #include <span>
 #include <stdexcept>
@@ -82,30 +83,60 @@ class Secret {
   T* ptr_;
 };
 
-// Scratch space for one computation over a batch of secret values: `count` values of a trivially
-// copyable T, zeroed at first and wiped on destruction. It lives in ordinary heap memory, not
-// in the locked, guarded pages of Secret and SecretBytes: those cost a few hundred microseconds
-// of system calls per allocation, more than many computations that need scratch, and protect
-// long-lived values (key shares) against swap, not buffers that live for milliseconds.
+// Scratch space for one computation over secret values: `count` values of a trivially copyable
+// T, wiped on destruction (and on truncation). It lives in ordinary heap memory, not in the
+// locked, guarded pages of Secret and SecretBytes: those protect long-lived values (key shares)
+// against swap and cost system calls to map, where these buffers live for milliseconds.
 template <class T>
 class SecretScratch {
   static_assert(std::is_trivially_copyable_v<T>);
 
  public:
-  explicit SecretScratch(std::size_t count) : data_(new T[count]()), count_(count) {}
-  ~SecretScratch() {
-    detail::secure_wipe(data_, count_ * sizeof(T));
-    delete[] data_;
+  SecretScratch() = default;
+  // count zeroed values.
+  explicit SecretScratch(std::size_t count) : p_(new T[count]()), n_(count) {}
+  // count values left uninitialized, for a buffer written in full before it is read: a large
+  // buffer would otherwise be cleared once for nothing.
+  static SecretScratch uninitialized(std::size_t count) {
+    SecretScratch v;
+    v.p_.reset(new T[count]);
+    v.n_ = count;
+    return v;
+  }
+  ~SecretScratch() { wipe(); }
+  SecretScratch(SecretScratch&& o) noexcept : p_(std::move(o.p_)), n_(std::exchange(o.n_, 0)) {}
+  SecretScratch& operator=(SecretScratch&& o) noexcept {
+    if (this != &o) {
+      wipe();
+      p_ = std::move(o.p_);
+      n_ = std::exchange(o.n_, 0);
+    }
+    return *this;
   }
   SecretScratch(const SecretScratch&) = delete;
   SecretScratch& operator=(const SecretScratch&) = delete;
 
-  std::span<const T> expose() const { return {data_, count_}; }
-  std::span<T> expose_mut() { return {data_, count_}; }
+  // Keeps the first n values (n <= size()) and wipes the rest, without a copy.
+  void truncate(std::size_t n) {
+    if (n > n_) throw std::logic_error("tsign: scratch truncated beyond its size");
+    detail::secure_wipe(p_.get() + n, (n_ - n) * sizeof(T));
+    n_ = n;
+  }
+
+  T* data() { return p_.get(); }
+  const T* data() const { return p_.get(); }
+  std::size_t size() const { return n_; }
+  T& operator[](std::size_t i) { return p_[i]; }
+  const T& operator[](std::size_t i) const { return p_[i]; }
+  std::span<T> span() { return {p_.get(), n_}; }
+  std::span<const T> span() const { return {p_.get(), n_}; }
 
  private:
-  T* data_;
-  std::size_t count_;
+  void wipe() {
+    if (n_ != 0) detail::secure_wipe(p_.get(), n_ * sizeof(T));
+  }
+  std::unique_ptr<T[]> p_;
+  std::size_t n_ = 0;
 };
 
 }  // namespace tsign
