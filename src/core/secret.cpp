@@ -73,6 +73,52 @@ void secure_free(void* p, std::size_t size) {
 
 void secure_wipe(void* p, std::size_t size) { sodium_memzero(p, size); }
 
+namespace {
+
+// Released scratch blocks of this thread by size, up to a bound.
+struct ScratchCache {
+  static constexpr std::size_t kMaxBytes = 2 * 1024 * 1024;
+  std::unordered_map<std::size_t, std::vector<void*>> blocks;
+  std::size_t bytes = 0;
+  ~ScratchCache() {
+    for (auto& [size, list] : blocks) {
+      for (void* p : list) ::operator delete(p);
+    }
+  }
+};
+
+ScratchCache& scratch_cache() {
+  thread_local ScratchCache cache;
+  return cache;
+}
+
+}  // namespace
+
+void* scratch_alloc(std::size_t size) {
+  ScratchCache& cache = scratch_cache();
+  if (auto it = cache.blocks.find(size); it != cache.blocks.end() && !it->second.empty()) {
+    void* p = it->second.back();
+    it->second.pop_back();
+    cache.bytes -= size;
+    return p;
+  }
+  return ::operator new(size);
+}
+
+void scratch_free(void* p, std::size_t size) {
+  ScratchCache& cache = scratch_cache();
+  if (cache.bytes + size > ScratchCache::kMaxBytes) {
+    ::operator delete(p);
+    return;
+  }
+  try {
+    cache.blocks[size].push_back(p);
+    cache.bytes += size;
+  } catch (const std::bad_alloc&) {
+    ::operator delete(p);  // called from destructors: never throw
+  }
+}
+
 }  // namespace detail
 
 SecretBytes::SecretBytes(std::size_t size)

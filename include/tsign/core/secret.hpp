@@ -4,7 +4,7 @@
 // guard pages, which suits long-lived secrets such as key shares and identity keys.
 #include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <cstring>
 #include <new>
 #include <span>
 #include <stdexcept>
@@ -17,6 +17,10 @@ namespace detail {
 void* secure_alloc(std::size_t size);         // throws std::bad_alloc
 void secure_free(void* p, std::size_t size);  // wipes before releasing; size as allocated
 void secure_wipe(void* p, std::size_t size);
+// Heap blocks for SecretScratch, kept per thread after release (the caller wipes them first) so
+// that repeated computations do not make the C library grow and trim its heap every time.
+void* scratch_alloc(std::size_t size);  // throws std::bad_alloc
+void scratch_free(void* p, std::size_t size);
 }  // namespace detail
 
 // A variable-length secret byte string in locked memory.
@@ -89,27 +93,31 @@ class Secret {
 // against swap and cost system calls to map, where these buffers live for milliseconds.
 template <class T>
 class SecretScratch {
-  static_assert(std::is_trivially_copyable_v<T>);
+  static_assert(std::is_trivially_copyable_v<T> && alignof(T) <= alignof(std::max_align_t));
 
  public:
   SecretScratch() = default;
   // count zeroed values.
-  explicit SecretScratch(std::size_t count) : p_(new T[count]()), n_(count) {}
+  explicit SecretScratch(std::size_t count) : SecretScratch(uninitialized(count)) {
+    if (n_ != 0) std::memset(static_cast<void*>(p_), 0, n_ * sizeof(T));
+  }
   // count values left uninitialized, for a buffer written in full before it is read: a large
   // buffer would otherwise be cleared once for nothing.
   static SecretScratch uninitialized(std::size_t count) {
     SecretScratch v;
-    v.p_.reset(new T[count]);
-    v.n_ = count;
+    if (count != 0) v.p_ = static_cast<T*>(detail::scratch_alloc(count * sizeof(T)));
+    v.n_ = v.capacity_ = count;
     return v;
   }
-  ~SecretScratch() { wipe(); }
-  SecretScratch(SecretScratch&& o) noexcept : p_(std::move(o.p_)), n_(std::exchange(o.n_, 0)) {}
+  ~SecretScratch() { release(); }
+  SecretScratch(SecretScratch&& o) noexcept
+      : p_(std::exchange(o.p_, nullptr)), n_(std::exchange(o.n_, 0)), capacity_(std::exchange(o.capacity_, 0)) {}
   SecretScratch& operator=(SecretScratch&& o) noexcept {
     if (this != &o) {
-      wipe();
-      p_ = std::move(o.p_);
+      release();
+      p_ = std::exchange(o.p_, nullptr);
       n_ = std::exchange(o.n_, 0);
+      capacity_ = std::exchange(o.capacity_, 0);
     }
     return *this;
   }
@@ -119,24 +127,28 @@ class SecretScratch {
   // Keeps the first n values (n <= size()) and wipes the rest, without a copy.
   void truncate(std::size_t n) {
     if (n > n_) throw std::logic_error("tsign: scratch truncated beyond its size");
-    detail::secure_wipe(p_.get() + n, (n_ - n) * sizeof(T));
+    detail::secure_wipe(p_ + n, (n_ - n) * sizeof(T));
     n_ = n;
   }
 
-  T* data() { return p_.get(); }
-  const T* data() const { return p_.get(); }
+  T* data() { return p_; }
+  const T* data() const { return p_; }
   std::size_t size() const { return n_; }
   T& operator[](std::size_t i) { return p_[i]; }
   const T& operator[](std::size_t i) const { return p_[i]; }
-  std::span<T> span() { return {p_.get(), n_}; }
-  std::span<const T> span() const { return {p_.get(), n_}; }
+  std::span<T> span() { return {p_, n_}; }
+  std::span<const T> span() const { return {p_, n_}; }
 
  private:
-  void wipe() {
-    if (n_ != 0) detail::secure_wipe(p_.get(), n_ * sizeof(T));
+  void release() {
+    if (p_ == nullptr) return;
+    detail::secure_wipe(p_, n_ * sizeof(T));  // truncate wiped the rest
+    detail::scratch_free(p_, capacity_ * sizeof(T));
+    p_ = nullptr;
+    n_ = capacity_ = 0;
   }
-  std::unique_ptr<T[]> p_;
-  std::size_t n_ = 0;
+  T* p_ = nullptr;
+  std::size_t n_ = 0, capacity_ = 0;
 };
 
 }  // namespace tsign
