@@ -14,14 +14,22 @@ namespace detail {
 
 namespace {
 
-// A locked, guarded block costs a few hundred microseconds of system calls to map and unmap
-// (mmap, mprotect, mlock and their reverse), more than most computations that hold one. Freed
-// blocks are wiped and kept, up to a bound, for the next allocation of the same size: they stay
-// locked and fenced by their guard pages while they wait.
+// Released blocks by size, for the next allocation of the same size, up to a bound in bytes.
+// A block that does not fit evicts blocks of other sizes first: the sizes a program uses now win
+// over those of an earlier phase. Blocks arrive wiped. Not thread-safe by itself.
+template <void (*Release)(void*)>
 class BlockCache {
  public:
+  explicit BlockCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+  ~BlockCache() {
+    for (auto& [size, list] : blocks_) {
+      for (void* p : list) Release(p);
+    }
+  }
+  BlockCache(const BlockCache&) = delete;
+  BlockCache& operator=(const BlockCache&) = delete;
+
   void* take(std::size_t size) {
-    std::lock_guard lock(mutex_);
     auto it = blocks_.find(size);
     if (it == blocks_.end() || it->second.empty()) return nullptr;
     void* p = it->second.back();
@@ -30,28 +38,51 @@ class BlockCache {
     return p;
   }
 
-  // False when the block does not fit the bound; the caller releases it.
-  bool keep(void* p, std::size_t size) {
-    if (size > kMaxBlock) return false;
-    sodium_memzero(p, size);
-    std::lock_guard lock(mutex_);
-    if (bytes_ + size > kMaxBytes) return false;
-    blocks_[size].push_back(p);
-    bytes_ += size;
-    return true;
+  // Keeps p, or releases it when it cannot fit. Never throws (callers are destructors).
+  void keep(void* p, std::size_t size) noexcept {
+    if (size > max_bytes_ / 4) return Release(p);  // one block may not crowd out the rest
+    for (auto it = blocks_.begin(); bytes_ + size > max_bytes_ && it != blocks_.end(); ++it) {
+      while (it->first != size && !it->second.empty() && bytes_ + size > max_bytes_) {
+        Release(it->second.back());
+        it->second.pop_back();
+        bytes_ -= it->first;
+      }
+    }
+    if (bytes_ + size > max_bytes_) return Release(p);
+    try {
+      blocks_[size].push_back(p);
+      bytes_ += size;
+    } catch (const std::bad_alloc&) {
+      Release(p);
+    }
   }
 
  private:
-  static constexpr std::size_t kMaxBlock = 256 * 1024, kMaxBytes = 4 * 1024 * 1024;
-  std::mutex mutex_;
+  std::size_t max_bytes_, bytes_ = 0;
   std::unordered_map<std::size_t, std::vector<void*>> blocks_;
-  std::size_t bytes_ = 0;
 };
 
-// Never destroyed: secrets with static storage may be freed after any other static object.
-BlockCache& block_cache() {
-  static BlockCache* cache = new BlockCache;
+void release_locked(void* p) { sodium_free(p); }  // sodium_free wipes before unmapping
+void release_heap(void* p) { ::operator delete(p); }
+
+// A locked, guarded block costs about 140 µs of system calls to map, lock and unmap here, more
+// than most computations that hold one: released blocks stay locked and fenced by their guard
+// pages while they wait. Never destroyed: secrets with static storage may be released after any
+// other static object.
+struct LockedCache {
+  std::mutex mutex;
+  BlockCache<release_locked> blocks{4 * 1024 * 1024};
+};
+LockedCache& locked_cache() {
+  static LockedCache* cache = new LockedCache;
   return *cache;
+}
+
+// Scratch blocks stay with their thread: repeated computations then neither lock nor make the
+// C library grow and trim its heap every time.
+BlockCache<release_heap>& scratch_cache() {
+  thread_local BlockCache<release_heap> cache(2 * 1024 * 1024);
+  return cache;
 }
 
 }  // namespace
@@ -59,7 +90,11 @@ BlockCache& block_cache() {
 void* secure_alloc(std::size_t size) {
   ensure_sodium();
   if (size == 0) size = 1;
-  if (void* p = block_cache().take(size)) return p;
+  {
+    LockedCache& cache = locked_cache();
+    std::lock_guard lock(cache.mutex);
+    if (void* p = cache.blocks.take(size)) return p;
+  }
   void* p = sodium_malloc(size);
   if (p == nullptr) throw std::bad_alloc();
   return p;
@@ -68,56 +103,20 @@ void* secure_alloc(std::size_t size) {
 void secure_free(void* p, std::size_t size) {
   if (p == nullptr) return;
   if (size == 0) size = 1;
-  if (!block_cache().keep(p, size)) sodium_free(p);  // sodium_free wipes before unmapping
+  sodium_memzero(p, size);
+  LockedCache& cache = locked_cache();
+  std::lock_guard lock(cache.mutex);
+  cache.blocks.keep(p, size);
 }
 
 void secure_wipe(void* p, std::size_t size) { sodium_memzero(p, size); }
 
-namespace {
-
-// Released scratch blocks of this thread by size, up to a bound.
-struct ScratchCache {
-  static constexpr std::size_t kMaxBytes = 2 * 1024 * 1024;
-  std::unordered_map<std::size_t, std::vector<void*>> blocks;
-  std::size_t bytes = 0;
-  ~ScratchCache() {
-    for (auto& [size, list] : blocks) {
-      for (void* p : list) ::operator delete(p);
-    }
-  }
-};
-
-ScratchCache& scratch_cache() {
-  thread_local ScratchCache cache;
-  return cache;
-}
-
-}  // namespace
-
 void* scratch_alloc(std::size_t size) {
-  ScratchCache& cache = scratch_cache();
-  if (auto it = cache.blocks.find(size); it != cache.blocks.end() && !it->second.empty()) {
-    void* p = it->second.back();
-    it->second.pop_back();
-    cache.bytes -= size;
-    return p;
-  }
+  if (void* p = scratch_cache().take(size)) return p;
   return ::operator new(size);
 }
 
-void scratch_free(void* p, std::size_t size) {
-  ScratchCache& cache = scratch_cache();
-  if (cache.bytes + size > ScratchCache::kMaxBytes) {
-    ::operator delete(p);
-    return;
-  }
-  try {
-    cache.blocks[size].push_back(p);
-    cache.bytes += size;
-  } catch (const std::bad_alloc&) {
-    ::operator delete(p);  // called from destructors: never throw
-  }
-}
+void scratch_free(void* p, std::size_t size) { scratch_cache().keep(p, size); }
 
 }  // namespace detail
 

@@ -18,12 +18,8 @@ using test::Mpz;
 
 namespace {
 
-const char* kPHex = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F";
-
-const Mpz& prime() {
-  static Mpz p(kPHex);
-  return p;
-}
+const char* const kPHex = test::kSecp256k1PrimeHex;
+const Mpz& prime() { return test::secp256k1_prime(); }
 
 // The raw limbs as 32 big-endian bytes (not reduced).
 ByteArray<32> raw_be(const Fe& a) {

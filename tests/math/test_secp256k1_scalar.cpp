@@ -16,12 +16,8 @@ using test::Mpz;
 
 namespace {
 
-const char* kOrderHex = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141";
-
-const Mpz& order() {
-  static Mpz n(kOrderHex);
-  return n;
-}
+const char* const kOrderHex = test::kSecp256k1OrderHex;
+const Mpz& order() { return test::secp256k1_order(); }
 
 // Edge inputs as 32-byte strings (some not canonical).
 std::vector<ByteArray<32>> edge_values() {

@@ -30,4 +30,17 @@ inline ByteArray<32> export_be(const Mpz& x) {
   return out;
 }
 
+inline constexpr const char* kSecp256k1OrderHex = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141";
+inline constexpr const char* kSecp256k1PrimeHex = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F";
+
+// n and p of secp256k1.
+inline const Mpz& secp256k1_order() {
+  static Mpz n(kSecp256k1OrderHex);
+  return n;
+}
+inline const Mpz& secp256k1_prime() {
+  static Mpz p(kSecp256k1PrimeHex);
+  return p;
+}
+
 }  // namespace tsign::test
