@@ -58,8 +58,10 @@ Affine from_pubkey(const secp256k1_pubkey& p) {
   std::uint8_t encoded[65];
   std::size_t size = sizeof encoded;
   secp256k1_ec_pubkey_serialize(secp256k1_ctx(), encoded, &size, &p, SECP256K1_EC_UNCOMPRESSED);
-  return {from_be(encoded + 1), from_be(encoded + 33)};
+  return parse_uncompressed(encoded);
 }
+
+Affine parse_uncompressed(const std::uint8_t in[65]) { return {from_be(in + 1), from_be(in + 33)}; }
 
 void serialize_compressed(const Affine& a, std::uint8_t out[33]) {
   const Fe y = normalized(a.y);

@@ -85,5 +85,7 @@ Affine from_pubkey(const secp256k1_pubkey& p);
 // SEC1: 33-byte compressed or 65-byte uncompressed.
 void serialize_compressed(const Affine& a, std::uint8_t out[33]);
 void serialize_uncompressed(const Affine& a, std::uint8_t out[65]);
+// The coordinates of a 65-byte uncompressed encoding that libsecp256k1 produced (not checked).
+Affine parse_uncompressed(const std::uint8_t in[65]);
 
 }  // namespace tsign::secp256k1_p

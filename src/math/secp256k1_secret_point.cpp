@@ -41,24 +41,4 @@ Secp256k1Point secret_mul(const Secp256k1Point& p, const Secp256k1Scalar& k) {
   return point.ok() ? point.value() : Secp256k1Point{};
 }
 
-bool secret_point_parse(std::span<const std::uint8_t, 65> encoded, secp256k1_pubkey& out) {
-  return secp256k1_ec_pubkey_parse(secp256k1_ctx(), &out, encoded.data(), encoded.size()) == 1;
-}
-
-bool secret_point_add(const secp256k1_pubkey& p, const secp256k1_pubkey& q, secp256k1_pubkey& sum) {
-  const secp256k1_pubkey* terms[2] = {&p, &q};
-  return secp256k1_ec_pubkey_combine(secp256k1_ctx(), &sum, terms, 2) == 1;
-}
-
-void secret_point_negate(secp256k1_pubkey& p) {
-  // Cannot fail on a parsed point.
-  if (secp256k1_ec_pubkey_negate(secp256k1_ctx(), &p) != 1) secure_wipe(&p, sizeof p);
-}
-
-void secret_point_serialize(const secp256k1_pubkey& p, std::span<std::uint8_t> out) {
-  std::size_t written = out.size();
-  const unsigned flags = out.size() == 33 ? SECP256K1_EC_COMPRESSED : SECP256K1_EC_UNCOMPRESSED;
-  secp256k1_ec_pubkey_serialize(secp256k1_ctx(), out.data(), &written, &p, flags);
-}
-
 }  // namespace tsign::detail

@@ -5,11 +5,8 @@
 // libsecp256k1 computes with its variable-time ecmult, fine for public scalars only. Its ECDH runs
 // the constant-time ecmult_const; with a "hash" that returns the point itself, it is exactly k·P.
 //
-// Parsing, adding, negating and serializing such points run libsecp256k1's constant-time field
-// and group code, around checks that a valid point never trips: a coordinate at or above p, the
-// zero x of an unset key, a sum at infinity (negligible for secret points). The constant-time
-// check (tests/ctime) sees those checks read secret data; tests/ctime/valgrind.supp suppresses
-// them for these functions only.
+// Sums and encodings of secret points are the library's own constant-time code
+// (secp256k1_group.hpp).
 #include <span>
 
 #include "tsign/math/secp256k1.hpp"
@@ -23,13 +20,5 @@ bool secret_mul_uncompressed(const secp256k1_pubkey& p, const ByteArray<32>& k, 
 // k·P for a product the protocol compares with public points (declassified); the identity when
 // k is zero or P is the identity.
 Secp256k1Point secret_mul(const Secp256k1Point& p, const Secp256k1Scalar& k);
-
-// The point encoded by secret_mul_uncompressed.
-bool secret_point_parse(std::span<const std::uint8_t, 65> encoded, secp256k1_pubkey& out);
-// P + Q; false when the sum is the identity.
-bool secret_point_add(const secp256k1_pubkey& p, const secp256k1_pubkey& q, secp256k1_pubkey& sum);
-void secret_point_negate(secp256k1_pubkey& p);
-// SEC1: compressed when out has 33 bytes, uncompressed when it has 65.
-void secret_point_serialize(const secp256k1_pubkey& p, std::span<std::uint8_t> out);
 
 }  // namespace tsign::detail

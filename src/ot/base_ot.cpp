@@ -18,10 +18,13 @@ namespace {
 constexpr std::size_t kPoint = BaseOtReceiverMsg::kPointSize;  // uncompressed SEC1
 constexpr std::size_t kProduct = 65;                           // uncompressed SEC1, hashed into the keys
 
-// A public point, compressed (33 bytes) or uncompressed (65 bytes, prefix 04 only).
+// A public point, compressed (33 bytes) or uncompressed (65 bytes), decoded as strictly as
+// Secp256k1Point decodes any point (hybrid encodings and the identity refused).
 bool parse_point(ByteSpan bytes, secp256k1_pubkey& out) {
-  if (bytes.size() == 65 && bytes[0] != 0x04) return false;
-  return secp256k1_ec_pubkey_parse(secp256k1_ctx(), &out, bytes.data(), bytes.size()) == 1;
+  auto point = Secp256k1Point::from_bytes(bytes);
+  if (!point) return false;
+  out = point->pubkey();
+  return true;
 }
 
 template <std::size_t N>
@@ -139,8 +142,7 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
   if (!detail::published(tsign::detail::secret_mul_uncompressed(a_pub, s.a, s.products[0]))) {
     return make_error(ErrorKind::Internal, "base OT: a is zero");
   }
-  s.minus_aa = secp256k1_p::negate(
-      secp256k1_p::Affine{secp256k1_p::from_be(s.products[0] + 1), secp256k1_p::from_be(s.products[0] + 33)});
+  s.minus_aa = secp256k1_p::negate(secp256k1_p::parse_uncompressed(s.products[0]));
   const bool parsed = msg.parsed.size() == msg.points.size();
   // a·B_i, then a·B_i − a·A beside it: secret.
   SecretScratch<secp256k1_p::Affine> products(count_), differences(count_), minus_aa(count_);
@@ -154,7 +156,7 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
     if (!detail::published(tsign::detail::secret_mul_uncompressed(b_pub, s.a, s.products[0]))) {
       return make_error(ErrorKind::Internal, "base OT: a is zero");
     }
-    products[i] = {secp256k1_p::from_be(s.products[0] + 1), secp256k1_p::from_be(s.products[0] + 33)};
+    products[i] = secp256k1_p::parse_uncompressed(s.products[0]);
     differences[i] = products[i];
     minus_aa[i] = s.minus_aa;
   }
