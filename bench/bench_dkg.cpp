@@ -25,10 +25,10 @@ SessionId session(std::uint64_t counter) {
   return s;
 }
 
-std::vector<DkgParty<FrostSecp256k1>> dkg_parties(std::uint32_t t, std::uint32_t n, std::uint64_t counter) {
+std::vector<DkgProtocol<FrostSecp256k1>> dkg_parties(std::uint32_t t, std::uint32_t n, std::uint64_t counter) {
   const DkgConfig config{session(counter), ids_1_to(n), t};
-  std::vector<DkgParty<FrostSecp256k1>> parties;
-  for (PartyId p : config.parties) parties.push_back(DkgParty<FrostSecp256k1>::create(p, config).value());
+  std::vector<DkgProtocol<FrostSecp256k1>> parties;
+  for (PartyId p : config.parties) parties.push_back(DkgProtocol<FrostSecp256k1>::create(p, config).value());
   return parties;
 }
 
@@ -36,7 +36,7 @@ std::vector<KeyShare<Secp256k1>> generate(std::uint32_t t, std::uint32_t n) {
   auto parties = dkg_parties(t, n, 1);
   run_rounds(parties);
   std::vector<KeyShare<Secp256k1>> shares;
-  for (auto& p : parties) shares.push_back(p.take_key_share().value());
+  for (auto& p : parties) shares.push_back(p.take_output().value());
   return shares;
 }
 

@@ -45,7 +45,7 @@ std::vector<EcdsaKeyShare>& key(std::uint32_t t, std::uint32_t n) {
   if (shares.empty()) {
     auto parties = keygen_parties(t, n);
     run_rounds(parties);
-    for (auto& p : parties) shares.push_back(p.take_key_share().value());
+    for (auto& p : parties) shares.push_back(p.take_output().value());
   }
   return shares;
 }

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "bench_support.hpp"
-#include "tsign/net/coin_toss.hpp"
+#include "tsign/protocol/coin_toss.hpp"
 
 namespace {
 

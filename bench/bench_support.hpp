@@ -151,7 +151,7 @@ struct LoopbackCluster {
     for (const auto& s : sessions) {
       for (auto* party : s.parties) {
         threads.emplace_back([this, &results, &s, party, slot] {
-          results[slot] = run_protocol(*party, *nodes.at(party->self()), s.session);
+          results[slot] = run_session(*party, *nodes.at(party->self()), s.session);
         });
         ++slot;
       }

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "tsign/net/coin_toss.hpp"
+#include "tsign/protocol/coin_toss.hpp"
 #include "tsign/net/engine.hpp"
 #include "tsign/net/transport.hpp"
 
@@ -93,7 +93,7 @@ int main() {
       MailboxTransport transport(office, parties[i]);
       tsign::EngineOptions options;
       options.round_timeout = std::chrono::seconds(5);
-      results[i] = tsign::run_protocol(*protocols[i], transport, session, options);  // the single call
+      results[i] = tsign::run_session(*protocols[i], transport, session, options);  // the single call
     });
   }
   for (auto& t : threads) t.join();

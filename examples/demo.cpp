@@ -33,7 +33,7 @@
 #include "tsign/ecdsa/sign.hpp"
 #include "tsign/frost/signing_protocol.hpp"
 #include "tsign/net/party_config.hpp"
-#include "tsign/net/session_id.hpp"
+#include "tsign/protocol/session_id.hpp"
 #include "tsign/net/tcp_transport.hpp"
 
 using namespace tsign;
@@ -140,10 +140,10 @@ int run_party(PartyId self, const fs::path& dir) {
   };
 
   // 1. Distributed key generation for FROST(secp256k1, TR): no dealer, Feldman VSS with proofs.
-  auto dkg = DkgParty<FrostSecp256k1Tr>::create(self, {session("demo/dkg", kParties), kParties, kThreshold});
+  auto dkg = DkgProtocol<FrostSecp256k1Tr>::create(self, {session("demo/dkg", kParties), kParties, kThreshold});
   if (!dkg.ok()) return fail(self, "DKG setup", dkg.error());
-  if (auto s = run_protocol(*dkg, **node, session("demo/dkg", kParties)); !s.ok()) return fail(self, "DKG", s.error());
-  auto frost_key = dkg->take_key_share();
+  if (auto s = run_session(*dkg, **node, session("demo/dkg", kParties)); !s.ok()) return fail(self, "DKG", s.error());
+  auto frost_key = dkg->take_output();
   if (!frost_key.ok()) return fail(self, "DKG output", frost_key.error());
   // The key-path-only output key (BIP-86): it commits to having no script path, so no party can
   // have hidden one in the key it helped generate.
@@ -158,7 +158,7 @@ int run_party(PartyId self, const fs::path& dir) {
   const std::vector<PartyId> frost_signers = {1, 2};
   if (self != 3) {
     frost::SigningProtocol<FrostSecp256k1Tr> signing(std::move(frost_key).value(), frost_signers, message, taproot);
-    if (auto s = run_protocol(signing, **node, session("demo/frost", frost_signers)); !s.ok()) {
+    if (auto s = run_session(signing, **node, session("demo/frost", frost_signers)); !s.ok()) {
       return fail(self, "FROST signing", s.error());
     }
     const auto& sig = *signing.signature();
@@ -171,10 +171,10 @@ int run_party(PartyId self, const fs::path& dir) {
   // 3. Threshold ECDSA key generation (DKG plus pairwise OT setup), then signing by 2 and 3.
   auto keygen = EcdsaKeyProtocol::keygen(self, {session("demo/ecdsa-keygen", kParties), kParties, kThreshold});
   if (!keygen.ok()) return fail(self, "ECDSA keygen setup", keygen.error());
-  if (auto s = run_protocol(*keygen, **node, session("demo/ecdsa-keygen", kParties)); !s.ok()) {
+  if (auto s = run_session(*keygen, **node, session("demo/ecdsa-keygen", kParties)); !s.ok()) {
     return fail(self, "ECDSA keygen", s.error());
   }
-  auto ecdsa_key = keygen->take_key_share();
+  auto ecdsa_key = keygen->take_output();
   if (!ecdsa_key.ok()) return fail(self, "ECDSA keygen output", ecdsa_key.error());
   std::printf("[party %u] ECDSA key %s\n", self, to_hex(ecdsa_key->key.group_public_key.to_bytes()).c_str());
 
@@ -184,7 +184,7 @@ int run_party(PartyId self, const fs::path& dir) {
     EcdsaSignConfig sign_config{session("demo/ecdsa-sign", ecdsa_signers), ecdsa_signers, {}, digest};
     auto signing = EcdsaSignParty::create(*ecdsa_key, sign_config);
     if (!signing.ok()) return fail(self, "ECDSA signing setup", signing.error());
-    if (auto s = run_protocol(*signing, **node, sign_config.session); !s.ok()) return fail(self, "ECDSA signing", s.error());
+    if (auto s = run_session(*signing, **node, sign_config.session); !s.ok()) return fail(self, "ECDSA signing", s.error());
     const auto& sig = *signing->signature();
     const bool ok = ecdsa_verifies(sig, digest, ecdsa_key->key.group_public_key);
     std::printf("[party %u] ECDSA signature %s (recovery id %u): libsecp256k1 ecdsa_verify %s\n", self,

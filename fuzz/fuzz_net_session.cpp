@@ -2,7 +2,7 @@
 // toss among 1, 2 and 3 receives fuzzed messages. Each record of the input either goes in raw or
 // is wrapped in a well-formed envelope (so the fuzzer reaches the echo and protocol checks).
 // Nothing may crash; a failed session simply ends the run.
-#include "tsign/net/coin_toss.hpp"
+#include "tsign/protocol/coin_toss.hpp"
 #include "tsign/net/envelope.hpp"
 #include "tsign/net/protocol_session.hpp"
 

@@ -10,27 +10,12 @@
 
 #include "core/declassify.hpp"
 #include "tsign/dkg/messages.hpp"
-#include "tsign/net/round_protocol.hpp"
+#include "protocol/blame.hpp"
+#include "tsign/protocol/round.hpp"
 
 namespace tsign::dkg_internal {
 
-// Every party that failed a check in one step, with the reason for each; the step aborts with
-// all of them named.
-class Blame {
- public:
-  void add(PartyId party, std::string why) { entries_.emplace_back(party, std::move(why)); }
-  // Takes over the culprits of an error (an error without culprits is kept as a general one).
-  void add(const Error& error);
-  bool empty() const { return entries_.empty() && general_.empty(); }
-  Status status(std::string_view step) const;
-
- private:
-  std::vector<std::pair<PartyId, std::string>> entries_;
-  std::vector<std::string> general_;
-};
-
-inline OutgoingMessage broadcast(Bytes payload) { return {std::nullopt, std::move(payload)}; }
-inline OutgoingMessage direct(PartyId to, Bytes payload) { return {to, std::move(payload)}; }
+using tsign::Blame;
 
 // Compares other parties' echoes with our own digests. A party whose echo contradicts the
 // broadcast it sent us, or that misreports our own broadcast, is proven faulty. Any other

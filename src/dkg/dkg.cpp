@@ -12,8 +12,10 @@ namespace tsign {
 
 using namespace dkg_internal;
 
+namespace {
+
 template <FrostCiphersuite C>
-struct DkgParty<C>::State {
+struct DkgState final : ProtocolState<KeyShare<typename C::Group>> {
   using G = typename C::Group;
   using Scalar = typename C::Scalar;
   using Point = typename C::Point;
@@ -31,7 +33,6 @@ struct DkgParty<C>::State {
   Secret<Scalar> share;
   Point own_verifying_share;
   FeldmanCommitment<G> joint;  // Σ_i C_i
-  std::optional<KeyShare<G>> output;
 
   Digest32 contribution_commitment(PartyId id, const ByteArray<32>& value) const {
     Sha256 h = tagged_hasher("tsign/dkg/chain-code-commitment");
@@ -46,15 +47,16 @@ struct DkgParty<C>::State {
     return h.finish();
   }
 
-  std::vector<PartyId> others() const {
+  std::vector<PartyId> others_of(const std::vector<PartyId>& parties) const {
     std::vector<PartyId> out;
-    for (PartyId p : config.parties) {
+    for (PartyId p : parties) {
       if (p != self) out.push_back(p);
     }
     return out;
   }
+  std::vector<PartyId> others() const { return others_of(config.parties); }
 
-  Result<std::vector<OutgoingMessage>> start() {
+  Result<Outgoing> start() override {
     polynomial.emplace(Polynomial<G>::random(config.threshold - 1, Scalar::random()));
     random_fill(contribution);
     contributions[self] = contribution;
@@ -68,13 +70,17 @@ struct DkgParty<C>::State {
     Bytes payload = msg.encode(config.session);
     echo0[self] = broadcast_digest(context, 0, self, payload);
     commitments.emplace(self, std::move(msg.commitment));
-    std::vector<OutgoingMessage> out;
+    Outgoing out;
     out.push_back(broadcast(std::move(payload)));
     return out;
   }
 
   // Round 0 in: commitments and proofs. Out: openings, echo, shares.
-  Result<std::vector<OutgoingMessage>> round0(const RoundMessages& in) {
+  Result<Outgoing> advance(std::size_t round, const RoundMessages& in) override {
+    return round == 0 ? round0(in) : round1(in);
+  }
+
+  Result<Outgoing> round0(const RoundMessages& in) {
     Blame blame;
     for (const auto& [sender, payload] : in.broadcast) {
       auto msg = DkgCommitMessage<G>::decode(payload, config.session, config.threshold);
@@ -90,7 +96,7 @@ struct DkgParty<C>::State {
     }
     TSIGN_CHECK(blame.status("DKG round 0"));
 
-    std::vector<OutgoingMessage> out;
+    Outgoing out;
     detail::declassify(contribution.data(), contribution.size());  // opened to everyone now
     DkgOpenMessage open{echo0, contribution};
     Bytes payload = open.encode(config.session);
@@ -106,7 +112,7 @@ struct DkgParty<C>::State {
   }
 
   // Round 1 in: echoes, openings, shares. Out: echo and verifying share.
-  Result<std::vector<OutgoingMessage>> round1(const RoundMessages& in) {
+  Result<Outgoing> round1(const RoundMessages& in) {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
     for (const auto& [sender, payload] : in.broadcast) {
@@ -149,13 +155,13 @@ struct DkgParty<C>::State {
 
     own_verifying_share = Point::base_mul(share.expose());
     ConfirmMessage<G> confirm{DkgMessageType::DkgConfirm, echo1, own_verifying_share};
-    std::vector<OutgoingMessage> out;
+    Outgoing out;
     out.push_back(broadcast(confirm.encode(config.session)));
     return out;
   }
 
   // Round 2 in: echoes and verifying shares. Produces the key share.
-  Status round2(const RoundMessages& in) {
+  Result<KeyShare<G>> finish(const RoundMessages& in) override {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
     std::map<PartyId, Point> claims;
@@ -186,13 +192,14 @@ struct DkgParty<C>::State {
     if (auto valid = ks.validate(); !valid.ok()) {
       return make_error(ErrorKind::Internal, "DKG produced an inconsistent key share: " + valid.error().message);
     }
-    output.emplace(std::move(ks));
-    return {};
+    return ks;
   }
 };
 
+}  // namespace
+
 template <FrostCiphersuite C>
-Result<DkgParty<C>> DkgParty<C>::create(PartyId self, DkgConfig config) {
+Result<DkgProtocol<C>> DkgProtocol<C>::create(PartyId self, DkgConfig config) {
   TSIGN_CHECK(validate_party_list(config.parties, "DKG parties"));
   if (!contains(config.parties, self)) {
     return make_error(ErrorKind::InvalidInput, "party " + std::to_string(self) + " is not among the DKG parties");
@@ -200,7 +207,7 @@ Result<DkgParty<C>> DkgParty<C>::create(PartyId self, DkgConfig config) {
   if (config.threshold < 2 || config.threshold > config.parties.size()) {
     return make_error(ErrorKind::InvalidInput, "DKG threshold must satisfy 2 <= t <= n");
   }
-  auto state = std::make_unique<State>();
+  auto state = std::make_unique<DkgState<C>>();
   state->self = self;
   state->context = ContextHasher("dkg")
                        .bytes(as_bytes(C::kName))
@@ -209,64 +216,14 @@ Result<DkgParty<C>> DkgParty<C>::create(PartyId self, DkgConfig config) {
                        .ids(config.parties)
                        .finish();
   std::vector<PartyId> parties = config.parties;
+  RoundShape shape = RoundShape::uniform(kRounds, state->others_of(parties), {true, false});
+  shape.expect(1, state->others_of(parties), {false, true});
   state->config = std::move(config);
-  return DkgParty(self, std::move(parties), std::move(state));
+  return DkgProtocol("dkg/" + std::string(C::kName), self, std::move(parties), std::move(shape), std::move(state));
 }
 
-template <FrostCiphersuite C>
-DkgParty<C>::DkgParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state)
-    : StagedProtocol("dkg/" + std::string(C::kName), self, std::move(parties)), state_(std::move(state)) {}
-
-template <FrostCiphersuite C>
-DkgParty<C>::~DkgParty() = default;
-template <FrostCiphersuite C>
-DkgParty<C>::DkgParty(DkgParty&&) noexcept = default;
-template <FrostCiphersuite C>
-DkgParty<C>& DkgParty<C>::operator=(DkgParty&&) noexcept = default;
-
-template <FrostCiphersuite C>
-RoundSpec DkgParty<C>::expects_from(std::size_t round, PartyId sender) const {
-  if (sender == self() || !contains(parties(), sender) || round >= kRounds) return {};
-  return {true, round == 1};
-}
-
-template <FrostCiphersuite C>
-Result<std::vector<OutgoingMessage>> DkgParty<C>::on_start() {
-  return state_->start();
-}
-
-template <FrostCiphersuite C>
-Result<std::vector<OutgoingMessage>> DkgParty<C>::on_round(std::size_t round, const RoundMessages& in) {
-  switch (round) {
-    case 0: return state_->round0(in);
-    case 1: return state_->round1(in);
-    default: {
-      TSIGN_CHECK(state_->round2(in));
-      return std::vector<OutgoingMessage>{};
-    }
-  }
-}
-
-template <FrostCiphersuite C>
-void DkgParty<C>::wipe() {
-  if (!state_) return;
-  state_->polynomial.reset();
-  state_->share.reset();
-  state_->output.reset();
-}
-
-template <FrostCiphersuite C>
-Result<KeyShare<typename C::Group>> DkgParty<C>::take_key_share() {
-  if (!state_ || !state_->output) {
-    return make_error(ErrorKind::InvalidInput, "the DKG has no key share to hand out (not finished, failed or taken)");
-  }
-  KeyShare<Group> out = std::move(*state_->output);
-  state_->output.reset();
-  return out;
-}
-
-template class DkgParty<FrostSecp256k1>;
-template class DkgParty<FrostSecp256k1Tr>;
-template class DkgParty<FrostEd25519>;
+template class DkgProtocol<FrostSecp256k1>;
+template class DkgProtocol<FrostSecp256k1Tr>;
+template class DkgProtocol<FrostEd25519>;
 
 }  // namespace tsign

@@ -219,7 +219,7 @@ void RefreshParty<G>::wipe() {
 }
 
 template <PrimeOrderGroup G>
-Result<KeyShare<G>> RefreshParty<G>::take_key_share() {
+Result<KeyShare<G>> RefreshParty<G>::take_output() {
   if (!state_ || !state_->output) {
     return make_error(ErrorKind::InvalidInput, "the refresh has no key share to hand out (not finished, failed or taken)");
   }

@@ -316,7 +316,7 @@ void RepairParty<G>::wipe() {
 }
 
 template <PrimeOrderGroup G>
-Result<KeyShare<G>> RepairParty<G>::take_key_share() {
+Result<KeyShare<G>> RepairParty<G>::take_output() {
   if (!state_ || !state_->output) {
     return make_error(ErrorKind::InvalidInput,
                       "the repair has no key share to hand out (not the recovering party, not finished, failed or taken)");

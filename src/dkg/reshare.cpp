@@ -325,7 +325,7 @@ void ReshareParty<G>::wipe() {
 }
 
 template <PrimeOrderGroup G>
-Result<KeyShare<G>> ReshareParty<G>::take_key_share() {
+Result<KeyShare<G>> ReshareParty<G>::take_output() {
   if (!state_ || !state_->output) {
     return make_error(ErrorKind::InvalidInput,
                       "the resharing has no key share to hand out (not a receiver, not finished, failed or taken)");

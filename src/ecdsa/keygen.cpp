@@ -118,7 +118,7 @@ struct EcdsaKeyProtocol::State {
   SessionId session{};
   PartyId self = 0;
   std::vector<PartyId> parties;
-  std::unique_ptr<StagedProtocol> inner;  // none when only rebuilding the pairs
+  std::unique_ptr<RoundProtocol> inner;  // none when only rebuilding the pairs
   std::function<Result<KeyShare<Secp256k1>>()> take_inner;
   bool produces_share = true;
   std::optional<KeyShare<Secp256k1>> key;  // rebuild: the given share; otherwise the inner output
@@ -234,10 +234,10 @@ Result<EcdsaKeyProtocol> EcdsaKeyProtocol::make(std::unique_ptr<State> state) {
 
 Result<EcdsaKeyProtocol> EcdsaKeyProtocol::keygen(PartyId self, DkgConfig config) {
   auto state = std::make_unique<State>();
-  TSIGN_TRY(auto dkg, DkgParty<FrostSecp256k1>::create(self, config));
-  auto inner = std::make_unique<DkgParty<FrostSecp256k1>>(std::move(dkg));
+  TSIGN_TRY(auto dkg, DkgProtocol<FrostSecp256k1>::create(self, config));
+  auto inner = std::make_unique<DkgProtocol<FrostSecp256k1>>(std::move(dkg));
   auto* raw = inner.get();
-  state->take_inner = [raw] { return raw->take_key_share(); };
+  state->take_inner = [raw] { return raw->take_output(); };
   state->inner = std::move(inner);
   state->session = config.session;
   state->self = self;
@@ -252,7 +252,7 @@ Result<EcdsaKeyProtocol> EcdsaKeyProtocol::refresh(const EcdsaKeyShare& share, c
   TSIGN_TRY(auto refresh, RefreshParty<Secp256k1>::create(share.key, session));
   auto inner = std::make_unique<RefreshParty<Secp256k1>>(std::move(refresh));
   auto* raw = inner.get();
-  state->take_inner = [raw] { return raw->take_key_share(); };
+  state->take_inner = [raw] { return raw->take_output(); };
   state->inner = std::move(inner);
   state->session = session;
   state->self = share.key.self;
@@ -285,7 +285,7 @@ Result<EcdsaKeyProtocol> EcdsaKeyProtocol::reshare_setup(std::unique_ptr<Reshare
                                                          const ReshareConfig& config, const KeyId& key_id,
                                                          std::unique_ptr<State> state) {
   auto* raw = inner.get();
-  state->take_inner = [raw] { return raw->take_key_share(); };
+  state->take_inner = [raw] { return raw->take_output(); };
   state->parties = inner->parties();
   state->inner = std::move(inner);
   state->session = config.session;
@@ -328,7 +328,7 @@ Result<std::vector<OutgoingMessage>> EcdsaKeyProtocol::on_round(std::size_t roun
   return std::vector<OutgoingMessage>{};
 }
 
-Result<EcdsaKeyShare> EcdsaKeyProtocol::take_key_share() {
+Result<EcdsaKeyShare> EcdsaKeyProtocol::take_output() {
   if (!finished()) return make_error(ErrorKind::InvalidInput, "ECDSA key protocol has not finished");
   if (!state_->produces_share) {
     return make_error(ErrorKind::InvalidInput, "this party deals in the resharing but holds no share of the new epoch");

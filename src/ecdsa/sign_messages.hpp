@@ -9,7 +9,7 @@
 #include "tsign/core/codec.hpp"
 #include "tsign/core/hash.hpp"
 #include "tsign/math/secp256k1.hpp"
-#include "tsign/net/round_protocol.hpp"
+#include "tsign/protocol/round.hpp"
 
 namespace tsign::ecdsa_internal {
 

@@ -76,8 +76,8 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
 
 }  // namespace
 
-Status run_protocol(RoundProtocol& protocol, Transport& transport, const SessionId& session,
-                    const EngineOptions& options) {
+Status run_session(RoundProtocol& protocol, Transport& transport, const SessionId& session,
+                   const EngineOptions& options) {
   if (transport.self() != protocol.self()) {
     return make_error(ErrorKind::InvalidInput, "transport is party " + std::to_string(transport.self()) +
                                                    " but the protocol runs as party " + std::to_string(protocol.self()));

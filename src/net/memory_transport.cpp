@@ -290,7 +290,7 @@ std::vector<Status> run_in_threads(MemoryHub& hub, const std::vector<RoundProtoc
   for (std::size_t i = 0; i < parties.size(); ++i) {
     threads.emplace_back([&, i] {
       try {
-        results[i] = run_protocol(*parties[i], hub.endpoint(parties[i]->self()), session, options);
+        results[i] = run_session(*parties[i], hub.endpoint(parties[i]->self()), session, options);
       } catch (const std::exception& e) {
         results[i] = make_error(ErrorKind::Internal, std::string("exception: ") + e.what());
       }

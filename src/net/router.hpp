@@ -11,7 +11,7 @@
 #include "notices.hpp"
 #include "tsign/core/result.hpp"
 #include "tsign/net/envelope.hpp"
-#include "tsign/net/round_protocol.hpp"
+#include "tsign/protocol/round.hpp"
 
 namespace tsign {
 

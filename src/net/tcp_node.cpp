@@ -542,9 +542,9 @@ Status TcpNode::flush(std::chrono::milliseconds timeout) {
   }
 }
 
-Status run_protocol(RoundProtocol& protocol, TcpNode& node, const SessionId& session, const EngineOptions& options) {
+Status run_session(RoundProtocol& protocol, TcpNode& node, const SessionId& session, const EngineOptions& options) {
   TSIGN_TRY(auto view, node.open_session(session));
-  return run_protocol(protocol, *view, session, options);
+  return run_session(protocol, *view, session, options);
 }
 
 }  // namespace tsign

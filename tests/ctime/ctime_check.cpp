@@ -178,11 +178,11 @@ void distributed_key_generation() {
   SessionId session = random_array<32>();
   declassify(session);  // session ids are public
   const DkgConfig config{session, {1, 2, 3}, 2};
-  std::vector<DkgParty<C>> parties;
-  for (PartyId p : config.parties) parties.push_back(DkgParty<C>::create(p, config).value());
+  std::vector<DkgProtocol<C>> parties;
+  for (PartyId p : config.parties) parties.push_back(DkgProtocol<C>::create(p, config).value());
   if (!run_rounds(parties)) return;
   for (auto& p : parties) {
-    if (!p.take_key_share().ok()) failed("DKG: no key share");
+    if (!p.take_output().ok()) failed("DKG: no key share");
   }
 }
 
@@ -220,7 +220,7 @@ void ecdsa_signing() {
   for (PartyId p : config.parties) keygen.push_back(EcdsaKeyProtocol::keygen(p, config).value());
   if (!run_rounds(keygen)) return;
   std::vector<EcdsaKeyShare> shares;
-  for (auto& p : keygen) shares.push_back(p.take_key_share().value());
+  for (auto& p : keygen) shares.push_back(p.take_output().value());
   for (auto& share : shares) share = classified(share);
   const EcdsaSignConfig sign{random_array<32>(), {1, 2}, {0, 5}, random_array<32>()};
   detail::classify_randomness_for_ctime_check(true);

@@ -24,9 +24,9 @@ inline std::vector<PartyId> ids_1_to(std::uint32_t n) {
 }
 
 template <class C>
-std::vector<DkgParty<C>> dkg_parties(const DkgConfig& config) {
-  std::vector<DkgParty<C>> out;
-  for (PartyId p : config.parties) out.push_back(DkgParty<C>::create(p, config).value());
+std::vector<DkgProtocol<C>> dkg_parties(const DkgConfig& config) {
+  std::vector<DkgProtocol<C>> out;
+  for (PartyId p : config.parties) out.push_back(DkgProtocol<C>::create(p, config).value());
   return out;
 }
 
@@ -38,7 +38,7 @@ std::vector<KeyShare<typename C::Group>> generate_key(std::uint32_t t, const std
   auto result = run_protocols(pointers(parties));
   REQUIRE(result.all_finished());
   std::vector<KeyShare<typename C::Group>> shares;
-  for (auto& p : parties) shares.push_back(p.take_key_share().value());
+  for (auto& p : parties) shares.push_back(p.take_output().value());
   return shares;
 }
 

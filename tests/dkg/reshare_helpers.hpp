@@ -35,7 +35,7 @@ std::vector<KeyShare<G>> reshare(const std::vector<KeyShare<G>>& old_shares, con
   REQUIRE(result.all_finished());
   std::vector<KeyShare<G>> out;
   for (auto& p : parties) {
-    if (p.is_receiver()) out.push_back(p.take_key_share().value());
+    if (p.is_receiver()) out.push_back(p.take_output().value());
   }
   return out;
 }

@@ -78,7 +78,7 @@ TEST_CASE("two DKG runs give unrelated keys and chain codes") {
 }
 
 TEST_CASE("DKG configuration is validated") {
-  using P = DkgParty<FrostSecp256k1>;
+  using P = DkgProtocol<FrostSecp256k1>;
   const SessionId s = session_of(1);
   CHECK_FALSE(P::create(1, {s, {1, 2, 3}, 1}).ok());     // t < 2
   CHECK_FALSE(P::create(1, {s, {1, 2, 3}, 4}).ok());     // t > n
@@ -92,12 +92,12 @@ TEST_CASE("DKG configuration is validated") {
 TEST_CASE("DKG refuses calls out of order and hands its key share out once") {
   auto parties = dkg_parties<FrostSecp256k1>({session_of(3), {1, 2}, 2});
   CHECK_FALSE(parties[0].advance(0, {}).ok());  // before start
-  CHECK_FALSE(parties[0].take_key_share().ok());
+  CHECK_FALSE(parties[0].take_output().ok());
   auto fresh = dkg_parties<FrostSecp256k1>({session_of(3), {1, 2}, 2});
   auto result = run_protocols(pointers(fresh));
   REQUIRE(result.all_finished());
   CHECK(fresh[0].finished());
-  CHECK(fresh[0].take_key_share().ok());
-  CHECK_FALSE(fresh[0].take_key_share().ok());
+  CHECK(fresh[0].take_output().ok());
+  CHECK_FALSE(fresh[0].take_output().ok());
   CHECK_FALSE(fresh[0].start().ok());
 }

@@ -18,7 +18,7 @@ RunResult run_dkg(const Tamper& tamper, std::uint8_t tag = 50) {
   auto parties = dkg_parties<C>({session_of(tag), kIds, kT});
   auto result = run_protocols(pointers(parties), tamper);
   for (auto& p : parties) {
-    if (p.self() != kBad) CHECK_FALSE(p.take_key_share().ok());
+    if (p.self() != kBad) CHECK_FALSE(p.take_output().ok());
   }
   return result;
 }

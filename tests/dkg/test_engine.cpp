@@ -32,7 +32,7 @@ TEST_CASE("engine: DKG, then resharing to a grown committee, then FROST signing"
   MemoryHub hub(config.parties);
   for (const auto& s : run_in_threads(hub, pointers(parties), config.session, quick())) REQUIRE(s.ok());
   std::vector<KeyShare<Secp256k1>> shares;
-  for (auto& p : parties) shares.push_back(p.take_key_share().value());
+  for (auto& p : parties) shares.push_back(p.take_output().value());
   check_key(shares);
 
   const ReshareConfig reshare{session_of(111), {1, 3}, {1, 2, 3, 4, 5}, 3};
@@ -40,7 +40,7 @@ TEST_CASE("engine: DKG, then resharing to a grown committee, then FROST signing"
   MemoryHub hub2(reshare.new_parties);
   for (const auto& s : run_in_threads(hub2, pointers(dealers), reshare.session, quick())) REQUIRE(s.ok());
   std::vector<KeyShare<Secp256k1>> grown;
-  for (auto& p : dealers) grown.push_back(p.take_key_share().value());
+  for (auto& p : dealers) grown.push_back(p.take_output().value());
   check_key(grown);
   CHECK(grown[0].group_public_key == shares[0].group_public_key);
   CHECK(frost_signature_verifies<C>(grown, {2, 4, 5}, Bytes{'e'}));
@@ -62,7 +62,7 @@ TEST_CASE("engine: an equivocating dealer is named and nobody keeps a key") {
     REQUIRE_FALSE(out[i].ok());
     INFO(out[i].error().describe());
     CHECK(names(out[i].error(), 3));
-    CHECK_FALSE(parties[i].take_key_share().ok());
+    CHECK_FALSE(parties[i].take_output().ok());
   }
 }
 
@@ -86,6 +86,6 @@ TEST_CASE("engine: a payload replayed from another session is caught by the prot
     REQUIRE_FALSE(out[i].ok());
     INFO(out[i].error().describe());
     CHECK(names(out[i].error(), 2));
-    CHECK_FALSE(second[i].take_key_share().ok());
+    CHECK_FALSE(second[i].take_output().ok());
   }
 }

@@ -49,7 +49,7 @@ RunResult run_refresh(const std::vector<KeyShare<G>>& shares, const Tamper& tamp
   for (const auto& s : shares) parties.push_back(RefreshParty<G>::create(s, session_of(80)).value());
   auto result = run_protocols(pointers(parties), tamper);
   for (auto& p : parties) {
-    if (p.self() != bad) CHECK_FALSE(p.take_key_share().ok());
+    if (p.self() != bad) CHECK_FALSE(p.take_output().ok());
   }
   expect_old_epoch_usable(shares);
   return result;
@@ -114,7 +114,7 @@ RunResult run_reshare(const std::vector<KeyShare<G>>& shares, const Tamper& tamp
   auto parties = reshare_parties(shares, kReshare);
   auto result = run_protocols(pointers(parties), tamper);
   for (auto& p : parties) {
-    if (p.self() != bad) CHECK_FALSE(p.take_key_share().ok());
+    if (p.self() != bad) CHECK_FALSE(p.take_output().ok());
   }
   expect_old_epoch_usable(shares);
   return result;
@@ -201,7 +201,7 @@ RunResult run_repair(const std::vector<KeyShare<G>>& shares, const Tamper& tampe
     }
   }
   auto result = run_protocols(pointers(parties), tamper);
-  for (auto& p : parties) CHECK_FALSE(p.take_key_share().ok());
+  for (auto& p : parties) CHECK_FALSE(p.take_output().ok());
   return result;
 }
 

@@ -21,7 +21,7 @@ std::vector<KeyShare<G>> refresh(const std::vector<KeyShare<G>>& shares, std::ui
   auto result = run_protocols(pointers(parties));
   REQUIRE(result.all_finished());
   std::vector<KeyShare<G>> out;
-  for (auto& p : parties) out.push_back(p.take_key_share().value());
+  for (auto& p : parties) out.push_back(p.take_output().value());
   return out;
 }
 

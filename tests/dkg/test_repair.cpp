@@ -72,9 +72,9 @@ TEMPLATE_TEST_CASE("repair gives a lost share back", "", FrostSecp256k1, FrostEd
     auto result = run_protocols(pointers(parties));
     REQUIRE(result.all_finished());
     for (auto& p : parties) {
-      if (p.self() != 2) CHECK_FALSE(p.take_key_share().ok());
+      if (p.self() != 2) CHECK_FALSE(p.take_output().ok());
       if (p.self() != 2) continue;
-      auto repaired = p.take_key_share();
+      auto repaired = p.take_output();
       REQUIRE(repaired.ok());
       CHECK(repaired->signing_share.expose() == lost);
       CHECK(repaired->epoch == shares[1].epoch);

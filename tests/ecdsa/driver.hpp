@@ -5,7 +5,7 @@
 #include <map>
 #include <vector>
 
-#include "tsign/net/round_protocol.hpp"
+#include "tsign/protocol/round.hpp"
 
 namespace tsign::ecdsa_test {
 

@@ -10,7 +10,7 @@ std::vector<EcdsaKeyShare> generate_key(std::uint32_t t, const std::vector<Party
   REQUIRE(result.all_finished());
   std::vector<EcdsaKeyShare> shares;
   for (auto& p : parties) {
-    auto share = p.take_key_share();
+    auto share = p.take_output();
     REQUIRE(share.ok());
     shares.push_back(std::move(share).value());
   }

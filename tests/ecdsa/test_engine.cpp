@@ -25,7 +25,7 @@ std::vector<EcdsaKeyShare> keygen_over_hub(std::uint32_t t, const std::vector<Pa
   for (PartyId p : ids) parties.push_back(EcdsaKeyProtocol::keygen(p, config).value());
   for (const Status& s : run_in_threads(hub, pointers(parties), config.session, options())) REQUIRE(s.ok());
   std::vector<EcdsaKeyShare> shares;
-  for (auto& p : parties) shares.push_back(p.take_key_share().value());
+  for (auto& p : parties) shares.push_back(p.take_output().value());
   return shares;
 }
 
@@ -87,7 +87,7 @@ TEST_CASE("ecdsa over the engine: key generation and signing over TCP") {
     for (auto* p : parties) {
       threads.emplace_back([&, p] {
         auto view = cluster.nodes.at(p->self())->open_session(session);
-        out.at(p->self()) = view ? run_protocol(*p, **view, session, options()) : Status(view.error());
+        out.at(p->self()) = view ? run_session(*p, **view, session, options()) : Status(view.error());
       });
     }
     for (auto& t : threads) t.join();
@@ -98,7 +98,7 @@ TEST_CASE("ecdsa over the engine: key generation and signing over TCP") {
   for (PartyId p : keygen.parties) kg.push_back(EcdsaKeyProtocol::keygen(p, keygen).value());
   for (const auto& [id, s] : run_all(pointers(kg), keygen.session)) REQUIRE(s.ok());
   std::vector<EcdsaKeyShare> shares;
-  for (auto& p : kg) shares.push_back(p.take_key_share().value());
+  for (auto& p : kg) shares.push_back(p.take_output().value());
 
   const EcdsaSignConfig config{random_session(), {2, 3}, {}, random_array<32>()};
   std::vector<EcdsaSignParty> parties;

@@ -90,7 +90,7 @@ TEST_CASE("ecdsa keygen: refresh keeps the key and rebuilds every pair") {
   for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::refresh(s, session).value());
   REQUIRE(run_protocols(pointers(parties)).all_finished());
   std::vector<EcdsaKeyShare> fresh;
-  for (auto& p : parties) fresh.push_back(p.take_key_share().value());
+  for (auto& p : parties) fresh.push_back(p.take_output().value());
   check_key(fresh);
   CHECK(fresh[0].key.group_public_key == shares[0].key.group_public_key);
   CHECK(fresh[0].key.epoch == shares[0].key.epoch + 1);
@@ -118,7 +118,7 @@ TEST_CASE("ecdsa keygen: a refresh re-enables a pair disabled by a failed check"
   for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::refresh(s, session).value());
   REQUIRE(run_protocols(pointers(parties)).all_finished());
   std::vector<EcdsaKeyShare> fresh;
-  for (auto& p : parties) fresh.push_back(p.take_key_share().value());
+  for (auto& p : parties) fresh.push_back(p.take_output().value());
   check_key(fresh);
   check_signs(fresh, {1, 2});
 }
@@ -130,7 +130,7 @@ TEST_CASE("ecdsa keygen: rebuild_pairs gives fresh pair state for the same key s
   for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::rebuild_pairs(s.key, session).value());
   REQUIRE(run_protocols(pointers(parties)).all_finished());
   std::vector<EcdsaKeyShare> rebuilt;
-  for (auto& p : parties) rebuilt.push_back(p.take_key_share().value());
+  for (auto& p : parties) rebuilt.push_back(p.take_output().value());
   check_key(rebuilt);
   CHECK(rebuilt[0].key.signing_share.expose() == shares[0].key.signing_share.expose());
   check_signs(rebuilt, {2, 3});
@@ -147,7 +147,7 @@ TEST_CASE("ecdsa keygen: resharing 2-of-3 to 3-of-4 with a new member") {
   std::vector<EcdsaKeyShare> fresh;
   for (auto& p : parties) {
     REQUIRE(p.produces_share());
-    fresh.push_back(p.take_key_share().value());
+    fresh.push_back(p.take_output().value());
   }
   check_key(fresh);
   CHECK(fresh[0].key.threshold == 3);
@@ -163,9 +163,9 @@ TEST_CASE("ecdsa keygen: resharing to a committee without some old holders") {
   for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::reshare(s, config).value());
   REQUIRE(run_protocols(pointers(parties)).all_finished());
   CHECK_FALSE(parties[0].produces_share());
-  CHECK_FALSE(parties[0].take_key_share().ok());
+  CHECK_FALSE(parties[0].take_output().ok());
   std::vector<EcdsaKeyShare> fresh;
-  for (std::size_t i = 1; i < parties.size(); ++i) fresh.push_back(parties[i].take_key_share().value());
+  for (std::size_t i = 1; i < parties.size(); ++i) fresh.push_back(parties[i].take_output().value());
   check_key(fresh);
   CHECK(share_of(fresh, 2).pairs.size() == 1);
   check_signs(fresh, {2, 3});
@@ -191,7 +191,7 @@ TEST_CASE("ecdsa keygen: a tampered direct message names its sender and nobody g
     CHECK(run.none_finished());
     REQUIRE_FALSE(run.status.at(t.to).ok());
     CHECK(run.error(t.to).culprits == std::vector<PartyId>{t.from});
-    for (auto& p : parties) CHECK_FALSE(p.take_key_share().ok());
+    for (auto& p : parties) CHECK_FALSE(p.take_output().ok());
   }
 }
 

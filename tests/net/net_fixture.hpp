@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "tsign/core/random.hpp"
-#include "tsign/net/coin_toss.hpp"
+#include "tsign/protocol/coin_toss.hpp"
 #include "tsign/net/engine.hpp"
 
 namespace tsign::test {

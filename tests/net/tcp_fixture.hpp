@@ -75,7 +75,7 @@ inline std::map<PartyId, Status> run_over_tcp(Cluster& cluster, CoinTossGroup& g
   std::vector<std::thread> threads;
   for (PartyId p : which) {
     threads.emplace_back([&, p] {
-      out.at(p) = run_protocol(group.party(p), *cluster.nodes.at(p), group.session, quick_options(timeout_ms));
+      out.at(p) = run_session(group.party(p), *cluster.nodes.at(p), group.session, quick_options(timeout_ms));
     });
   }
   for (auto& t : threads) t.join();

@@ -2,7 +2,7 @@
 
 #include "tsign/core/codec.hpp"
 #include "tsign/net/envelope.hpp"
-#include "tsign/net/session_id.hpp"
+#include "tsign/protocol/session_id.hpp"
 
 using namespace tsign;
 

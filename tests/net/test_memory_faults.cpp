@@ -201,7 +201,7 @@ TEST_CASE("a party aborts the session") {
       EngineOptions o = quick_options(5000);
       if (i == 0) o.abort = &stop;
       auto* p = run.group.pointers()[i];
-      out[i] = run_protocol(*p, run.hub.endpoint(p->self()), run.group.session, o);
+      out[i] = run_session(*p, run.hub.endpoint(p->self()), run.group.session, o);
     });
   }
   for (auto& t : threads) t.join();
@@ -229,7 +229,7 @@ TEST_CASE("traffic from outside the session is ignored") {
 TEST_CASE("the engine refuses a transport of another party") {
   CoinTossGroup group({1, 2});
   MemoryHub hub({1, 2});
-  auto s = run_protocol(group.party(1), hub.endpoint(2), group.session);
+  auto s = run_session(group.party(1), hub.endpoint(2), group.session);
   REQUIRE_FALSE(s);
   CHECK(s.error().kind == ErrorKind::InvalidInput);
 }
@@ -250,7 +250,7 @@ TEST_CASE("the engine reports each party's traffic") {
     threads.emplace_back([&, p] {
       EngineOptions o = quick_options(5000);
       o.stats = &stats.at(p);
-      out.at(p) = run_protocol(group.party(p), hub.endpoint(p), group.session, o);
+      out.at(p) = run_session(group.party(p), hub.endpoint(p), group.session, o);
     });
   }
   for (auto& t : threads) t.join();

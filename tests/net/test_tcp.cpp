@@ -144,7 +144,7 @@ TEST_CASE("messages above the Noise frame limit are fragmented and reassembled")
   for (std::size_t i = 0; i < 3; ++i) {
     threads.emplace_back([&, i] {
       auto view = cluster.nodes.at(cluster.ids[i])->open_session(sid).value();
-      out[i] = run_protocol(*parties[i], *view, sid, quick_options(10'000));
+      out[i] = run_session(*parties[i], *view, sid, quick_options(10'000));
     });
   }
   for (auto& t : threads) t.join();
@@ -335,7 +335,7 @@ TEST_CASE("a peer that vanishes mid-round is named at the deadline") {
   auto view3 = node3->open_session(group.session).value();
   HookedParty p3(group.party(3), 0, [&] { node3.reset(); });
   Status s3;
-  std::thread t3([&] { s3 = run_protocol(p3, *view3, group.session, quick_options(2000)); });
+  std::thread t3([&] { s3 = run_session(p3, *view3, group.session, quick_options(2000)); });
   auto out = run_over_tcp(cluster, group, 2000, {1, 2});
   t3.join();
   for (PartyId p : {1u, 2u}) {
@@ -379,7 +379,7 @@ TEST_CASE("connections reset mid-session are redialled and nothing is lost") {
     for (PartyId p : group.ids) out.emplace(p, Status{});
     std::vector<std::thread> threads;
     for (PartyId p : group.ids) {
-      threads.emplace_back([&, p] { out.at(p) = run_protocol(*parties.at(p), *views.at(p), group.session, quick_options(10'000)); });
+      threads.emplace_back([&, p] { out.at(p) = run_session(*parties.at(p), *views.at(p), group.session, quick_options(10'000)); });
     }
     for (auto& t : threads) t.join();
     for (auto& [id, st] : out) CHECK(describe(st) == "ok");

@@ -27,7 +27,7 @@ committed once every party confirmed it stored its own; the key id and public ke
 template <class Protocol>
 Result<AnyShare> run_dkg(Network& network, Protocol protocol, const SessionId& session) {
   TSIGN_CHECK(network.run(protocol, session, "keygen"));
-  TSIGN_TRY(auto share, taken(protocol.take_key_share(), "key generation"));
+  TSIGN_TRY(auto share, taken(protocol.take_output(), "key generation"));
   return AnyShare(std::move(share));
 }
 
@@ -53,17 +53,17 @@ Result<Report> run(const Args& args, const Context& context) {
   Result<AnyShare> share = make_error(ErrorKind::Internal, "no suite");
   switch (suite) {
     case ShareSuite::FrostSecp256k1: {
-      TSIGN_TRY(auto p, DkgParty<FrostSecp256k1>::create(party.id, config));
+      TSIGN_TRY(auto p, DkgProtocol<FrostSecp256k1>::create(party.id, config));
       share = run_dkg(network, std::move(p), session);
       break;
     }
     case ShareSuite::FrostSecp256k1Taproot: {
-      TSIGN_TRY(auto p, DkgParty<FrostSecp256k1Tr>::create(party.id, config));
+      TSIGN_TRY(auto p, DkgProtocol<FrostSecp256k1Tr>::create(party.id, config));
       share = run_dkg(network, std::move(p), session);
       break;
     }
     case ShareSuite::FrostEd25519: {
-      TSIGN_TRY(auto p, DkgParty<FrostEd25519>::create(party.id, config));
+      TSIGN_TRY(auto p, DkgProtocol<FrostEd25519>::create(party.id, config));
       share = run_dkg(network, std::move(p), session);
       break;
     }

@@ -19,7 +19,7 @@ stays the one in use. ECDSA keys also get fresh pairwise state.)";
 template <class Protocol>
 Result<AnyShare> run_refresh(Network& network, Protocol protocol, const SessionId& session) {
   TSIGN_CHECK(network.run(protocol, session, "refresh"));
-  TSIGN_TRY(auto share, taken(protocol.take_key_share(), "refresh"));
+  TSIGN_TRY(auto share, taken(protocol.take_output(), "refresh"));
   return AnyShare(std::move(share));
 }
 

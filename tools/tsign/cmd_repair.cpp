@@ -26,7 +26,7 @@ Result<std::optional<KeyShare<G>>> run_repair(Network& network, RepairParty<G> p
                                               bool recovering) {
   TSIGN_CHECK(network.run(protocol, session, "repair"));
   if (!recovering) return std::optional<KeyShare<G>>();
-  TSIGN_TRY(auto share, taken(protocol.take_key_share(), "repair"));
+  TSIGN_TRY(auto share, taken(protocol.take_output(), "repair"));
   return std::optional<KeyShare<G>>(std::move(share));
 }
 

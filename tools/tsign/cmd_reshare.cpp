@@ -26,7 +26,7 @@ template <class Protocol>
 Result<std::optional<AnyShare>> run_reshare(Network& network, Protocol protocol, const SessionId& session, bool receives) {
   TSIGN_CHECK(network.run(protocol, session, "reshare"));
   if (!receives) return std::optional<AnyShare>();
-  TSIGN_TRY(auto share, taken(protocol.take_key_share(), "reshare"));
+  TSIGN_TRY(auto share, taken(protocol.take_output(), "reshare"));
   return std::optional<AnyShare>(AnyShare(std::move(share)));
 }
 

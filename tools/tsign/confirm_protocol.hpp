@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "tsign/core/hash.hpp"
-#include "tsign/net/round_protocol.hpp"
+#include "tsign/protocol/round.hpp"
 
 namespace tsign::cli {
 

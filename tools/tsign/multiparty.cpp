@@ -1,7 +1,7 @@
 #include "multiparty.hpp"
 
 #include "parse.hpp"
-#include "tsign/net/session_id.hpp"
+#include "tsign/protocol/session_id.hpp"
 
 namespace tsign::cli {
 

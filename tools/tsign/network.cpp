@@ -65,7 +65,7 @@ Status Network::run(RoundProtocol& protocol, const SessionId& session, const std
   ProgressProtocol wrapped(protocol, progress_, label);
   EngineOptions engine;
   engine.round_timeout = options_.round_timeout;
-  Status status = run_protocol(wrapped, *node_, session, engine);
+  Status status = run_session(wrapped, *node_, session, engine);
   if (!status && status.error().kind == ErrorKind::Timeout) {
     // Parties that disagree on any argument derive different session ids and never meet.
     Error e = status.error();
@@ -80,7 +80,7 @@ Status Network::confirm(const SessionId& session, const Digest32& value, const s
   progress_.line(label + ": confirming with every party that the new share is stored");
   EngineOptions engine;
   engine.round_timeout = options_.round_timeout;
-  return run_protocol(protocol, *node_, session, engine);
+  return run_session(protocol, *node_, session, engine);
 }
 
 void Network::decline(RoundProtocol& protocol, const SessionId& session, const Error& reason) {

@@ -24,10 +24,8 @@
 // nothing; since every party sends round 2 only after all its own checks passed, nobody can
 // finish while another party has aborted. (The last round has no later round to echo it in:
 // its consistency between recipients is the engine's echo step's to check.)
-#include <memory>
-
 #include "tsign/dkg/messages.hpp"
-#include "tsign/dkg/staged_protocol.hpp"
+#include "tsign/protocol/protocol.hpp"
 #include "tsign/frost/ciphersuite.hpp"
 #include "tsign/keys/key_share.hpp"
 
@@ -40,30 +38,15 @@ struct DkgConfig {
 };
 
 template <FrostCiphersuite C>
-class DkgParty final : public StagedProtocol {
+class DkgProtocol final : public StateProtocol<KeyShare<typename C::Group>> {
  public:
   using Group = typename C::Group;
   static constexpr std::size_t kRounds = 3;
 
-  static Result<DkgParty> create(PartyId self, DkgConfig config);
-  ~DkgParty() override;
-  DkgParty(DkgParty&&) noexcept;
-  DkgParty& operator=(DkgParty&&) noexcept;
-
-  std::size_t round_count() const override { return kRounds; }
-  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
-
-  // The new key share, once the protocol finished; it can be taken once.
-  Result<KeyShare<Group>> take_key_share();
+  static Result<DkgProtocol> create(PartyId self, DkgConfig config);
 
  private:
-  struct State;
-  DkgParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state);
-  Result<std::vector<OutgoingMessage>> on_start() override;
-  Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
-  void wipe() override;
-
-  std::unique_ptr<State> state_;
+  using StateProtocol<KeyShare<Group>>::StateProtocol;
 };
 
 }  // namespace tsign

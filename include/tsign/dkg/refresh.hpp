@@ -39,7 +39,7 @@ class RefreshParty final : public StagedProtocol {
   RoundSpec expects_from(std::size_t round, PartyId sender) const override;
 
   // The share of the next epoch, once finished; it can be taken once.
-  Result<KeyShare<G>> take_key_share();
+  Result<KeyShare<G>> take_output();
 
  private:
   struct State;

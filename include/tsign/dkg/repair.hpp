@@ -60,7 +60,7 @@ class RepairParty final : public StagedProtocol {
   RoundSpec expects_from(std::size_t round, PartyId sender) const override;
 
   // For the recovering party, once finished: its share of the epoch; it can be taken once.
-  Result<KeyShare<G>> take_key_share();
+  Result<KeyShare<G>> take_output();
 
  private:
   struct State;

@@ -61,7 +61,7 @@ class ReshareParty final : public StagedProtocol {
   bool is_receiver() const;
   // For a receiver, once finished: its share of the new epoch; it can be taken once. A dealer
   // that is not a receiver gets nothing: once it finished, its old share may be deleted.
-  Result<KeyShare<G>> take_key_share();
+  Result<KeyShare<G>> take_output();
 
  private:
   struct State;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tsign/net/round_protocol.hpp"
+#include "tsign/protocol/round.hpp"
 
 namespace tsign {
 

@@ -50,7 +50,7 @@ class EcdsaKeyProtocol final : public StagedProtocol {
   // False for a resharing dealer that is not in the new committee.
   bool produces_share() const;
   // The new ECDSA key share once finished; it can be taken once.
-  Result<EcdsaKeyShare> take_key_share();
+  Result<EcdsaKeyShare> take_output();
 
  private:
   struct State;

@@ -11,7 +11,7 @@
 
 #include "tsign/frost/aggregate.hpp"
 #include "tsign/frost/sign.hpp"
-#include "tsign/net/round_protocol.hpp"
+#include "tsign/protocol/round.hpp"
 
 namespace tsign::frost {
 

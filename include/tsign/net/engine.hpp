@@ -1,9 +1,12 @@
 #pragma once
-// run_protocol(): drives any RoundProtocol over any Transport until it finishes or fails.
+// run_protocol(): drives a protocol over any Transport until it finishes or fails, and hands
+// out its output.
 //
-//   MyProtocol party(...);                       // DKG, FROST signing, refresh, ...
-//   Status s = run_protocol(party, transport, session_id, {});
-//   if (s) use(party.output()); else report(s.error());   // culprits name the guilty parties
+//   TSIGN_TRY(auto party, DkgProtocol<FrostSecp256k1>::create(self, config));
+//   auto share = run_protocol(party, transport, session_id);   // Result<KeyShare<Secp256k1>>
+//   if (!share) report(share.error());   // culprits name the guilty parties
+//
+// run_session() drives any RoundProtocol the same way and reports only how the run ended.
 //
 // Outcomes:
 // - a peer breaks an engine rule (wrong session, protocol, round, recipient or kind; an
@@ -22,8 +25,9 @@
 
 #include "tsign/core/result.hpp"
 #include "tsign/net/protocol_session.hpp"
-#include "tsign/net/round_protocol.hpp"
-#include "tsign/net/session_id.hpp"
+#include "tsign/protocol/protocol.hpp"
+#include "tsign/protocol/round.hpp"
+#include "tsign/protocol/session_id.hpp"
 #include "tsign/net/transport.hpp"
 
 namespace tsign {
@@ -52,8 +56,15 @@ struct EngineOptions {
   SessionStats* stats = nullptr;  // optional: filled when the run ends
 };
 
-Status run_protocol(RoundProtocol& protocol, Transport& transport, const SessionId& session,
-                    const EngineOptions& options = {});
+Status run_session(RoundProtocol& protocol, Transport& transport, const SessionId& session,
+                   const EngineOptions& options = {});
+
+template <class Output>
+Result<Output> run_protocol(Protocol<Output>& protocol, Transport& transport, const SessionId& session,
+                            const EngineOptions& options = {}) {
+  TSIGN_CHECK(run_session(protocol, transport, session, options));
+  return protocol.take_output();
+}
 
 // For a party that will not take part (its signing policy refused the request, say): tells the
 // others at once, with `reason`, instead of leaving them to their deadline. They stop with

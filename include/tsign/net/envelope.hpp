@@ -11,7 +11,7 @@
 
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/result.hpp"
-#include "tsign/net/session_id.hpp"
+#include "tsign/protocol/session_id.hpp"
 
 namespace tsign {
 

@@ -1,7 +1,7 @@
 #pragma once
 // The engine's core without any I/O: it wraps one RoundProtocol, turns its messages into
 // envelopes, routes what arrives, runs the echo step after every round that carries broadcasts,
-// and reports who is missing. run_protocol() drives it over a Transport; an application with its
+// and reports who is missing. run_session() drives it over a Transport; an application with its
 // own event loop can drive it directly (feed received bytes, send what it returns, and call
 // timeout_error() when its own timer for the current step fires).
 #include <cstddef>
@@ -15,8 +15,8 @@
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/result.hpp"
 #include "tsign/net/envelope.hpp"
-#include "tsign/net/round_protocol.hpp"
-#include "tsign/net/session_id.hpp"
+#include "tsign/protocol/round.hpp"
+#include "tsign/protocol/session_id.hpp"
 
 namespace tsign {
 

@@ -27,7 +27,7 @@
 #include "tsign/net/engine.hpp"
 #include "tsign/net/envelope.hpp"
 #include "tsign/net/party_config.hpp"
-#include "tsign/net/session_id.hpp"
+#include "tsign/protocol/session_id.hpp"
 #include "tsign/net/transport.hpp"
 
 namespace tsign {
@@ -83,7 +83,14 @@ class TcpNode {
 };
 
 // The single call for one party over TCP: opens the session on `node`, runs the protocol to its
-// end, closes the session.
-Status run_protocol(RoundProtocol& protocol, TcpNode& node, const SessionId& session, const EngineOptions& options = {});
+// end, closes the session (run_protocol also hands out the protocol's output).
+Status run_session(RoundProtocol& protocol, TcpNode& node, const SessionId& session, const EngineOptions& options = {});
+
+template <class Output>
+Result<Output> run_protocol(Protocol<Output>& protocol, TcpNode& node, const SessionId& session,
+                            const EngineOptions& options = {}) {
+  TSIGN_CHECK(run_session(protocol, node, session, options));
+  return protocol.take_output();
+}
 
 }  // namespace tsign

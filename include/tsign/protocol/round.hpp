@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tsign/core/bytes.hpp"
@@ -17,6 +18,10 @@ struct OutgoingMessage {
   std::optional<PartyId> to;  // nullopt: a broadcast
   Bytes payload;
 };
+using Outgoing = std::vector<OutgoingMessage>;
+
+inline OutgoingMessage broadcast(Bytes payload) { return {std::nullopt, std::move(payload)}; }
+inline OutgoingMessage direct(PartyId to, Bytes payload) { return {to, std::move(payload)}; }
 
 // Everything one party received in a round, keyed by sender (never this party itself: a protocol
 // keeps its own messages). The engine delivers a round only when it holds every message that
@@ -31,6 +36,7 @@ struct RoundSpec {
   bool broadcast = false;
   bool direct = false;
   bool any() const { return broadcast || direct; }
+  bool operator==(const RoundSpec&) const = default;
 };
 
 class RoundProtocol {

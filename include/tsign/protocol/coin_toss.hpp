@@ -13,8 +13,8 @@
 
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/hash.hpp"
-#include "tsign/net/round_protocol.hpp"
-#include "tsign/net/session_id.hpp"
+#include "tsign/protocol/round.hpp"
+#include "tsign/protocol/session_id.hpp"
 
 namespace tsign {
 

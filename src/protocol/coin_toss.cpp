@@ -1,4 +1,4 @@
-#include "tsign/net/coin_toss.hpp"
+#include "tsign/protocol/coin_toss.hpp"
 
 #include <algorithm>
 #include <string>

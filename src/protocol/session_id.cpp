@@ -1,4 +1,4 @@
-#include "tsign/net/session_id.hpp"
+#include "tsign/protocol/session_id.hpp"
 
 #include "tsign/core/hash.hpp"
 #include "tsign/core/random.hpp"
