@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
+tools/check_layers.sh              # no include runs up the layers (cmake/layers.txt)
+tools/check_layers.sh --self-test  # and the check refuses one that does
 
 jobs=$(nproc)
 run_suite() {

@@ -1,0 +1,244 @@
+#include "tsign/testing/simulation.hpp"
+
+#include <deque>
+#include <memory>
+#include <random>
+#include <string>
+
+namespace tsign::testing {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Forwards a protocol and adds up the time spent inside its calls.
+class TimedProtocol final : public RoundProtocol {
+ public:
+  TimedProtocol(RoundProtocol& inner, double& seconds) : inner_(inner), seconds_(seconds) {}
+  std::string_view name() const override { return inner_.name(); }
+  PartyId self() const override { return inner_.self(); }
+  const std::vector<PartyId>& parties() const override { return inner_.parties(); }
+  std::size_t round_count() const override { return inner_.round_count(); }
+  RoundSpec expects_from(std::size_t round, PartyId sender) const override { return inner_.expects_from(round, sender); }
+  Result<Outgoing> start() override { return timed([&] { return inner_.start(); }); }
+  Result<Outgoing> advance(std::size_t round, const RoundMessages& in) override {
+    return timed([&] { return inner_.advance(round, in); });
+  }
+
+ private:
+  template <class F>
+  Result<Outgoing> timed(F f) {
+    const auto t0 = Clock::now();
+    auto out = f();
+    seconds_ += std::chrono::duration<double>(Clock::now() - t0).count();
+    return out;
+  }
+  RoundProtocol& inner_;
+  double& seconds_;
+};
+
+struct Party {
+  RoundProtocol* protocol = nullptr;
+  std::unique_ptr<TimedProtocol> timed;
+  std::unique_ptr<ProtocolSession> session;
+  bool done = false;
+};
+
+struct Packet {
+  PartyId from = 0;
+  PartyId to = 0;
+  Bytes data;
+};
+
+class EngineSimulation {
+ public:
+  EngineSimulation(const std::vector<RoundProtocol*>& protocols, const SimulationOptions& options)
+      : options_(options), rng_(options.reorder_seed) {
+    for (RoundProtocol* p : protocols) {
+      Party& party = parties_[p->self()];
+      party.protocol = p;
+      party.timed = std::make_unique<TimedProtocol>(*p, result_.compute_seconds[p->self()]);
+      party.session = std::make_unique<ProtocolSession>(*party.timed, options.session, options.max_payload);
+      result_.bytes_sent[p->self()] = 0;
+    }
+  }
+
+  SimulationResult run() {
+    for (auto& [id, party] : parties_) {
+      if (crashes(id, party)) continue;
+      settle(id, party, party.session->start());
+    }
+    while (!queue_.empty()) {
+      std::size_t pick = 0;
+      if (options_.reorder_seed != 0) pick = std::uniform_int_distribution<std::size_t>(0, queue_.size() - 1)(rng_);
+      Packet packet = std::move(queue_[pick]);
+      queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(pick));
+      auto it = parties_.find(packet.to);
+      if (it == parties_.end() || it->second.done) continue;
+      if (crashes(packet.to, it->second)) continue;
+      settle(packet.to, it->second, it->second.session->receive(packet.from, packet.data));
+    }
+    for (auto& [id, party] : parties_) {
+      result_.stats[id] = party.session->stats();
+      if (!party.done) result_.status.emplace(id, party.session->timeout_error("nothing left in flight"));
+    }
+    return std::move(result_);
+  }
+
+ private:
+  bool crashes(PartyId id, Party& party) {
+    if (!options_.crash || !options_.crash(id, party.session->step())) return false;
+    party.done = true;
+    result_.crashed.push_back(id);
+    result_.status.emplace(id, make_error(ErrorKind::Internal, "party " + std::to_string(id) + " crashed (simulated)"));
+    return true;
+  }
+
+  void settle(PartyId id, Party& party, Result<std::vector<OutboundPacket>> step) {
+    if (!step.ok()) {
+      party.done = true;
+      result_.status.emplace(id, step.error());
+      if (options_.send_aborts && !party.session->stopped_by_peer()) send(id, party.session->abort_packets(step.error()));
+      return;
+    }
+    send(id, std::move(step).value());
+    if (party.session->finished()) {
+      party.done = true;
+      result_.status.emplace(id, Status{});
+    }
+  }
+
+  void send(PartyId from, std::vector<OutboundPacket> packets) {
+    for (auto& packet : packets) {
+      auto envelope = decode_envelope(packet.data, options_.max_payload);
+      if (!envelope.ok()) continue;  // the engine only seals what it can open
+      InFlight copy{envelope->round, from, packet.to, envelope->is_broadcast(), envelope->kind, envelope->payload, true};
+      const bool protocol_message = envelope->kind == MessageKind::Protocol;
+      if (protocol_message) {
+        result_.transcript.push_back(copy);
+        result_.bytes_sent[from] += copy.payload.size();
+      }
+      const Tamper& hook = protocol_message ? options_.tamper : options_.tamper_engine;
+      if (hook) {
+        hook(copy);
+        if (!copy.deliver) continue;
+        envelope->round = static_cast<std::uint32_t>(copy.round);
+        envelope->recipient = copy.broadcast ? kBroadcastRecipient : copy.to;
+        envelope->kind = copy.kind;
+        envelope->payload = std::move(copy.payload);
+        packet.data = encode_envelope(*envelope);
+      }
+      queue_.push_back({from, copy.to, packet.data});
+      if (options_.duplicate) queue_.push_back({from, copy.to, packet.data});
+    }
+  }
+
+  const SimulationOptions& options_;
+  std::mt19937_64 rng_;
+  std::map<PartyId, Party> parties_;
+  std::deque<Packet> queue_;
+  SimulationResult result_;
+};
+
+// Round by round, protocol to protocol: what the engine would deliver on an honest network,
+// without the engine.
+SimulationResult run_without_engine(const std::vector<RoundProtocol*>& protocols, const SimulationOptions& options) {
+  SimulationResult result;
+  std::map<PartyId, std::unique_ptr<TimedProtocol>> alive;
+  std::map<PartyId, Outgoing> outbox;
+  for (RoundProtocol* p : protocols) {
+    result.bytes_sent[p->self()] = 0;
+    auto timed = std::make_unique<TimedProtocol>(*p, result.compute_seconds[p->self()]);
+    if (options.crash && options.crash(p->self(), 0)) {
+      result.crashed.push_back(p->self());
+      result.status.emplace(p->self(), make_error(ErrorKind::Internal, "crashed (simulated)"));
+      continue;
+    }
+    auto started = timed->start();
+    if (!started.ok()) {
+      result.status.emplace(p->self(), started.error());
+      continue;
+    }
+    outbox.emplace(p->self(), std::move(started).value());
+    alive.emplace(p->self(), std::move(timed));
+  }
+  const std::size_t rounds = protocols.empty() ? 0 : protocols.front()->round_count();
+  for (std::size_t round = 0; round < rounds; ++round) {
+    std::map<PartyId, RoundMessages> inbox;
+    for (auto& [sender, messages] : outbox) {
+      for (auto& m : messages) {
+        std::vector<PartyId> recipients;
+        if (m.to) {
+          recipients.push_back(*m.to);
+        } else {
+          for (RoundProtocol* p : protocols) {
+            if (p->self() != sender) recipients.push_back(p->self());
+          }
+        }
+        for (PartyId to : recipients) {
+          InFlight copy{round, sender, to, !m.to.has_value(), MessageKind::Protocol, m.payload, true};
+          result.transcript.push_back(copy);
+          result.bytes_sent[sender] += copy.payload.size();
+          if (options.tamper) options.tamper(copy);
+          if (!copy.deliver) continue;
+          auto& box = copy.broadcast ? inbox[copy.to].broadcast : inbox[copy.to].direct;
+          box[sender] = std::move(copy.payload);
+        }
+      }
+    }
+    outbox.clear();
+    for (auto it = alive.begin(); it != alive.end();) {
+      TimedProtocol& p = *it->second;
+      const RoundMessages& in = inbox[p.self()];
+      std::vector<PartyId> missing;
+      for (PartyId q : p.parties()) {
+        if (q == p.self()) continue;
+        const RoundSpec spec = p.expects_from(round, q);
+        if ((spec.broadcast && !in.broadcast.count(q)) || (spec.direct && !in.direct.count(q))) missing.push_back(q);
+      }
+      const bool crash = options.crash && options.crash(p.self(), round + 1);
+      if (crash || !missing.empty()) {
+        if (crash) result.crashed.push_back(p.self());
+        result.status.emplace(p.self(), crash ? make_error(ErrorKind::Internal, "crashed (simulated)")
+                                              : make_error(ErrorKind::Timeout, "round " + std::to_string(round), missing));
+        it = alive.erase(it);
+        continue;
+      }
+      auto next = p.advance(round, in);
+      if (!next.ok()) {
+        result.status.emplace(p.self(), next.error());
+        it = alive.erase(it);
+        continue;
+      }
+      outbox.emplace(p.self(), std::move(next).value());
+      ++it;
+    }
+  }
+  for (const auto& entry : alive) result.status.emplace(entry.first, Status{});
+  return result;
+}
+
+}  // namespace
+
+bool SimulationResult::all_finished() const {
+  for (const auto& entry : status) {
+    if (!entry.second.ok()) return false;
+  }
+  return true;
+}
+
+bool SimulationResult::none_finished() const {
+  for (const auto& entry : status) {
+    if (entry.second.ok()) return false;
+  }
+  return true;
+}
+
+bool SimulationResult::any_finished() const { return !status.empty() && !none_finished(); }
+
+SimulationResult simulate(const std::vector<RoundProtocol*>& parties, const SimulationOptions& options) {
+  if (!options.engine) return run_without_engine(parties, options);
+  return EngineSimulation(parties, options).run();
+}
+
+}  // namespace tsign::testing
