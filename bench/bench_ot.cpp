@@ -7,8 +7,8 @@
 #include "bench_support.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/math/secp256k1.hpp"
-#include "tsign/ot/multiply.hpp"
-#include "tsign/ot/setup.hpp"
+#include "ot/multiply.hpp"
+#include "ot/setup.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "../src/ecdsa/sign_messages.hpp"
+#include "ecdsa/sign_messages.hpp"
 #include "tsign/ecdsa/key_share.hpp"
 #include "tsign/ecdsa/signature.hpp"
 

@@ -1,7 +1,7 @@
 // The TCP transport's cleartext and decrypted inputs: preamble, frame headers, transport units,
 // and a Noise_KK responder reading a hostile first handshake message.
-#include "tsign/net/noise.hpp"
-#include "tsign/net/tcp_wire.hpp"
+#include "net/noise.hpp"
+#include "net/tcp_wire.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   tsign::ByteSpan input(data, size);

@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "tsign/ot/multiply.hpp"
-#include "tsign/ot/setup.hpp"
+#include "ot/multiply.hpp"
+#include "ot/setup.hpp"
 
 namespace {
 

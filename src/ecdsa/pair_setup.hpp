@@ -24,7 +24,7 @@
 
 #include "tsign/core/hash.hpp"
 #include "tsign/ecdsa/key_share.hpp"
-#include "tsign/ot/setup.hpp"
+#include "ot/setup.hpp"
 
 namespace tsign::ecdsa_internal {
 

@@ -12,7 +12,7 @@
 #include "tsign/core/random.hpp"
 #include "tsign/dkg/public_data.hpp"
 #include "tsign/keys/bip32.hpp"
-#include "tsign/ot/multiply.hpp"
+#include "ot/multiply.hpp"
 
 namespace tsign {
 

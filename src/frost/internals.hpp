@@ -87,6 +87,13 @@ struct Internals {
   static const typename C::Point& binding_term(const SigningContext<C>& c, std::size_t i) { return c.binding_terms_[i]; }
 };
 
+// Round 1 with given randomness: commit() with fresh randomness, and the known-answer tests
+// (reusing randomness with the same share reuses the nonces and reveals the share).
+template <FrostCiphersuite C>
+Result<SigningNonces<C>> commit_with_randomness(const KeyShare<typename C::Group>& key,
+                                                const ByteArray<32>& hiding_randomness,
+                                                const ByteArray<32>& binding_randomness);
+
 // ±1 as a scalar, for multiplying secrets by a public sign without branching on them.
 template <class Scalar>
 Scalar sign_factor(bool negate) {

@@ -6,9 +6,9 @@
 namespace tsign::frost {
 
 template <FrostCiphersuite C>
-Result<SigningNonces<C>> commit_with_randomness_for_testing(const KeyShare<typename C::Group>& key,
-                                                            const ByteArray<32>& hiding_randomness,
-                                                            const ByteArray<32>& binding_randomness) {
+Result<SigningNonces<C>> detail::commit_with_randomness(const KeyShare<typename C::Group>& key,
+                                                        const ByteArray<32>& hiding_randomness,
+                                                        const ByteArray<32>& binding_randomness) {
   using Scalar = typename C::Scalar;
   using Point = typename C::Point;
   if (!key.signing_share.has_value()) {
@@ -27,7 +27,7 @@ template <FrostCiphersuite C>
 Result<SigningNonces<C>> commit(const KeyShare<typename C::Group>& key) {
   auto hiding_randomness = random_array<32>();
   auto binding_randomness = random_array<32>();
-  auto out = commit_with_randomness_for_testing<C>(key, hiding_randomness, binding_randomness);
+  auto out = detail::commit_with_randomness<C>(key, hiding_randomness, binding_randomness);
   tsign::detail::secure_wipe(hiding_randomness.data(), hiding_randomness.size());
   tsign::detail::secure_wipe(binding_randomness.data(), binding_randomness.size());
   return out;
@@ -36,8 +36,8 @@ Result<SigningNonces<C>> commit(const KeyShare<typename C::Group>& key) {
 #define TSIGN_INSTANTIATE(C)                                                                                \
   template class SigningNonces<C>;                                                                          \
   template Result<SigningNonces<C>> commit<C>(const KeyShare<C::Group>&);                                   \
-  template Result<SigningNonces<C>> commit_with_randomness_for_testing<C>(const KeyShare<C::Group>&,        \
-                                                                          const ByteArray<32>&, const ByteArray<32>&);
+  template Result<SigningNonces<C>> detail::commit_with_randomness<C>(const KeyShare<C::Group>&,            \
+                                                                      const ByteArray<32>&, const ByteArray<32>&);
 TSIGN_FROST_FOR_EACH_SUITE(TSIGN_INSTANTIATE)
 #undef TSIGN_INSTANTIATE
 

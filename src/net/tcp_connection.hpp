@@ -8,8 +8,8 @@
 #include <string>
 
 #include "tcp_core.hpp"
-#include "tsign/net/noise.hpp"
-#include "tsign/net/tcp_wire.hpp"
+#include "net/noise.hpp"
+#include "net/tcp_wire.hpp"
 
 namespace tsign {
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "tsign/net/tcp_transport.hpp"
-#include "tsign/net/tcp_wire.hpp"
+#include "net/tcp_wire.hpp"
 
 namespace tsign {
 

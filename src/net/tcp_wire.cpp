@@ -1,4 +1,4 @@
-#include "tsign/net/tcp_wire.hpp"
+#include "net/tcp_wire.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "tsign/ot/base_ot.hpp"
+#include "ot/base_ot.hpp"
 
 #include <cassert>
 #include <string>

@@ -1,4 +1,4 @@
-#include "tsign/ot/bit_matrix.hpp"
+#include "ot/bit_matrix.hpp"
 
 #include <sodium.h>
 

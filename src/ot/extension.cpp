@@ -1,4 +1,4 @@
-#include "tsign/ot/extension.hpp"
+#include "ot/extension.hpp"
 
 #include <sodium.h>
 
@@ -12,7 +12,7 @@
 #include "message_header.hpp"
 #include "primitives.hpp"
 #include "state_access.hpp"
-#include "tsign/ot/bit_matrix.hpp"
+#include "ot/bit_matrix.hpp"
 
 namespace tsign::ot {
 

@@ -6,7 +6,7 @@
 
 #include "primitives.hpp"
 #include "tsign/core/hash.hpp"
-#include "tsign/ot/extension.hpp"
+#include "ot/extension.hpp"
 
 namespace tsign::ot::detail {
 

@@ -1,4 +1,4 @@
-#include "tsign/ot/gf128.hpp"
+#include "ot/gf128.hpp"
 
 #include <cassert>
 

@@ -1,4 +1,4 @@
-#include "tsign/ot/multiply.hpp"
+#include "ot/multiply.hpp"
 
 #include <sodium.h>
 

@@ -5,7 +5,7 @@
 #include <optional>
 #include <vector>
 
-#include "tsign/ot/multiply.hpp"
+#include "ot/multiply.hpp"
 
 namespace tsign::ot::detail {
 

@@ -1,4 +1,4 @@
-#include "tsign/ot/session.hpp"
+#include "ot/session.hpp"
 
 #include <string>
 

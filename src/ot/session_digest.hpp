@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "tsign/core/hash.hpp"
-#include "tsign/ot/session.hpp"
+#include "ot/session.hpp"
 
 namespace tsign::ot::detail {
 

@@ -1,4 +1,4 @@
-#include "tsign/ot/setup.hpp"
+#include "ot/setup.hpp"
 
 #include <sodium.h>
 
@@ -9,7 +9,7 @@
 #include "primitives.hpp"
 #include "state_access.hpp"
 #include "tsign/core/random.hpp"
-#include "tsign/ot/extension.hpp"
+#include "ot/extension.hpp"
 
 namespace tsign::ot {
 

@@ -18,8 +18,8 @@
 #include "tsign/ecdsa/sign.hpp"
 #include "tsign/frost/frost.hpp"
 #include "tsign/keys/key_share.hpp"
-#include "tsign/ot/multiply.hpp"
-#include "tsign/ot/setup.hpp"
+#include "ot/multiply.hpp"
+#include "ot/setup.hpp"
 #include "tsign/sss/shamir.hpp"
 
 using namespace tsign;

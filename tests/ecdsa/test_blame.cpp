@@ -1,7 +1,7 @@
 // Every check of presigning and signing, broken on its own: the right party is named and no
 // signature is released.
-#include "../../src/ecdsa/deviation.hpp"
-#include "../../src/ecdsa/sign_messages.hpp"
+#include "ecdsa/deviation.hpp"
+#include "ecdsa/sign_messages.hpp"
 #include "helpers.hpp"
 
 using namespace tsign;

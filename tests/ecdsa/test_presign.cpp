@@ -1,5 +1,5 @@
 // Presigning ahead of the message, then the online round: single use, message agreement.
-#include "../../src/ecdsa/sign_messages.hpp"
+#include "ecdsa/sign_messages.hpp"
 #include "helpers.hpp"
 
 using namespace tsign;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "frost/internals.hpp"
 #include "frost_helpers.hpp"
 #include "support/test_support.hpp"
 
@@ -66,7 +67,7 @@ void run_vector(const json& v) {
     const auto& ks = share_of<C>(shares, id);
     const auto hiding_rand = hex_array<32>(out["hiding_nonce_randomness"]);
     const auto binding_rand = hex_array<32>(out["binding_nonce_randomness"]);
-    auto n = parse_or_throw(commit_with_randomness_for_testing<C>(ks, hiding_rand, binding_rand));
+    auto n = parse_or_throw(frost::detail::commit_with_randomness<C>(ks, hiding_rand, binding_rand));
     // The nonces are sealed inside SigningNonces: recompute them as the RFC defines, check them
     // against the vector, and check that commit() committed to exactly them.
     const auto share_bytes = ks.signing_share.expose().to_bytes();

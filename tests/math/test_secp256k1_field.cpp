@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 
-#include "../../src/math/secp256k1_comb.hpp"
+#include "math/secp256k1_comb.hpp"
 #include "support/gmp_oracle.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/math/secp256k1.hpp"

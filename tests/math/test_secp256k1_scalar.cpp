@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "tsign/core/random.hpp"
-#include "../../src/math/secp256k1_scalar_limbs.hpp"
+#include "math/secp256k1_scalar_limbs.hpp"
 #include "support/gmp_oracle.hpp"
 #include "tsign/math/secp256k1.hpp"
 

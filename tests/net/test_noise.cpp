@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/test_support.hpp"
-#include "tsign/net/noise.hpp"
+#include "net/noise.hpp"
 
 using namespace tsign;
 using tsign::test::hex;

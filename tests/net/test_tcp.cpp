@@ -6,8 +6,8 @@
 
 #include "tcp_fixture.hpp"
 #include "tsign/core/codec.hpp"
-#include "tsign/net/noise.hpp"
-#include "tsign/net/tcp_wire.hpp"
+#include "net/noise.hpp"
+#include "net/tcp_wire.hpp"
 
 using namespace tsign;
 using namespace tsign::test;

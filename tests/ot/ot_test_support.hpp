@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "tsign/core/random.hpp"
-#include "tsign/ot/setup.hpp"
+#include "ot/setup.hpp"
 
 namespace tsign::ot::test {
 

@@ -2,10 +2,10 @@
 
 #include <cstring>
 
-#include "../../src/ot/primitives.hpp"
+#include "ot/primitives.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/math/secp256k1.hpp"
-#include "tsign/ot/base_ot.hpp"
+#include "ot/base_ot.hpp"
 
 using namespace tsign;
 using namespace tsign::ot;

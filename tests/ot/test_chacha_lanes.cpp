@@ -4,7 +4,7 @@
 #include <cstring>
 #include <vector>
 
-#include "../../src/ot/chacha_lanes.hpp"
+#include "ot/chacha_lanes.hpp"
 #include "tsign/core/random.hpp"
 
 using namespace tsign;

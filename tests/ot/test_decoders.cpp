@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "ot_test_support.hpp"
-#include "tsign/ot/multiply.hpp"
+#include "ot/multiply.hpp"
 
 using namespace tsign;
 using namespace tsign::ot;

@@ -2,11 +2,11 @@
 
 #include <cstring>
 
-#include "../../src/ot/extension_core.hpp"
-#include "../../src/ot/primitives.hpp"
-#include "../../src/ot/session_digest.hpp"
+#include "ot/extension_core.hpp"
+#include "ot/primitives.hpp"
+#include "ot/session_digest.hpp"
 #include "ot_test_support.hpp"
-#include "tsign/ot/extension.hpp"
+#include "ot/extension.hpp"
 
 using namespace tsign;
 using namespace tsign::ot;

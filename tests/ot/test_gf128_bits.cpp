@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "tsign/core/random.hpp"
-#include "tsign/ot/bit_matrix.hpp"
-#include "tsign/ot/gf128.hpp"
+#include "ot/bit_matrix.hpp"
+#include "ot/gf128.hpp"
 
 using namespace tsign;
 using namespace tsign::ot;

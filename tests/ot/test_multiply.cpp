@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "../../src/ot/multiply_core.hpp"
+#include "ot/multiply_core.hpp"
 #include "ot_test_support.hpp"
-#include "tsign/ot/multiply.hpp"
+#include "ot/multiply.hpp"
 
 using namespace tsign;
 using namespace tsign::ot;

@@ -2,9 +2,9 @@
 
 #include <cstring>
 
-#include "../../src/ot/ggm.hpp"
-#include "../../src/ot/primitives.hpp"
-#include "../../src/ot/state_access.hpp"
+#include "ot/ggm.hpp"
+#include "ot/primitives.hpp"
+#include "ot/state_access.hpp"
 #include "ot_test_support.hpp"
 #include "tsign/core/random.hpp"
 

@@ -7,7 +7,7 @@
 // is also the one the party's share files are sealed with.
 #include "tsign/core/result.hpp"
 #include "tsign/core/secret.hpp"
-#include "tsign/net/noise.hpp"
+#include "tsign/net/x25519.hpp"
 #include "tsign/store/identity_key.hpp"
 #include "tsign/store/sealed_share.hpp"
 

@@ -69,11 +69,4 @@ class SigningNonces {
 template <FrostCiphersuite C>
 Result<SigningNonces<C>> commit(const KeyShare<typename C::Group>& key);
 
-// Round 1 with caller-chosen randomness. For known-answer tests only: reusing randomness with the
-// same share reuses the nonces and reveals the share.
-template <FrostCiphersuite C>
-Result<SigningNonces<C>> commit_with_randomness_for_testing(const KeyShare<typename C::Group>& key,
-                                                            const ByteArray<32>& hiding_randomness,
-                                                            const ByteArray<32>& binding_randomness);
-
 }  // namespace tsign::frost

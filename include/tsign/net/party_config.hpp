@@ -24,7 +24,7 @@
 
 #include "tsign/core/hash.hpp"
 #include "tsign/core/result.hpp"
-#include "tsign/net/noise.hpp"
+#include "tsign/net/x25519.hpp"
 
 namespace tsign {
 

@@ -39,7 +39,7 @@
 #include <vector>
 
 #include "tsign/math/secp256k1.hpp"
-#include "tsign/ot/extension.hpp"
+#include "ot/extension.hpp"
 
 namespace tsign::ot {
 

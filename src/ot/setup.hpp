@@ -28,9 +28,9 @@
 #include <utility>
 #include <vector>
 
-#include "tsign/ot/base_ot.hpp"
-#include "tsign/ot/extension.hpp"
-#include "tsign/ot/session.hpp"
+#include "ot/base_ot.hpp"
+#include "ot/extension.hpp"
+#include "ot/session.hpp"
 #include "tsign/ot/state.hpp"
 
 namespace tsign::ot {

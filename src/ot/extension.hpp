@@ -24,8 +24,8 @@
 
 #include "tsign/core/hash.hpp"
 #include "tsign/core/secret.hpp"
-#include "tsign/ot/gf128.hpp"
-#include "tsign/ot/session.hpp"
+#include "ot/gf128.hpp"
+#include "ot/session.hpp"
 #include "tsign/ot/state.hpp"
 
 namespace tsign::ot {
