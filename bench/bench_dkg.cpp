@@ -63,9 +63,9 @@ void refresh_total(benchmark::State& state) {
   std::uint64_t counter = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    std::vector<RefreshParty<Secp256k1>> parties;
+    std::vector<RefreshProtocol<Secp256k1>> parties;
     ++counter;
-    for (const auto& s : shares) parties.push_back(RefreshParty<Secp256k1>::create(s, session(counter)).value());
+    for (const auto& s : shares) parties.push_back(RefreshProtocol<Secp256k1>::create(s, session(counter)).value());
     state.ResumeTiming();
     run_rounds(parties);
   }
@@ -77,8 +77,8 @@ void reshare_total(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     const ReshareConfig config{session(++counter), {1, 3, 5}, ids_1_to(5), 3};
-    std::vector<ReshareParty<Secp256k1>> parties;
-    for (const auto& s : shares) parties.push_back(ReshareParty<Secp256k1>::create(s, config).value());
+    std::vector<ReshareProtocol<Secp256k1>> parties;
+    for (const auto& s : shares) parties.push_back(ReshareProtocol<Secp256k1>::create(s, config).value());
     state.ResumeTiming();
     run_rounds(parties);
   }

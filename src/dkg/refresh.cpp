@@ -9,8 +9,10 @@ namespace tsign {
 
 using namespace dkg_internal;
 
+namespace {
+
 template <PrimeOrderGroup G>
-struct RefreshParty<G>::State {
+struct RefreshState final : ProtocolState<KeyShare<G>> {
   using Scalar = typename G::Scalar;
   using Point = typename G::Point;
 
@@ -28,17 +30,16 @@ struct RefreshParty<G>::State {
   FeldmanCommitment<G> joint;
   KeyPublicData<G> fresh;  // the new epoch's public data
   Digest32 ack{};
-  std::optional<KeyShare<G>> output;
 
   std::vector<PartyId> parties() const { return old.parties(); }
 
-  Result<std::vector<OutgoingMessage>> start() {
+  Result<Outgoing> start() override {
     polynomial.emplace(Polynomial<G>::random(old.threshold - 1, Scalar::zero()));
     RefreshDealMessage<G> msg{old_digest, FeldmanCommitment<G>::of(*polynomial)};
     Bytes payload = msg.encode(session);
     echo0[self] = broadcast_digest(context, 0, self, payload);
     commitments.emplace(self, std::move(msg.commitment));
-    std::vector<OutgoingMessage> out;
+    Outgoing out;
     out.push_back(broadcast(std::move(payload)));
     for (PartyId p : parties()) {
       if (p == self) continue;
@@ -50,8 +51,12 @@ struct RefreshParty<G>::State {
     return out;
   }
 
+  Result<Outgoing> advance(std::size_t round, const RoundMessages& in) override {
+    return round == 0 ? round0(in) : round1(in);
+  }
+
   // Round 0 in: zero-constant commitments and shares. Out: new verifying share.
-  Result<std::vector<OutgoingMessage>> round0(const RoundMessages& in) {
+  Result<Outgoing> round0(const RoundMessages& in) {
     Blame blame;
     for (const auto& [sender, payload] : in.broadcast) {
       auto msg = RefreshDealMessage<G>::decode(payload, session, old.threshold);
@@ -86,13 +91,13 @@ struct RefreshParty<G>::State {
     ConfirmMessage<G> confirm{DkgMessageType::RefreshConfirm, echo0, own_verifying_share};
     Bytes payload = confirm.encode(session);
     echo1[self] = broadcast_digest(context, 1, self, payload);
-    std::vector<OutgoingMessage> out;
+    Outgoing out;
     out.push_back(broadcast(std::move(payload)));
     return out;
   }
 
   // Round 1 in: new verifying shares. Out: acknowledgement of the new public data.
-  Result<std::vector<OutgoingMessage>> round1(const RoundMessages& in) {
+  Result<Outgoing> round1(const RoundMessages& in) {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
     std::map<PartyId, Point> claims, deltas;
@@ -118,13 +123,13 @@ struct RefreshParty<G>::State {
     fresh.verifying_shares[self] = own_verifying_share;
     ack = ack_digest(context, fresh);
     AckMessage msg{DkgMessageType::RefreshAck, echo1, ack};
-    std::vector<OutgoingMessage> out;
+    Outgoing out;
     out.push_back(broadcast(msg.encode(session)));
     return out;
   }
 
   // Round 2 in: acknowledgements. Produces the new share.
-  Status round2(const RoundMessages& in) {
+  Result<KeyShare<G>> finish(const RoundMessages& in) override {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
     const auto everyone = parties();
@@ -153,16 +158,17 @@ struct RefreshParty<G>::State {
     if (auto valid = ks.validate(); !valid.ok()) {
       return make_error(ErrorKind::Internal, "refresh produced an inconsistent key share: " + valid.error().message);
     }
-    output.emplace(std::move(ks));
-    return {};
+    return ks;
   }
 };
 
+}  // namespace
+
 template <PrimeOrderGroup G>
-Result<RefreshParty<G>> RefreshParty<G>::create(const KeyShare<G>& share, const SessionId& session) {
+Result<RefreshProtocol<G>> RefreshProtocol<G>::create(const KeyShare<G>& share, const SessionId& session) {
   TSIGN_CHECK(share.validate());
   if (share.threshold < 2) return make_error(ErrorKind::InvalidInput, "refresh needs a threshold of at least 2");
-  auto state = std::make_unique<State>();
+  auto state = std::make_unique<RefreshState<G>>();
   state->session = session;
   state->self = share.self;
   state->old = KeyPublicData<G>::of(share);
@@ -173,62 +179,17 @@ Result<RefreshParty<G>> RefreshParty<G>::create(const KeyShare<G>& share, const 
                        .bytes(session)
                        .bytes(state->old_digest)
                        .finish();
-  return RefreshParty(share.self, share.parties, std::move(state));
-}
-
-template <PrimeOrderGroup G>
-RefreshParty<G>::RefreshParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state)
-    : StagedProtocol("refresh/" + std::string(G::kName), self, std::move(parties)), state_(std::move(state)) {}
-
-template <PrimeOrderGroup G>
-RefreshParty<G>::~RefreshParty() = default;
-template <PrimeOrderGroup G>
-RefreshParty<G>::RefreshParty(RefreshParty&&) noexcept = default;
-template <PrimeOrderGroup G>
-RefreshParty<G>& RefreshParty<G>::operator=(RefreshParty&&) noexcept = default;
-
-template <PrimeOrderGroup G>
-RoundSpec RefreshParty<G>::expects_from(std::size_t round, PartyId sender) const {
-  if (sender == self() || !contains(parties(), sender) || round >= kRounds) return {};
-  return {true, round == 0};
-}
-
-template <PrimeOrderGroup G>
-Result<std::vector<OutgoingMessage>> RefreshParty<G>::on_start() {
-  return state_->start();
-}
-
-template <PrimeOrderGroup G>
-Result<std::vector<OutgoingMessage>> RefreshParty<G>::on_round(std::size_t round, const RoundMessages& in) {
-  switch (round) {
-    case 0: return state_->round0(in);
-    case 1: return state_->round1(in);
-    default: {
-      TSIGN_CHECK(state_->round2(in));
-      return std::vector<OutgoingMessage>{};
-    }
+  std::vector<PartyId> others;
+  for (PartyId p : share.parties) {
+    if (p != share.self) others.push_back(p);
   }
+  RoundShape shape = RoundShape::uniform(kRounds, others, {true, false});
+  shape.expect(0, others, {false, true});
+  return RefreshProtocol("refresh/" + std::string(G::kName), share.self, share.parties, std::move(shape),
+                         std::move(state));
 }
 
-template <PrimeOrderGroup G>
-void RefreshParty<G>::wipe() {
-  if (!state_) return;
-  state_->polynomial.reset();
-  state_->share.reset();
-  state_->output.reset();
-}
-
-template <PrimeOrderGroup G>
-Result<KeyShare<G>> RefreshParty<G>::take_output() {
-  if (!state_ || !state_->output) {
-    return make_error(ErrorKind::InvalidInput, "the refresh has no key share to hand out (not finished, failed or taken)");
-  }
-  KeyShare<G> out = std::move(*state_->output);
-  state_->output.reset();
-  return out;
-}
-
-template class RefreshParty<Secp256k1>;
-template class RefreshParty<Ed25519>;
+template class RefreshProtocol<Secp256k1>;
+template class RefreshProtocol<Ed25519>;
 
 }  // namespace tsign

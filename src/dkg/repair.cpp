@@ -43,8 +43,10 @@ typename G::Scalar repair_share_step_3(std::span<const typename G::Scalar> sigma
   return repair_share_step_2<G>(sigmas);
 }
 
+namespace {
+
 template <PrimeOrderGroup G>
-struct RepairParty<G>::State {
+struct RepairState final : ProtocolState<std::optional<KeyShare<G>>> {
   using Scalar = typename G::Scalar;
   using Point = typename G::Point;
 
@@ -62,15 +64,14 @@ struct RepairParty<G>::State {
   std::map<PartyId, std::vector<Point>> delta_commitments;  // helper i -> D_ij over helpers j
   EchoEntries echo0;
   Secret<Scalar> sigma;
-  std::optional<KeyShare<G>> output;
 
   std::size_t helper_index(PartyId p) const {
     return static_cast<std::size_t>(std::lower_bound(config.helpers.begin(), config.helpers.end(), p) -
                                     config.helpers.begin());
   }
 
-  Result<std::vector<OutgoingMessage>> start() {
-    std::vector<OutgoingMessage> out;
+  Result<Outgoing> start() override {
+    Outgoing out;
     if (!helper) return out;
     TSIGN_TRY(auto deltas, repair_share_step_1<G>(config.helpers, self, own_share->expose(), config.recovering));
     own_share.reset();
@@ -98,8 +99,10 @@ struct RepairParty<G>::State {
     return true;
   }
 
+  Result<Outgoing> advance(std::size_t, const RoundMessages& in) override { return round0(in); }
+
   // Round 0 in: public data, delta commitments and (for helpers) deltas.
-  Result<std::vector<OutgoingMessage>> round0(const RoundMessages& in) {
+  Result<Outgoing> round0(const RoundMessages& in) {
     Blame blame;
     std::map<PartyId, RepairDealMessage<G>> deals;
     for (const auto& [sender, payload] : in.broadcast) {
@@ -149,7 +152,7 @@ struct RepairParty<G>::State {
     }
     TSIGN_CHECK(blame.status("repair round 0"));
 
-    std::vector<OutgoingMessage> out;
+    Outgoing out;
     ConfirmMessage<G> echo{DkgMessageType::RepairEcho, echo0, std::nullopt};
     out.push_back(broadcast(echo.encode(config.session)));
     if (helper) {
@@ -161,7 +164,7 @@ struct RepairParty<G>::State {
   }
 
   // Round 1 in: echoes and (for the recovering party) sigmas.
-  Status round1(const RoundMessages& in) {
+  Result<std::optional<KeyShare<G>>> finish(const RoundMessages& in) override {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
     for (const auto& [sender, payload] : in.broadcast) {
@@ -173,7 +176,10 @@ struct RepairParty<G>::State {
       echoes.emplace(sender, std::move(msg->echo));
     }
     judge_echoes(self, echo0, echoes, blame);
-    if (helper) return blame.status("repair round 1");
+    if (helper) {
+      TSIGN_CHECK(blame.status("repair round 1"));
+      return std::optional<KeyShare<G>>();
+    }
 
     Scalar recovered;
     for (const auto& [sender, payload] : in.direct) {
@@ -206,13 +212,30 @@ struct RepairParty<G>::State {
       return make_error(ErrorKind::ProtocolAborted, "repair round 1: the recovered share is inconsistent: " +
                                                         valid.error().message);
     }
-    output.emplace(std::move(ks));
-    return {};
+    return std::optional<KeyShare<G>>(std::move(ks));
   }
 };
 
 template <PrimeOrderGroup G>
-Result<RepairParty<G>> RepairParty<G>::help(const KeyShare<G>& share, RepairConfig config) {
+RoundShape repair_shape(const RepairState<G>& state) {
+  const auto& helpers = state.config.helpers;
+  std::vector<PartyId> other_helpers, others;
+  for (PartyId p : helpers) {
+    if (p != state.self) other_helpers.push_back(p);
+  }
+  others = other_helpers;
+  if (state.helper) others.push_back(state.config.recovering);
+  RoundShape shape(RepairProtocol<G>::kRounds);
+  shape.expect(0, other_helpers, {true, state.helper});
+  shape.expect(1, others, {true, false});
+  shape.expect(1, other_helpers, {false, !state.helper});
+  return shape;
+}
+
+}  // namespace
+
+template <PrimeOrderGroup G>
+Result<RepairProtocol<G>> RepairProtocol<G>::help(const KeyShare<G>& share, RepairConfig config) {
   TSIGN_CHECK(share.validate());
   TSIGN_CHECK(validate_party_list(config.helpers, "repair helpers"));
   if (!contains(config.helpers, share.self)) {
@@ -229,7 +252,7 @@ Result<RepairParty<G>> RepairParty<G>::help(const KeyShare<G>& share, RepairConf
       return make_error(ErrorKind::InvalidInput, "helper " + std::to_string(p) + " holds no share of this key");
     }
   }
-  auto state = std::make_unique<State>();
+  auto state = std::make_unique<RepairState<G>>();
   state->self = share.self;
   state->helper = true;
   state->key_id = share.key_id;
@@ -246,12 +269,14 @@ Result<RepairParty<G>> RepairParty<G>::help(const KeyShare<G>& share, RepairConf
                        .u64(state->config.recovering)
                        .finish();
   auto everyone = sorted_union(state->config.helpers, {state->config.recovering});
-  return RepairParty(share.self, std::move(everyone), std::move(state));
+  RoundShape shape = repair_shape(*state);
+  return RepairProtocol("repair/" + std::string(G::kName), share.self, std::move(everyone), std::move(shape),
+                        std::move(state));
 }
 
 template <PrimeOrderGroup G>
-Result<RepairParty<G>> RepairParty<G>::recover(PartyId self, const KeyId& key_id, std::uint64_t epoch,
-                                               RepairConfig config) {
+Result<RepairProtocol<G>> RepairProtocol<G>::recover(PartyId self, const KeyId& key_id, std::uint64_t epoch,
+                                                     RepairConfig config) {
   TSIGN_CHECK(validate_party_list(config.helpers, "repair helpers"));
   if (self == 0 || self != config.recovering) {
     return make_error(ErrorKind::InvalidInput, "the recovering party runs recover() with its own identifier");
@@ -259,7 +284,7 @@ Result<RepairParty<G>> RepairParty<G>::recover(PartyId self, const KeyId& key_id
   if (contains(config.helpers, self) || config.helpers.size() < 2) {
     return make_error(ErrorKind::InvalidInput, "repair needs at least two helpers other than the recovering party");
   }
-  auto state = std::make_unique<State>();
+  auto state = std::make_unique<RepairState<G>>();
   state->self = self;
   state->key_id = key_id;
   state->epoch = epoch;
@@ -273,57 +298,9 @@ Result<RepairParty<G>> RepairParty<G>::recover(PartyId self, const KeyId& key_id
                        .u64(state->config.recovering)
                        .finish();
   auto everyone = sorted_union(state->config.helpers, {self});
-  return RepairParty(self, std::move(everyone), std::move(state));
-}
-
-template <PrimeOrderGroup G>
-RepairParty<G>::RepairParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state)
-    : StagedProtocol("repair/" + std::string(G::kName), self, std::move(parties)), state_(std::move(state)) {}
-
-template <PrimeOrderGroup G>
-RepairParty<G>::~RepairParty() = default;
-template <PrimeOrderGroup G>
-RepairParty<G>::RepairParty(RepairParty&&) noexcept = default;
-template <PrimeOrderGroup G>
-RepairParty<G>& RepairParty<G>::operator=(RepairParty&&) noexcept = default;
-
-template <PrimeOrderGroup G>
-RoundSpec RepairParty<G>::expects_from(std::size_t round, PartyId sender) const {
-  if (sender == self() || !contains(parties(), sender) || round >= kRounds) return {};
-  const bool from_helper = contains(state_->config.helpers, sender);
-  if (round == 0) return {from_helper, from_helper && state_->helper};
-  return {true, from_helper && !state_->helper};
-}
-
-template <PrimeOrderGroup G>
-Result<std::vector<OutgoingMessage>> RepairParty<G>::on_start() {
-  return state_->start();
-}
-
-template <PrimeOrderGroup G>
-Result<std::vector<OutgoingMessage>> RepairParty<G>::on_round(std::size_t round, const RoundMessages& in) {
-  if (round == 0) return state_->round0(in);
-  TSIGN_CHECK(state_->round1(in));
-  return std::vector<OutgoingMessage>{};
-}
-
-template <PrimeOrderGroup G>
-void RepairParty<G>::wipe() {
-  if (!state_) return;
-  state_->own_share.reset();
-  state_->sigma.reset();
-  state_->output.reset();
-}
-
-template <PrimeOrderGroup G>
-Result<KeyShare<G>> RepairParty<G>::take_output() {
-  if (!state_ || !state_->output) {
-    return make_error(ErrorKind::InvalidInput,
-                      "the repair has no key share to hand out (not the recovering party, not finished, failed or taken)");
-  }
-  KeyShare<G> out = std::move(*state_->output);
-  state_->output.reset();
-  return out;
+  RoundShape shape = repair_shape(*state);
+  return RepairProtocol("repair/" + std::string(G::kName), self, std::move(everyone), std::move(shape),
+                        std::move(state));
 }
 
 #define TSIGN_INSTANTIATE_REPAIR(G)                                                                       \
@@ -331,7 +308,7 @@ Result<KeyShare<G>> RepairParty<G>::take_output() {
                                                                        const G::Scalar&, PartyId);       \
   template G::Scalar repair_share_step_2<G>(std::span<const G::Scalar>);                                 \
   template G::Scalar repair_share_step_3<G>(std::span<const G::Scalar>);                                 \
-  template class RepairParty<G>;
+  template class RepairProtocol<G>;
 TSIGN_INSTANTIATE_REPAIR(Secp256k1)
 TSIGN_INSTANTIATE_REPAIR(Ed25519)
 #undef TSIGN_INSTANTIATE_REPAIR

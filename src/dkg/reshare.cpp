@@ -9,8 +9,10 @@ namespace tsign {
 
 using namespace dkg_internal;
 
+namespace {
+
 template <PrimeOrderGroup G>
-struct ReshareParty<G>::State {
+struct ReshareState final : ProtocolState<std::optional<KeyShare<G>>> {
   using Scalar = typename G::Scalar;
   using Point = typename G::Point;
 
@@ -35,10 +37,9 @@ struct ReshareParty<G>::State {
   FeldmanCommitment<G> joint;
   KeyPublicData<G> fresh;
   Digest32 ack{};
-  std::optional<KeyShare<G>> output;
 
-  Result<std::vector<OutgoingMessage>> start() {
-    std::vector<OutgoingMessage> out;
+  Result<Outgoing> start() override {
+    Outgoing out;
     if (!dealer) return out;
     TSIGN_TRY(Scalar lambda, lagrange_coefficient<G>(self, config.old_quorum));
     polynomial.emplace(Polynomial<G>::random(config.new_threshold - 1, lambda * old_share->expose()));
@@ -67,8 +68,12 @@ struct ReshareParty<G>::State {
     return true;
   }
 
+  Result<Outgoing> advance(std::size_t round, const RoundMessages& in) override {
+    return round == 0 ? round0(in) : round1(in);
+  }
+
   // Round 0 in: the dealers' public data, commitments and (for receivers) shares.
-  Result<std::vector<OutgoingMessage>> round0(const RoundMessages& in) {
+  Result<Outgoing> round0(const RoundMessages& in) {
     Blame blame;
     std::map<PartyId, ReshareDealMessage<G>> deals;
     for (const auto& [sender, payload] : in.broadcast) {
@@ -134,13 +139,13 @@ struct ReshareParty<G>::State {
     ConfirmMessage<G> confirm{DkgMessageType::ReshareConfirm, echo0, mine};
     Bytes payload = confirm.encode(config.session);
     echo1[self] = broadcast_digest(context, 1, self, payload);
-    std::vector<OutgoingMessage> out;
+    Outgoing out;
     out.push_back(broadcast(std::move(payload)));
     return out;
   }
 
   // Round 1 in: echoes and the receivers' verifying shares. Out: acknowledgement.
-  Result<std::vector<OutgoingMessage>> round1(const RoundMessages& in) {
+  Result<Outgoing> round1(const RoundMessages& in) {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
     std::map<PartyId, Point> claims;
@@ -167,13 +172,13 @@ struct ReshareParty<G>::State {
     if (receiver) fresh.verifying_shares[self] = own_verifying_share;
     ack = ack_digest(context, fresh);
     AckMessage msg{DkgMessageType::ReshareAck, echo1, ack};
-    std::vector<OutgoingMessage> out;
+    Outgoing out;
     out.push_back(broadcast(msg.encode(config.session)));
     return out;
   }
 
   // Round 2 in: acknowledgements. Receivers produce their new share.
-  Status round2(const RoundMessages& in) {
+  Result<std::optional<KeyShare<G>>> finish(const RoundMessages& in) override {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
     for (const auto& [sender, payload] : in.broadcast) {
@@ -187,7 +192,7 @@ struct ReshareParty<G>::State {
     }
     judge_echoes(self, echo1, echoes, blame);
     TSIGN_CHECK(blame.status("resharing round 2"));
-    if (!receiver) return {};
+    if (!receiver) return std::optional<KeyShare<G>>();
 
     KeyShare<G> ks;
     ks.key_id = fresh.key_id;
@@ -202,20 +207,21 @@ struct ReshareParty<G>::State {
     if (auto valid = ks.validate(); !valid.ok()) {
       return make_error(ErrorKind::Internal, "resharing produced an inconsistent key share: " + valid.error().message);
     }
-    output.emplace(std::move(ks));
-    return {};
+    return std::optional<KeyShare<G>>(std::move(ks));
   }
 };
 
+}  // namespace
+
 template <PrimeOrderGroup G>
-Result<ReshareParty<G>> ReshareParty<G>::make(PartyId self, const KeyShare<G>* share, const KeyId& key_id,
-                                              const typename G::Point& group_public_key, ReshareConfig config) {
+Result<ReshareProtocol<G>> ReshareProtocol<G>::make(PartyId self, const KeyShare<G>* share, const KeyId& key_id,
+                                                    const typename G::Point& group_public_key, ReshareConfig config) {
   TSIGN_CHECK(validate_party_list(config.old_quorum, "old quorum"));
   TSIGN_CHECK(validate_party_list(config.new_parties, "new committee"));
   if (config.new_threshold < 2 || config.new_threshold > config.new_parties.size()) {
     return make_error(ErrorKind::InvalidInput, "new threshold must satisfy 2 <= t' <= n'");
   }
-  auto state = std::make_unique<State>();
+  auto state = std::make_unique<ReshareState<G>>();
   state->self = self;
   state->dealer = contains(config.old_quorum, self);
   state->receiver = contains(config.new_parties, self);
@@ -251,91 +257,38 @@ Result<ReshareParty<G>> ReshareParty<G>::make(PartyId self, const KeyShare<G>* s
                        .u64(config.new_threshold)
                        .finish();
   std::vector<PartyId> everyone = state->everyone;
+  std::vector<PartyId> others, other_dealers;
+  for (PartyId p : everyone) {
+    if (p != self) others.push_back(p);
+  }
+  for (PartyId p : config.old_quorum) {
+    if (p != self) other_dealers.push_back(p);
+  }
+  const bool dealer = state->dealer, receiver = state->receiver;
+  RoundShape shape(kRounds);
+  shape.expect(0, other_dealers, {true, receiver});
+  shape.expect(1, others, {true, false});
+  shape.expect(2, others, {true, false});
   state->config = std::move(config);
-  return ReshareParty(self, std::move(everyone), std::move(state));
+  return ReshareProtocol("reshare/" + std::string(G::kName), self, std::move(everyone), std::move(shape),
+                         std::move(state), dealer, receiver);
 }
 
 template <PrimeOrderGroup G>
-Result<ReshareParty<G>> ReshareParty<G>::create(const KeyShare<G>& share, ReshareConfig config) {
+Result<ReshareProtocol<G>> ReshareProtocol<G>::create(const KeyShare<G>& share, ReshareConfig config) {
   return make(share.self, &share, share.key_id, share.group_public_key, std::move(config));
 }
 
 template <PrimeOrderGroup G>
-Result<ReshareParty<G>> ReshareParty<G>::join(PartyId self, const KeyId& key_id, const typename G::Point& group_public_key,
-                                              ReshareConfig config) {
+Result<ReshareProtocol<G>> ReshareProtocol<G>::join(PartyId self, const KeyId& key_id,
+                                                    const typename G::Point& group_public_key, ReshareConfig config) {
   if (contains(config.old_quorum, self)) {
     return make_error(ErrorKind::InvalidInput, "a dealer of the old quorum joins with its key share (create)");
   }
   return make(self, nullptr, key_id, group_public_key, std::move(config));
 }
 
-template <PrimeOrderGroup G>
-ReshareParty<G>::ReshareParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state)
-    : StagedProtocol("reshare/" + std::string(G::kName), self, std::move(parties)), state_(std::move(state)) {}
-
-template <PrimeOrderGroup G>
-ReshareParty<G>::~ReshareParty() = default;
-template <PrimeOrderGroup G>
-ReshareParty<G>::ReshareParty(ReshareParty&&) noexcept = default;
-template <PrimeOrderGroup G>
-ReshareParty<G>& ReshareParty<G>::operator=(ReshareParty&&) noexcept = default;
-
-template <PrimeOrderGroup G>
-bool ReshareParty<G>::is_dealer() const {
-  return state_->dealer;
-}
-
-template <PrimeOrderGroup G>
-bool ReshareParty<G>::is_receiver() const {
-  return state_->receiver;
-}
-
-template <PrimeOrderGroup G>
-RoundSpec ReshareParty<G>::expects_from(std::size_t round, PartyId sender) const {
-  if (sender == self() || !contains(parties(), sender) || round >= kRounds) return {};
-  if (round > 0) return {true, false};
-  const bool from_dealer = contains(state_->config.old_quorum, sender);
-  return {from_dealer, from_dealer && state_->receiver};
-}
-
-template <PrimeOrderGroup G>
-Result<std::vector<OutgoingMessage>> ReshareParty<G>::on_start() {
-  return state_->start();
-}
-
-template <PrimeOrderGroup G>
-Result<std::vector<OutgoingMessage>> ReshareParty<G>::on_round(std::size_t round, const RoundMessages& in) {
-  switch (round) {
-    case 0: return state_->round0(in);
-    case 1: return state_->round1(in);
-    default: {
-      TSIGN_CHECK(state_->round2(in));
-      return std::vector<OutgoingMessage>{};
-    }
-  }
-}
-
-template <PrimeOrderGroup G>
-void ReshareParty<G>::wipe() {
-  if (!state_) return;
-  state_->polynomial.reset();
-  state_->old_share.reset();
-  state_->share.reset();
-  state_->output.reset();
-}
-
-template <PrimeOrderGroup G>
-Result<KeyShare<G>> ReshareParty<G>::take_output() {
-  if (!state_ || !state_->output) {
-    return make_error(ErrorKind::InvalidInput,
-                      "the resharing has no key share to hand out (not a receiver, not finished, failed or taken)");
-  }
-  KeyShare<G> out = std::move(*state_->output);
-  state_->output.reset();
-  return out;
-}
-
-template class ReshareParty<Secp256k1>;
-template class ReshareParty<Ed25519>;
+template class ReshareProtocol<Secp256k1>;
+template class ReshareProtocol<Ed25519>;
 
 }  // namespace tsign

@@ -249,8 +249,8 @@ Result<EcdsaKeyProtocol> EcdsaKeyProtocol::keygen(PartyId self, DkgConfig config
 
 Result<EcdsaKeyProtocol> EcdsaKeyProtocol::refresh(const EcdsaKeyShare& share, const SessionId& session) {
   auto state = std::make_unique<State>();
-  TSIGN_TRY(auto refresh, RefreshParty<Secp256k1>::create(share.key, session));
-  auto inner = std::make_unique<RefreshParty<Secp256k1>>(std::move(refresh));
+  TSIGN_TRY(auto refresh, RefreshProtocol<Secp256k1>::create(share.key, session));
+  auto inner = std::make_unique<RefreshProtocol<Secp256k1>>(std::move(refresh));
   auto* raw = inner.get();
   state->take_inner = [raw] { return raw->take_output(); };
   state->inner = std::move(inner);
@@ -263,8 +263,8 @@ Result<EcdsaKeyProtocol> EcdsaKeyProtocol::refresh(const EcdsaKeyShare& share, c
 }
 
 Result<EcdsaKeyProtocol> EcdsaKeyProtocol::reshare(const EcdsaKeyShare& share, ReshareConfig config) {
-  TSIGN_TRY(auto party, ReshareParty<Secp256k1>::create(share.key, config));
-  auto inner = std::make_unique<ReshareParty<Secp256k1>>(std::move(party));
+  TSIGN_TRY(auto party, ReshareProtocol<Secp256k1>::create(share.key, config));
+  auto inner = std::make_unique<ReshareProtocol<Secp256k1>>(std::move(party));
   auto state = std::make_unique<State>();
   state->self = share.key.self;
   state->produces_share = inner->is_receiver();
@@ -273,19 +273,23 @@ Result<EcdsaKeyProtocol> EcdsaKeyProtocol::reshare(const EcdsaKeyShare& share, R
 
 Result<EcdsaKeyProtocol> EcdsaKeyProtocol::join(PartyId self, const KeyId& key_id,
                                                 const Secp256k1Point& group_public_key, ReshareConfig config) {
-  TSIGN_TRY(auto party, ReshareParty<Secp256k1>::join(self, key_id, group_public_key, config));
-  auto inner = std::make_unique<ReshareParty<Secp256k1>>(std::move(party));
+  TSIGN_TRY(auto party, ReshareProtocol<Secp256k1>::join(self, key_id, group_public_key, config));
+  auto inner = std::make_unique<ReshareProtocol<Secp256k1>>(std::move(party));
   auto state = std::make_unique<State>();
   state->self = self;
   state->produces_share = true;
   return reshare_setup(std::move(inner), config, key_id, std::move(state));
 }
 
-Result<EcdsaKeyProtocol> EcdsaKeyProtocol::reshare_setup(std::unique_ptr<ReshareParty<Secp256k1>> inner,
+Result<EcdsaKeyProtocol> EcdsaKeyProtocol::reshare_setup(std::unique_ptr<ReshareProtocol<Secp256k1>> inner,
                                                          const ReshareConfig& config, const KeyId& key_id,
                                                          std::unique_ptr<State> state) {
   auto* raw = inner.get();
-  state->take_inner = [raw] { return raw->take_output(); };
+  state->take_inner = [raw]() -> Result<KeyShare<Secp256k1>> {
+    TSIGN_TRY(auto share, raw->take_output());
+    if (!share) return make_error(ErrorKind::InvalidInput, "this party holds no share of the new epoch");
+    return std::move(*share);
+  };
   state->parties = inner->parties();
   state->inner = std::move(inner);
   state->session = config.session;

@@ -1,151 +1,123 @@
 #include "tsign/frost/signing_protocol.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "internals.hpp"
 
 namespace tsign::frost {
 
-template <FrostCiphersuite C>
-SigningProtocol<C>::SigningProtocol(KeyShare<typename C::Group> key, std::vector<PartyId> signers, Bytes message,
-                                    TaprootTweak taproot)
-    : key_(std::move(key)),
-      keys_(PublicKeyPackage<C>::from_key_share(key_)),
-      signers_(std::move(signers)),
-      message_(std::move(message)),
-      taproot_(taproot) {
-  std::sort(signers_.begin(), signers_.end());
-}
+namespace {
 
 template <FrostCiphersuite C>
-std::string_view SigningProtocol<C>::name() const {
-  static const std::string kProtocolName = std::string(C::kName) + "/sign";
-  return kProtocolName;
-}
+struct SigningState final : ProtocolState<Signature<C>> {
+  KeyShare<typename C::Group> key;
+  PublicKeyPackage<C> keys;
+  Bytes message;
+  TaprootTweak taproot;
+  std::optional<SigningNonces<C>> nonces;
+  std::optional<SigningContext<C>> context;
+  std::optional<SignatureShare<C>> own_share;
+
+  SigningState(KeyShare<typename C::Group> k, Bytes m, TaprootTweak t)
+      : key(std::move(k)), keys(PublicKeyPackage<C>::from_key_share(key)), message(std::move(m)), taproot(t) {}
+
+  Result<Outgoing> start() override {
+    TSIGN_TRY(auto n, commit<C>(key));
+    nonces.emplace(std::move(n));
+    Outgoing out;
+    out.push_back(broadcast(nonces->commitments().encode()));
+    return out;
+  }
+
+  // Round 0 in: the other signers' commitments. Out: this signer's signature share.
+  Result<Outgoing> advance(std::size_t, const RoundMessages& in) override {
+    auto out = on_commitments(in);
+    nonces.reset();  // used or not, the nonces never outlive round 0
+    return out;
+  }
+
+  Result<Outgoing> on_commitments(const RoundMessages& in) {
+    SigningPackage<C> package;
+    package.message = message;
+    package.taproot = taproot;
+    package.commitments.push_back(nonces->commitments());
+    std::vector<PartyId> culprits;
+    for (const auto& [sender, payload] : in.broadcast) {
+      auto commitments = SigningCommitments<C>::decode(payload);
+      if (!commitments.ok() || commitments->identifier != sender) {
+        culprits.push_back(sender);
+        continue;
+      }
+      package.commitments.push_back(std::move(commitments).value());
+    }
+    if (!culprits.empty()) {
+      return make_error(ErrorKind::ProtocolAborted,
+                        "FROST signing: malformed commitments from " + detail::list_parties(culprits), culprits);
+    }
+    TSIGN_TRY(auto ctx, SigningContext<C>::create(package, key));
+    context.emplace(std::move(ctx));
+    TSIGN_TRY(auto share, sign(*context, std::move(*nonces), key));
+    own_share = share;
+    Outgoing out;
+    out.push_back(broadcast(share.encode()));
+    return out;
+  }
+
+  // Round 1 in: the other signers' shares. Aggregates and verifies.
+  Result<Signature<C>> finish(const RoundMessages& in) override {
+    std::vector<SignatureShare<C>> shares{*own_share};
+    std::vector<PartyId> culprits;
+    for (const auto& [sender, payload] : in.broadcast) {
+      auto share = SignatureShare<C>::decode(payload);
+      if (!share.ok() || share->identifier != sender) {
+        culprits.push_back(sender);
+        continue;
+      }
+      shares.push_back(std::move(share).value());
+    }
+    if (!culprits.empty()) {
+      return make_error(ErrorKind::ProtocolAborted,
+                        "FROST signing: malformed signature shares from " + detail::list_parties(culprits), culprits);
+    }
+    return aggregate(*context, shares, keys);
+  }
+};
+
+}  // namespace
 
 template <FrostCiphersuite C>
-RoundSpec SigningProtocol<C>::expects_from(std::size_t round, PartyId sender) const {
-  RoundSpec spec;
-  spec.broadcast = round < round_count() && sender != key_.self &&
-                   std::binary_search(signers_.begin(), signers_.end(), sender);
-  return spec;
-}
-
-template <FrostCiphersuite C>
-Result<std::vector<OutgoingMessage>> SigningProtocol<C>::start() {
-  if (stage_ != Stage::Created) return make_error(ErrorKind::InvalidInput, "FROST signing: start() called twice");
-  stage_ = Stage::Failed;  // until this step succeeds
-  TSIGN_CHECK(validate_identifiers(signers_));
-  if (!std::binary_search(signers_.begin(), signers_.end(), key_.self)) {
+Result<SigningProtocol<C>> SigningProtocol<C>::create(KeyShare<typename C::Group> key, std::vector<PartyId> signers,
+                                                      Bytes message, TaprootTweak taproot) {
+  std::sort(signers.begin(), signers.end());
+  TSIGN_CHECK(validate_identifiers(signers));
+  if (!std::binary_search(signers.begin(), signers.end(), key.self)) {
     return make_error(ErrorKind::InvalidInput, "FROST signing: this party is not among the signers");
   }
   std::vector<PartyId> unknown;
-  for (PartyId p : signers_) {
-    if (!std::binary_search(key_.parties.begin(), key_.parties.end(), p)) unknown.push_back(p);
+  for (PartyId p : signers) {
+    if (!std::binary_search(key.parties.begin(), key.parties.end(), p)) unknown.push_back(p);
   }
   if (!unknown.empty()) {
-    return make_error(ErrorKind::InvalidInput, "FROST signing: signers that do not hold the key: " + detail::list_parties(unknown),
-                      unknown);
+    return make_error(ErrorKind::InvalidInput,
+                      "FROST signing: signers that do not hold the key: " + detail::list_parties(unknown), unknown);
   }
-  if (signers_.size() < key_.threshold) {
-    return make_error(ErrorKind::InvalidInput, "FROST signing: " + std::to_string(signers_.size()) +
-                                                   " signers, the key needs " + std::to_string(key_.threshold));
+  if (signers.size() < key.threshold) {
+    return make_error(ErrorKind::InvalidInput, "FROST signing: " + std::to_string(signers.size()) +
+                                                   " signers, the key needs " + std::to_string(key.threshold));
   }
-  if (!C::kTaproot && taproot_.mode != TaprootTweak::Mode::None) {
+  if (!C::kTaproot && taproot.mode != TaprootTweak::Mode::None) {
     return make_error(ErrorKind::InvalidInput, "FROST signing: a Taproot tweak is only meaningful for the TR suite");
   }
-  TSIGN_TRY(auto nonces, commit<C>(key_));
-  nonces_.emplace(std::move(nonces));
-  stage_ = Stage::Committed;
-  return std::vector<OutgoingMessage>{{std::nullopt, nonces_->commitments().encode()}};
-}
-
-template <FrostCiphersuite C>
-Status SigningProtocol<C>::check_senders(const RoundMessages& in) const {
-  std::vector<PartyId> culprits;
-  for (const auto& entry : in.direct) culprits.push_back(entry.first);  // FROST sends no direct messages
-  for (const auto& entry : in.broadcast) {
-    if (!std::binary_search(signers_.begin(), signers_.end(), entry.first)) culprits.push_back(entry.first);
+  const PartyId self = key.self;
+  std::vector<PartyId> others;
+  for (PartyId p : signers) {
+    if (p != self) others.push_back(p);
   }
-  if (!culprits.empty()) {
-    std::sort(culprits.begin(), culprits.end());
-    culprits.erase(std::unique(culprits.begin(), culprits.end()), culprits.end());
-    return make_error(ErrorKind::ProtocolAborted, "FROST signing: unexpected messages from " + detail::list_parties(culprits),
-                      culprits);
-  }
-  std::vector<PartyId> missing;
-  for (PartyId p : signers_) {
-    if (p != key_.self && !in.broadcast.count(p)) missing.push_back(p);
-  }
-  if (!missing.empty()) {
-    return make_error(ErrorKind::ProtocolAborted, "FROST signing: no message from " + detail::list_parties(missing), missing);
-  }
-  return {};
-}
-
-template <FrostCiphersuite C>
-Result<std::vector<OutgoingMessage>> SigningProtocol<C>::advance(std::size_t round, const RoundMessages& in) {
-  const Stage expected = round == 0 ? Stage::Committed : round == 1 ? Stage::Signed : Stage::Failed;
-  if (stage_ != expected || expected == Stage::Failed) {
-    return make_error(ErrorKind::InvalidInput, "FROST signing: round " + std::to_string(round) + " is not expected now");
-  }
-  stage_ = Stage::Failed;  // until this step succeeds
-  auto out = round == 0 ? on_commitments(in) : on_shares(in);
-  nonces_.reset();  // used or not, the nonces never outlive round 1
-  return out;
-}
-
-template <FrostCiphersuite C>
-Result<std::vector<OutgoingMessage>> SigningProtocol<C>::on_commitments(const RoundMessages& in) {
-  TSIGN_CHECK(check_senders(in));
-  SigningPackage<C> package;
-  package.message = message_;
-  package.taproot = taproot_;
-  package.commitments.push_back(nonces_->commitments());
-  std::vector<PartyId> culprits;
-  for (const auto& [sender, payload] : in.broadcast) {
-    if (sender == key_.self) continue;
-    auto commitments = SigningCommitments<C>::decode(payload);
-    if (!commitments.ok() || commitments->identifier != sender) {
-      culprits.push_back(sender);
-      continue;
-    }
-    package.commitments.push_back(std::move(commitments).value());
-  }
-  if (!culprits.empty()) {
-    return make_error(ErrorKind::ProtocolAborted, "FROST signing: malformed commitments from " + detail::list_parties(culprits),
-                      culprits);
-  }
-  TSIGN_TRY(auto context, SigningContext<C>::create(package, key_));
-  context_.emplace(std::move(context));
-  TSIGN_TRY(auto share, sign(*context_, std::move(*nonces_), key_));
-  own_share_ = share;
-  stage_ = Stage::Signed;
-  return std::vector<OutgoingMessage>{{std::nullopt, share.encode()}};
-}
-
-template <FrostCiphersuite C>
-Result<std::vector<OutgoingMessage>> SigningProtocol<C>::on_shares(const RoundMessages& in) {
-  TSIGN_CHECK(check_senders(in));
-  std::vector<SignatureShare<C>> shares{*own_share_};
-  std::vector<PartyId> culprits;
-  for (const auto& [sender, payload] : in.broadcast) {
-    if (sender == key_.self) continue;
-    auto share = SignatureShare<C>::decode(payload);
-    if (!share.ok() || share->identifier != sender) {
-      culprits.push_back(sender);
-      continue;
-    }
-    shares.push_back(std::move(share).value());
-  }
-  if (!culprits.empty()) {
-    return make_error(ErrorKind::ProtocolAborted,
-                      "FROST signing: malformed signature shares from " + detail::list_parties(culprits), culprits);
-  }
-  TSIGN_TRY(auto signature, aggregate(*context_, shares, keys_));
-  signature_ = std::move(signature);
-  stage_ = Stage::Done;
-  return std::vector<OutgoingMessage>{};
+  RoundShape shape = RoundShape::uniform(kRounds, others, {true, false});
+  auto state = std::make_unique<SigningState<C>>(std::move(key), std::move(message), taproot);
+  return SigningProtocol(std::string(C::kName) + "/sign", self, std::move(signers), std::move(shape),
+                         std::move(state));
 }
 
 #define TSIGN_INSTANTIATE(C) template class SigningProtocol<C>;

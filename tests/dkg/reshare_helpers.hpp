@@ -7,20 +7,20 @@ namespace tsign::test {
 
 // Holders of the old epoch join with their share, everyone else with the key's identity.
 template <class G>
-std::vector<ReshareParty<G>> reshare_parties(const std::vector<KeyShare<G>>& old_shares, const ReshareConfig& config) {
+std::vector<ReshareProtocol<G>> reshare_parties(const std::vector<KeyShare<G>>& old_shares, const ReshareConfig& config) {
   std::vector<PartyId> everyone = config.old_quorum;
   everyone.insert(everyone.end(), config.new_parties.begin(), config.new_parties.end());
   std::sort(everyone.begin(), everyone.end());
   everyone.erase(std::unique(everyone.begin(), everyone.end()), everyone.end());
-  std::vector<ReshareParty<G>> out;
+  std::vector<ReshareProtocol<G>> out;
   const auto& any = old_shares.front();
   for (PartyId p : everyone) {
     const KeyShare<G>* held = nullptr;
     for (const auto& s : old_shares) {
       if (s.self == p) held = &s;
     }
-    auto party = held ? ReshareParty<G>::create(*held, config)
-                      : ReshareParty<G>::join(p, any.key_id, any.group_public_key, config);
+    auto party = held ? ReshareProtocol<G>::create(*held, config)
+                      : ReshareProtocol<G>::join(p, any.key_id, any.group_public_key, config);
     REQUIRE(party.ok());
     out.push_back(std::move(party).value());
   }

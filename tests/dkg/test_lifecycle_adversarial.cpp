@@ -45,8 +45,8 @@ namespace {
 const std::vector<PartyId> kRefreshIds = {1, 2, 3, 4, 5};
 
 RunResult run_refresh(const std::vector<KeyShare<G>>& shares, const Tamper& tamper, PartyId bad) {
-  std::vector<RefreshParty<G>> parties;
-  for (const auto& s : shares) parties.push_back(RefreshParty<G>::create(s, session_of(80)).value());
+  std::vector<RefreshProtocol<G>> parties;
+  for (const auto& s : shares) parties.push_back(RefreshProtocol<G>::create(s, session_of(80)).value());
   auto result = run_protocols(pointers(parties), tamper);
   for (auto& p : parties) {
     if (p.self() != bad) CHECK_FALSE(p.take_output().ok());
@@ -177,7 +177,7 @@ TEST_CASE("resharing: a newcomer expecting another key accepts nothing") {
   auto other = generate_key<C>(2, kOld, 7);
   auto parties = reshare_parties(shares, kReshare);
   for (auto& p : parties) {
-    if (p.self() == 5) p = ReshareParty<G>::join(5, other[0].key_id, other[0].group_public_key, kReshare).value();
+    if (p.self() == 5) p = ReshareProtocol<G>::join(5, other[0].key_id, other[0].group_public_key, kReshare).value();
   }
   auto result = run_protocols(pointers(parties));
   CHECK_FALSE(result.any_finished());
@@ -192,12 +192,12 @@ namespace {
 const RepairConfig kRepair{session_of(100), {1, 4, 5}, 2};
 
 RunResult run_repair(const std::vector<KeyShare<G>>& shares, const Tamper& tamper) {
-  std::vector<RepairParty<G>> parties;
+  std::vector<RepairProtocol<G>> parties;
   for (const auto& s : shares) {
     if (s.self == kRepair.recovering) {
-      parties.push_back(RepairParty<G>::recover(s.self, s.key_id, s.epoch, kRepair).value());
+      parties.push_back(RepairProtocol<G>::recover(s.self, s.key_id, s.epoch, kRepair).value());
     } else if (contains_id(kRepair.helpers, s.self)) {
-      parties.push_back(RepairParty<G>::help(s, kRepair).value());
+      parties.push_back(RepairProtocol<G>::help(s, kRepair).value());
     }
   }
   auto result = run_protocols(pointers(parties), tamper);

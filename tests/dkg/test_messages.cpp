@@ -129,9 +129,9 @@ TEST_CASE("decommissioning wipes a share and leaves it unusable") {
   const auto v = ks.validate();
   REQUIRE_FALSE(v.ok());
   CHECK(v.error().kind == ErrorKind::InvalidKeyShare);
-  CHECK_FALSE(RefreshParty<Secp256k1>::create(ks, session_of(1)).ok());
-  CHECK_FALSE(ReshareParty<Secp256k1>::create(ks, {session_of(1), {1, 2}, {1, 2, 3}, 2}).ok());
-  CHECK_FALSE(RepairParty<Secp256k1>::help(ks, {session_of(1), {1, 2}, 3}).ok());
+  CHECK_FALSE(RefreshProtocol<Secp256k1>::create(ks, session_of(1)).ok());
+  CHECK_FALSE(ReshareProtocol<Secp256k1>::create(ks, {session_of(1), {1, 2}, {1, 2, 3}, 2}).ok());
+  CHECK_FALSE(RepairProtocol<Secp256k1>::help(ks, {session_of(1), {1, 2}, 3}).ok());
   decommission(ks);  // idempotent
   CHECK(is_decommissioned(ks));
 }

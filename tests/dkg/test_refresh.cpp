@@ -9,9 +9,9 @@ using namespace tsign::test;
 namespace {
 
 template <class G>
-std::vector<RefreshParty<G>> refresh_parties(const std::vector<KeyShare<G>>& shares, std::uint8_t tag) {
-  std::vector<RefreshParty<G>> out;
-  for (const auto& s : shares) out.push_back(RefreshParty<G>::create(s, session_of(tag)).value());
+std::vector<RefreshProtocol<G>> refresh_parties(const std::vector<KeyShare<G>>& shares, std::uint8_t tag) {
+  std::vector<RefreshProtocol<G>> out;
+  for (const auto& s : shares) out.push_back(RefreshProtocol<G>::create(s, session_of(tag)).value());
   return out;
 }
 
@@ -67,5 +67,5 @@ TEST_CASE("refresh refuses a decommissioned or inconsistent share") {
   auto shares = generate_key<FrostSecp256k1>(2, {1, 2, 3});
   auto broken = shares[0].clone();
   broken.signing_share.expose_mut() += Secp256k1Scalar::one();
-  CHECK_FALSE(RefreshParty<Secp256k1>::create(broken, session_of(1)).ok());
+  CHECK_FALSE(RefreshProtocol<Secp256k1>::create(broken, session_of(1)).ok());
 }

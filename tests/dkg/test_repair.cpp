@@ -28,14 +28,14 @@ void check_repair_vector(const std::string& file) {
 }
 
 template <class G>
-std::vector<RepairParty<G>> repair_parties(const std::vector<KeyShare<G>>& shares, const RepairConfig& config) {
-  std::vector<RepairParty<G>> out;
+std::vector<RepairProtocol<G>> repair_parties(const std::vector<KeyShare<G>>& shares, const RepairConfig& config) {
+  std::vector<RepairProtocol<G>> out;
   const auto& any = shares.front();
   for (const auto& s : shares) {
     if (s.self == config.recovering) {
-      out.push_back(RepairParty<G>::recover(s.self, any.key_id, any.epoch, config).value());
+      out.push_back(RepairProtocol<G>::recover(s.self, any.key_id, any.epoch, config).value());
     } else if (contains_id(config.helpers, s.self)) {
-      out.push_back(RepairParty<G>::help(s, config).value());
+      out.push_back(RepairProtocol<G>::help(s, config).value());
     }
   }
   return out;
@@ -91,7 +91,7 @@ TEMPLATE_TEST_CASE("repair gives a lost share back", "", FrostSecp256k1, FrostEd
 
 TEST_CASE("repair configuration is validated") {
   auto shares = generate_key<FrostSecp256k1>(3, {1, 2, 3, 4});
-  using P = RepairParty<Secp256k1>;
+  using P = RepairProtocol<Secp256k1>;
   const SessionId s = session_of(41);
   CHECK_FALSE(P::help(shares[0], {s, {1, 3}, 2}).ok());        // fewer helpers than t
   CHECK_FALSE(P::help(shares[0], {s, {1, 2, 3}, 2}).ok());     // recovering party among the helpers

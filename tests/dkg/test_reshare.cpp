@@ -44,7 +44,7 @@ TEMPLATE_TEST_CASE("resharing hands the key to a new committee", "", FrostSecp25
 
 TEST_CASE("resharing configuration is validated") {
   auto shares = generate_key<FrostSecp256k1>(3, {1, 2, 3, 4});
-  using P = ReshareParty<Secp256k1>;
+  using P = ReshareProtocol<Secp256k1>;
   const SessionId s = session_of(31);
   CHECK_FALSE(P::create(shares[0], {s, {1, 2}, {1, 2, 3}, 2}).ok());        // quorum below t
   CHECK_FALSE(P::create(shares[0], {s, {1, 2, 7}, {1, 2, 3}, 2}).ok());     // 7 holds no share

@@ -40,10 +40,10 @@ Result<Report> run(const Args& args, const Context& context) {
     TSIGN_TRY(auto p, EcdsaKeyProtocol::refresh(*ecdsa, session));
     fresh = run_refresh(network, std::move(p), session);
   } else if (const auto* ed = std::get_if<KeyShare<Ed25519>>(&key.share)) {
-    TSIGN_TRY(auto p, RefreshParty<Ed25519>::create(*ed, session));
+    TSIGN_TRY(auto p, RefreshProtocol<Ed25519>::create(*ed, session));
     fresh = run_refresh(network, std::move(p), session);
   } else {
-    TSIGN_TRY(auto p, RefreshParty<Secp256k1>::create(*key.secp256k1(), session));
+    TSIGN_TRY(auto p, RefreshProtocol<Secp256k1>::create(*key.secp256k1(), session));
     fresh = run_refresh(network, std::move(p), session);
   }
   if (!fresh) return fresh.error();

@@ -22,7 +22,7 @@ also holds pairwise state, so an ECDSA party is recovered with `tsign reshare` (
 holders as the old quorum, the whole committee as the new parties).)";
 
 template <PrimeOrderGroup G>
-Result<std::optional<KeyShare<G>>> run_repair(Network& network, RepairParty<G> protocol, const SessionId& session,
+Result<std::optional<KeyShare<G>>> run_repair(Network& network, RepairProtocol<G> protocol, const SessionId& session,
                                               bool recovering) {
   TSIGN_CHECK(network.run(protocol, session, "repair"));
   if (!recovering) return std::optional<KeyShare<G>>();
@@ -35,10 +35,10 @@ Result<std::optional<AnyShare>> repair_in(Network& network, const Party& party, 
                                           const KeyId& key_id, std::uint64_t epoch, const RepairConfig& config) {
   Result<std::optional<KeyShare<G>>> out = std::optional<KeyShare<G>>();
   if (held) {
-    TSIGN_TRY(auto p, RepairParty<G>::help(std::get<KeyShare<G>>(held->share), config));
+    TSIGN_TRY(auto p, RepairProtocol<G>::help(std::get<KeyShare<G>>(held->share), config));
     out = run_repair<G>(network, std::move(p), config.session, false);
   } else {
-    TSIGN_TRY(auto p, RepairParty<G>::recover(party.id, key_id, epoch, config));
+    TSIGN_TRY(auto p, RepairProtocol<G>::recover(party.id, key_id, epoch, config));
     out = run_repair<G>(network, std::move(p), config.session, true);
   }
   if (!out) return out.error();

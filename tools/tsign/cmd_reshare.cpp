@@ -90,20 +90,20 @@ Result<Report> run(const Args& args, const Context& context) {
     }
   } else if (suite == ShareSuite::FrostEd25519) {
     if (held) {
-      TSIGN_TRY(auto p, ReshareParty<Ed25519>::create(std::get<KeyShare<Ed25519>>(held->share), config));
+      TSIGN_TRY(auto p, ReshareProtocol<Ed25519>::create(std::get<KeyShare<Ed25519>>(held->share), config));
       fresh = run_reshare(network, std::move(p), config.session, receives);
     } else {
       TSIGN_TRY(auto pk, parse_group_key<Ed25519>(args));
-      TSIGN_TRY(auto p, ReshareParty<Ed25519>::join(party.id, key_id, pk, config));
+      TSIGN_TRY(auto p, ReshareProtocol<Ed25519>::join(party.id, key_id, pk, config));
       fresh = run_reshare(network, std::move(p), config.session, receives);
     }
   } else {
     if (held) {
-      TSIGN_TRY(auto p, ReshareParty<Secp256k1>::create(*held->secp256k1(), config));
+      TSIGN_TRY(auto p, ReshareProtocol<Secp256k1>::create(*held->secp256k1(), config));
       fresh = run_reshare(network, std::move(p), config.session, receives);
     } else {
       TSIGN_TRY(auto pk, parse_group_key<Secp256k1>(args));
-      TSIGN_TRY(auto p, ReshareParty<Secp256k1>::join(party.id, key_id, pk, config));
+      TSIGN_TRY(auto p, ReshareProtocol<Secp256k1>::join(party.id, key_id, pk, config));
       fresh = run_reshare(network, std::move(p), config.session, receives);
     }
   }

@@ -17,38 +17,22 @@
 // Every round's broadcasts are echoed in the next round, so a party that told different parties
 // different things is caught inside the protocol; the acknowledgements, being last, are checked
 // for consistency by the engine's echo step.
-#include <memory>
-
 #include "tsign/dkg/messages.hpp"
-#include "tsign/dkg/staged_protocol.hpp"
 #include "tsign/keys/key_share.hpp"
+#include "tsign/protocol/protocol.hpp"
 
 namespace tsign {
 
+// Output: the share of the next epoch.
 template <PrimeOrderGroup G>
-class RefreshParty final : public StagedProtocol {
+class RefreshProtocol final : public StateProtocol<KeyShare<G>> {
  public:
   static constexpr std::size_t kRounds = 3;
 
-  static Result<RefreshParty> create(const KeyShare<G>& share, const SessionId& session);
-  ~RefreshParty() override;
-  RefreshParty(RefreshParty&&) noexcept;
-  RefreshParty& operator=(RefreshParty&&) noexcept;
-
-  std::size_t round_count() const override { return kRounds; }
-  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
-
-  // The share of the next epoch, once finished; it can be taken once.
-  Result<KeyShare<G>> take_output();
+  static Result<RefreshProtocol> create(const KeyShare<G>& share, const SessionId& session);
 
  private:
-  struct State;
-  RefreshParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state);
-  Result<std::vector<OutgoingMessage>> on_start() override;
-  Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
-  void wipe() override;
-
-  std::unique_ptr<State> state_;
+  using StateProtocol<KeyShare<G>>::StateProtocol;
 };
 
 }  // namespace tsign

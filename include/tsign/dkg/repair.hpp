@@ -6,7 +6,7 @@
 // Each helper i splits ζ_i·s_i (ζ_i its Lagrange coefficient over the helpers, evaluated at the
 // recovering party's identifier) into random deltas δ_ij, one per helper j; helper j sums what it
 // received into σ_j; the recovering party sums the σ_j into its share. The steps are the
-// functions below (ZF's repair_share_step_1..3); RepairParty runs them as a protocol and makes
+// functions below (ZF's repair_share_step_1..3); RepairProtocol runs them as a protocol and makes
 // them verifiable: each helper also broadcasts D_ij = δ_ij·G, so that
 //   Σ_j D_ij = ζ_i·X_i       (checked by everyone: helper i split its own share),
 //   δ_ij·G = D_ij            (checked by helper j: i sent j what it committed to),
@@ -18,11 +18,12 @@
 // epoch it expects, and its result only if it matches its verifying share of that epoch.
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 
 #include "tsign/dkg/messages.hpp"
-#include "tsign/dkg/staged_protocol.hpp"
 #include "tsign/keys/key_share.hpp"
+#include "tsign/protocol/protocol.hpp"
 
 namespace tsign {
 
@@ -44,32 +45,18 @@ struct RepairConfig {
   PartyId recovering = 0;        // the holder whose share was lost
 };
 
+// Output: for the recovering party, its share of the epoch; for a helper, nullopt.
 template <PrimeOrderGroup G>
-class RepairParty final : public StagedProtocol {
+class RepairProtocol final : public StateProtocol<std::optional<KeyShare<G>>> {
  public:
   static constexpr std::size_t kRounds = 2;
 
-  static Result<RepairParty> help(const KeyShare<G>& share, RepairConfig config);
+  static Result<RepairProtocol> help(const KeyShare<G>& share, RepairConfig config);
   // The party that lost its share: it knows which key and which epoch it held a share of.
-  static Result<RepairParty> recover(PartyId self, const KeyId& key_id, std::uint64_t epoch, RepairConfig config);
-  ~RepairParty() override;
-  RepairParty(RepairParty&&) noexcept;
-  RepairParty& operator=(RepairParty&&) noexcept;
-
-  std::size_t round_count() const override { return kRounds; }
-  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
-
-  // For the recovering party, once finished: its share of the epoch; it can be taken once.
-  Result<KeyShare<G>> take_output();
+  static Result<RepairProtocol> recover(PartyId self, const KeyId& key_id, std::uint64_t epoch, RepairConfig config);
 
  private:
-  struct State;
-  RepairParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state);
-  Result<std::vector<OutgoingMessage>> on_start() override;
-  Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
-  void wipe() override;
-
-  std::unique_ptr<State> state_;
+  using StateProtocol<std::optional<KeyShare<G>>>::StateProtocol;
 };
 
 }  // namespace tsign

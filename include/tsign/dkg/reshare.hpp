@@ -23,11 +23,11 @@
 // Every round's broadcasts are echoed in the next round, so a party that told different parties
 // different things is caught inside the protocol; the acknowledgements, being last, are checked
 // for consistency by the engine's echo step.
-#include <memory>
+#include <optional>
 
 #include "tsign/dkg/messages.hpp"
-#include "tsign/dkg/staged_protocol.hpp"
 #include "tsign/keys/key_share.hpp"
+#include "tsign/protocol/protocol.hpp"
 
 namespace tsign {
 
@@ -38,41 +38,36 @@ struct ReshareConfig {
   std::uint32_t new_threshold = 0;   // t', with 2 <= t' <= n'
 };
 
+// Output: for a receiver, its share of the new epoch; for a dealer that is not a receiver,
+// nullopt (once it finished, its old share may be deleted).
 template <PrimeOrderGroup G>
-class ReshareParty final : public StagedProtocol {
+class ReshareProtocol final : public StateProtocol<std::optional<KeyShare<G>>> {
  public:
   static constexpr std::size_t kRounds = 3;
 
   // A holder of the current epoch: a dealer if it is in the old quorum, a receiver if it is in
   // the new committee (it may be both, and must be one of them).
-  static Result<ReshareParty> create(const KeyShare<G>& share, ReshareConfig config);
+  static Result<ReshareProtocol> create(const KeyShare<G>& share, ReshareConfig config);
   // A member of the new committee that holds no share of this key yet. It learns the old public
   // data from the dealers and accepts it only for the key it expects.
-  static Result<ReshareParty> join(PartyId self, const KeyId& key_id, const typename G::Point& group_public_key,
-                                   ReshareConfig config);
-  ~ReshareParty() override;
-  ReshareParty(ReshareParty&&) noexcept;
-  ReshareParty& operator=(ReshareParty&&) noexcept;
+  static Result<ReshareProtocol> join(PartyId self, const KeyId& key_id, const typename G::Point& group_public_key,
+                                      ReshareConfig config);
 
-  std::size_t round_count() const override { return kRounds; }
-  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
-
-  bool is_dealer() const;
-  bool is_receiver() const;
-  // For a receiver, once finished: its share of the new epoch; it can be taken once. A dealer
-  // that is not a receiver gets nothing: once it finished, its old share may be deleted.
-  Result<KeyShare<G>> take_output();
+  bool is_dealer() const { return dealer_; }
+  bool is_receiver() const { return receiver_; }
 
  private:
-  struct State;
-  ReshareParty(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state);
-  static Result<ReshareParty> make(PartyId self, const KeyShare<G>* share, const KeyId& key_id,
-                                   const typename G::Point& group_public_key, ReshareConfig config);
-  Result<std::vector<OutgoingMessage>> on_start() override;
-  Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
-  void wipe() override;
+  ReshareProtocol(std::string name, PartyId self, std::vector<PartyId> parties, RoundShape shape,
+                  std::unique_ptr<ProtocolState<std::optional<KeyShare<G>>>> state, bool dealer, bool receiver)
+      : StateProtocol<std::optional<KeyShare<G>>>(std::move(name), self, std::move(parties), std::move(shape),
+                                                  std::move(state)),
+        dealer_(dealer),
+        receiver_(receiver) {}
+  static Result<ReshareProtocol> make(PartyId self, const KeyShare<G>* share, const KeyId& key_id,
+                                      const typename G::Point& group_public_key, ReshareConfig config);
 
-  std::unique_ptr<State> state_;
+  bool dealer_ = false;
+  bool receiver_ = false;
 };
 
 }  // namespace tsign

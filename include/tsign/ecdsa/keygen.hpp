@@ -56,7 +56,7 @@ class EcdsaKeyProtocol final : public StagedProtocol {
   struct State;
   EcdsaKeyProtocol(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state);
   static Result<EcdsaKeyProtocol> make(std::unique_ptr<State> state);
-  static Result<EcdsaKeyProtocol> reshare_setup(std::unique_ptr<ReshareParty<Secp256k1>> inner,
+  static Result<EcdsaKeyProtocol> reshare_setup(std::unique_ptr<ReshareProtocol<Secp256k1>> inner,
                                                 const ReshareConfig& config, const KeyId& key_id,
                                                 std::unique_ptr<State> state);
   Result<std::vector<OutgoingMessage>> on_start() override;

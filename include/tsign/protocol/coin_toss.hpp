@@ -8,50 +8,32 @@
 //   round 1, direct to each j: x_i || salt_i, checked against c_i (a mismatch names i)
 //   round 2, broadcast: the value H(session, all (j, x_j)); a different value names its sender
 #include <map>
-#include <optional>
 #include <vector>
 
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/hash.hpp"
-#include "tsign/protocol/round.hpp"
+#include "tsign/protocol/protocol.hpp"
 #include "tsign/protocol/session_id.hpp"
 
 namespace tsign {
 
-class CoinTossProtocol final : public RoundProtocol {
+// Output: the agreed value.
+class CoinTossProtocol final : public StateProtocol<Digest32> {
  public:
   static constexpr std::string_view kName = "net/coin-toss";
+  static constexpr std::size_t kRounds = 3;
 
-  // A fresh random contribution.
-  CoinTossProtocol(const SessionId& session, PartyId self, std::vector<PartyId> parties);
+  // A fresh random contribution. `parties` (in any order) must hold `self`, each party once.
+  static Result<CoinTossProtocol> create(const SessionId& session, PartyId self, std::vector<PartyId> parties);
   // A given contribution, so a test can predict the value.
-  CoinTossProtocol(const SessionId& session, PartyId self, std::vector<PartyId> parties, const ByteArray<32>& contribution);
-
-  std::string_view name() const override { return kName; }
-  PartyId self() const override { return self_; }
-  const std::vector<PartyId>& parties() const override { return parties_; }
-  std::size_t round_count() const override { return 3; }
-  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
-  Result<std::vector<OutgoingMessage>> start() override;
-  Result<std::vector<OutgoingMessage>> advance(std::size_t round, const RoundMessages& in) override;
-
-  // The agreed value, once the last round has been accepted.
-  const std::optional<Digest32>& value() const { return value_; }
+  static Result<CoinTossProtocol> create(const SessionId& session, PartyId self, std::vector<PartyId> parties,
+                                         const ByteArray<32>& contribution);
 
   // The value a session produces from these contributions (for tests).
   static Digest32 expected_value(const SessionId& session, const std::map<PartyId, ByteArray<32>>& contributions);
 
  private:
-  Digest32 commitment(PartyId party, ByteSpan contribution, ByteSpan salt) const;
-
-  SessionId session_;
-  PartyId self_;
-  std::vector<PartyId> parties_;
-  ByteArray<32> contribution_;
-  ByteArray<32> salt_;
-  std::map<PartyId, Digest32> commitments_;
-  Digest32 computed_{};
-  std::optional<Digest32> value_;
+  using StateProtocol<Digest32>::StateProtocol;
 };
 
 }  // namespace tsign
