@@ -14,8 +14,9 @@ struct PresignDeviation {
 };
 
 struct DeviationAccess {
-  static void set(EcdsaPresignParty& party, const PresignDeviation& deviation);
-  static void set(EcdsaSignParty& party, const PresignDeviation& deviation) { set(*party.presign_, deviation); }
+  // Before the protocol starts.
+  static void set(EcdsaPresignProtocol& party, const PresignDeviation& deviation);
+  static void set(EcdsaSignProtocol& party, const PresignDeviation& deviation);
 };
 
 }  // namespace tsign::ecdsa_internal

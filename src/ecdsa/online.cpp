@@ -10,18 +10,18 @@
 namespace tsign {
 
 using namespace ecdsa_internal;
-using dkg_internal::Blame;
 
-struct EcdsaOnlineParty::State {
+namespace {
+
+struct OnlineState final : ProtocolState<EcdsaSignature> {
   Presignature presignature;  // public part only once the share is computed
   Digest32 digest{};
   NonceX nonce;
   Secp256k1Scalar w, u;
-  std::optional<EcdsaSignature> signature;
 
-  explicit State(Presignature&& p) : presignature(std::move(p)) {}
+  explicit OnlineState(Presignature&& p) : presignature(std::move(p)) {}
 
-  Result<std::vector<OutgoingMessage>> start() {
+  Result<Outgoing> start() override {
     auto secrets = PresignatureAccess::take_secrets(presignature);
     const auto& s = secrets.expose();
     nonce = nonce_x(presignature.nonce_point());
@@ -36,7 +36,11 @@ struct EcdsaOnlineParty::State {
     return out;
   }
 
-  Status combine(const RoundMessages& in) {
+  Result<Outgoing> advance(std::size_t, const RoundMessages&) override {
+    return make_error(ErrorKind::Internal, "ECDSA online round: one round only");
+  }
+
+  Result<EcdsaSignature> finish(const RoundMessages& in) override {
     Blame blame;
     Secp256k1Scalar sum_w = w, sum_u = u;
     for (const auto& [sender, payload] : in.broadcast) {
@@ -65,48 +69,31 @@ struct EcdsaOnlineParty::State {
                             "); a signer sent a wrong share, which DKLs23 cannot attribute to one of the suspects",
                         suspects);
     }
-    signature = std::move(sig).value();
-    return {};
+    return std::move(sig).value();
   }
 };
 
-EcdsaOnlineParty::EcdsaOnlineParty(std::string name, PartyId self, std::vector<PartyId> parties,
-                                   std::unique_ptr<State> state)
-    : StagedProtocol(std::move(name), self, std::move(parties)), state_(std::move(state)) {}
-EcdsaOnlineParty::~EcdsaOnlineParty() = default;
-EcdsaOnlineParty::EcdsaOnlineParty(EcdsaOnlineParty&&) noexcept = default;
-EcdsaOnlineParty& EcdsaOnlineParty::operator=(EcdsaOnlineParty&&) noexcept = default;
+}  // namespace
 
-Result<EcdsaOnlineParty> EcdsaOnlineParty::create(Presignature&& presignature, const Digest32& digest) {
+RoundShape EcdsaOnlineProtocol::round_shape(PartyId self, const std::vector<PartyId>& signers) {
+  std::vector<PartyId> others;
+  for (PartyId p : signers) {
+    if (p != self) others.push_back(p);
+  }
+  return RoundShape::uniform(kRounds, others, {true, false});
+}
+
+Result<EcdsaOnlineProtocol> EcdsaOnlineProtocol::create(Presignature&& presignature, const Digest32& digest) {
   if (!presignature.usable()) {
     return make_error(ErrorKind::InvalidInput, "the presignature was already used: a presignature signs once");
   }
-  auto state = std::make_unique<State>(std::move(presignature));
+  auto state = std::make_unique<OnlineState>(std::move(presignature));
   state->digest = digest;
   const PartyId self = state->presignature.self();
   std::vector<PartyId> parties = state->presignature.signers();
-  return EcdsaOnlineParty(std::string(kName), self, std::move(parties), std::move(state));
-}
-
-RoundSpec EcdsaOnlineParty::expects_from(std::size_t round, PartyId sender) const {
-  if (round != 0 || sender == self() || !std::binary_search(parties().begin(), parties().end(), sender)) return {};
-  return {true, false};
-}
-
-const std::optional<EcdsaSignature>& EcdsaOnlineParty::signature() const { return state_->signature; }
-const Secp256k1Point& EcdsaOnlineParty::public_key() const { return state_->presignature.public_key(); }
-
-Result<std::vector<OutgoingMessage>> EcdsaOnlineParty::on_start() { return state_->start(); }
-
-Result<std::vector<OutgoingMessage>> EcdsaOnlineParty::on_round(std::size_t, const RoundMessages& in) {
-  TSIGN_CHECK(state_->combine(in));
-  return std::vector<OutgoingMessage>{};
-}
-
-void EcdsaOnlineParty::wipe() {
-  if (!state_) return;
-  state_->w = state_->u = Secp256k1Scalar::zero();
-  state_->signature.reset();
+  const Secp256k1Point public_key = state->presignature.public_key();
+  RoundShape shape = round_shape(self, parties);
+  return EcdsaOnlineProtocol(self, std::move(parties), std::move(shape), std::move(state), public_key);
 }
 
 }  // namespace tsign

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 
-#include "dkg/common.hpp"
+#include "protocol/blame.hpp"
 #include "tsign/core/codec.hpp"
 #include "tsign/core/random.hpp"
 
 namespace tsign::ecdsa_internal {
 
-using dkg_internal::Blame;
 
 namespace {
 
@@ -17,11 +16,29 @@ constexpr std::size_t kMaxSetupMessage = 1u << 16;
 
 }  // namespace
 
-PairSetup::PairSetup(PartyId self, std::vector<PartyId> members, const Digest32& session)
+PairSetup::PairSetup(PartyId self, const std::vector<PartyId>& members, const Digest32& session)
     : self_(self), session_(session) {
+  if (!std::binary_search(members.begin(), members.end(), self)) return;
   for (PartyId p : members) {
     if (p != self) peers_.push_back(p);
   }
+}
+
+PairSetup::~PairSetup() = default;
+
+std::unique_ptr<Protocol<PairStates>> PairSetup::make(PartyId self, const std::vector<PartyId>& members,
+                                                      const Digest32& session) {
+  auto state = std::make_unique<PairSetup>(self, members, session);
+  RoundShape shape(kRounds);
+  for (std::size_t r = 0; r < kRounds; ++r) {
+    for (PartyId q : state->peers()) {
+      if (state->expects_from(r, q)) shape.expect(r, {q}, {false, true});
+    }
+  }
+  std::vector<PartyId> parties = state->peers();
+  parties.insert(std::upper_bound(parties.begin(), parties.end(), self), self);
+  return std::make_unique<StateProtocol<PairStates>>(std::string(kName), self, std::move(parties), std::move(shape),
+                                                     std::move(state));
 }
 
 bool PairSetup::is_peer(PartyId p) const { return std::binary_search(peers_.begin(), peers_.end(), p); }
@@ -37,8 +54,8 @@ bool PairSetup::expects_from(std::size_t round, PartyId peer) const {
   }
 }
 
-Result<std::map<PartyId, Bytes>> PairSetup::start() {
-  std::map<PartyId, Bytes> out;
+Result<Outgoing> PairSetup::start() {
+  Outgoing out;
   for (PartyId q : peers_) {
     Writer w;
     if (self_ < q) {
@@ -50,34 +67,38 @@ Result<std::map<PartyId, Bytes>> PairSetup::start() {
     random_fill(contribution.expose_mut());
     w.raw(contribution.expose());
     own_contribution_.emplace(q, std::move(contribution));
-    out.emplace(q, std::move(w).take());
+    out.push_back(direct(q, std::move(w).take()));
   }
   return out;
 }
 
-Result<std::map<PartyId, Bytes>> PairSetup::advance(std::size_t round, const std::map<PartyId, ByteSpan>& in) {
-  for (PartyId q : peers_) {
-    if (expects_from(round, q) && !in.count(q)) {
-      return make_error(ErrorKind::ProtocolAborted, "pairwise setup: no message from party " + std::to_string(q), {q});
-    }
-  }
+Result<Outgoing> PairSetup::advance(std::size_t round, const RoundMessages& in) {
   switch (round) {
-    case 0: return round0(in);
-    case 1: return round1(in);
-    case 2: return round2(in);
-    case 3: {
-      TSIGN_CHECK(round3(in));
-      return std::map<PartyId, Bytes>{};
-    }
+    case 0: return round0(in.direct);
+    case 1: return round1(in.direct);
+    case 2: return round2(in.direct);
     default: return make_error(ErrorKind::Internal, "pairwise setup: no round " + std::to_string(round));
   }
 }
 
+Result<PairStates> PairSetup::finish(const RoundMessages& in) {
+  TSIGN_CHECK(round3(in.direct));
+  PairStates out;
+  for (PartyId q : peers_) {
+    auto s = sender_states_.extract(q);
+    auto r = receiver_states_.extract(q);
+    out.emplace(q, EcdsaPairState{std::move(s.mapped()), std::move(r.mapped()), zero_seed(q)});
+  }
+  own_contribution_.clear();
+  peer_contribution_.clear();
+  return out;
+}
+
 // In: every peer's seed contribution, with SetupMsg1 from each lower peer. Out: SetupMsg2 to each
 // lower peer (this party as forward sender).
-Result<std::map<PartyId, Bytes>> PairSetup::round0(const std::map<PartyId, ByteSpan>& in) {
+Result<Outgoing> PairSetup::round0(const Inbox& in) {
   Blame blame;
-  std::map<PartyId, Bytes> out;
+  Outgoing out;
   for (PartyId q : peers_) {
     Reader r(in.at(q), "pairwise setup message 1");
     Result<ByteSpan> msg1 = ByteSpan{};
@@ -99,7 +120,7 @@ Result<std::map<PartyId, Bytes>> PairSetup::round0(const std::map<PartyId, ByteS
       blame.add(responded.error());
       continue;
     }
-    out.emplace(q, responded->second.encode());
+    out.push_back(direct(q, responded->second.encode()));
     senders_.emplace(q, std::move(responded->first));
   }
   TSIGN_CHECK(blame.status("pairwise setup round 0"));
@@ -108,9 +129,9 @@ Result<std::map<PartyId, Bytes>> PairSetup::round0(const std::map<PartyId, ByteS
 
 // In: SetupMsg2 from each higher peer. Out: to each of them SetupMsg3, which completes this
 // party's forward receiver state, and the extension message that starts the reverse setup.
-Result<std::map<PartyId, Bytes>> PairSetup::round1(const std::map<PartyId, ByteSpan>& in) {
+Result<Outgoing> PairSetup::round1(const Inbox& in) {
   Blame blame;
-  std::map<PartyId, Bytes> out;
+  Outgoing out;
   for (PartyId q : peers_) {
     if (q < self_) continue;
     auto decoded = ot::SetupMsg2::decode(in.at(q), q);
@@ -131,7 +152,7 @@ Result<std::map<PartyId, Bytes>> PairSetup::round1(const std::map<PartyId, ByteS
     }
     Writer w;
     w.var(finished->second.encode()).var(reversed->second.encode());
-    out.emplace(q, std::move(w).take());
+    out.push_back(direct(q, std::move(w).take()));
     receiver_states_.emplace(q, std::move(finished->first));
     senders_.emplace(q, std::move(reversed->first));
   }
@@ -141,9 +162,9 @@ Result<std::map<PartyId, Bytes>> PairSetup::round1(const std::map<PartyId, ByteS
 
 // In: SetupMsg3 and the reverse extension message from each lower peer. Completes this party's
 // forward sender state, then its reverse receiver state; out: the reverse SetupMsg3.
-Result<std::map<PartyId, Bytes>> PairSetup::round2(const std::map<PartyId, ByteSpan>& in) {
+Result<Outgoing> PairSetup::round2(const Inbox& in) {
   Blame blame;
-  std::map<PartyId, Bytes> out;
+  Outgoing out;
   for (PartyId q : peers_) {
     if (q > self_) continue;
     Reader r(in.at(q), "pairwise setup message 3");
@@ -170,7 +191,7 @@ Result<std::map<PartyId, Bytes>> PairSetup::round2(const std::map<PartyId, ByteS
       blame.add(reversed.error());
       continue;
     }
-    out.emplace(q, reversed->second.encode());
+    out.push_back(direct(q, reversed->second.encode()));
     sender_states_.emplace(q, std::move(forward).value());
     receiver_states_.emplace(q, std::move(reversed->first));
   }
@@ -179,7 +200,7 @@ Result<std::map<PartyId, Bytes>> PairSetup::round2(const std::map<PartyId, ByteS
 }
 
 // In: the reverse SetupMsg3 from each higher peer; completes this party's reverse sender states.
-Status PairSetup::round3(const std::map<PartyId, ByteSpan>& in) {
+Status PairSetup::round3(const Inbox& in) {
   Blame blame;
   for (PartyId q : peers_) {
     if (q < self_) continue;
@@ -210,18 +231,6 @@ SecretBytes PairSetup::zero_seed(PartyId peer) const {
   Digest32 seed = h.finish();
   SecretBytes out = SecretBytes::copy_of(seed);
   detail::secure_wipe(seed.data(), seed.size());
-  return out;
-}
-
-std::map<PartyId, EcdsaPairState> PairSetup::take() {
-  std::map<PartyId, EcdsaPairState> out;
-  for (PartyId q : peers_) {
-    auto s = sender_states_.extract(q);
-    auto r = receiver_states_.extract(q);
-    out.emplace(q, EcdsaPairState{std::move(s.mapped()), std::move(r.mapped()), zero_seed(q)});
-  }
-  own_contribution_.clear();
-  peer_contribution_.clear();
   return out;
 }
 

@@ -19,21 +19,33 @@
 // DKG shares). A seed between two honest parties hashes two secret uniform contributions, so
 // nobody else can compute it.
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "tsign/core/hash.hpp"
 #include "tsign/ecdsa/key_share.hpp"
 #include "ot/setup.hpp"
+#include "tsign/protocol/protocol.hpp"
 
 namespace tsign::ecdsa_internal {
 
-class PairSetup {
+using PairStates = std::map<PartyId, EcdsaPairState>;
+
+// The pairwise setup as a protocol of its own, four rounds of direct messages; its output is the
+// state of every pair. A party outside `members` takes part with no peers: it sends and expects
+// nothing and outputs no pairs (a resharing dealer that leaves the committee).
+class PairSetup final : public ProtocolState<PairStates> {
  public:
   static constexpr std::size_t kRounds = 4;
+  static constexpr std::string_view kName = "ecdsa/pair-setup";
 
-  // members ascending and including self; session unique to this run.
-  PairSetup(PartyId self, std::vector<PartyId> members, const Digest32& session);
+  // members ascending; session unique to this run.
+  static std::unique_ptr<Protocol<PairStates>> make(PartyId self, const std::vector<PartyId>& members,
+                                                    const Digest32& session);
+
+  PairSetup(PartyId self, const std::vector<PartyId>& members, const Digest32& session);
+  ~PairSetup() override;
 
   bool is_peer(PartyId p) const;
   // Whether `peer` sends this party a setup message in `round`.
@@ -41,20 +53,19 @@ class PairSetup {
   const std::vector<PartyId>& peers() const { return peers_; }
 
   // This party's round-0 messages, one per peer.
-  Result<std::map<PartyId, Bytes>> start();
-  // Consumes the peers' messages of `round` (0..3) and returns this party's messages of
-  // round + 1 (none after round 3, when the pair states are complete).
-  Result<std::map<PartyId, Bytes>> advance(std::size_t round, const std::map<PartyId, ByteSpan>& in);
-
-  // Once round 3 has been consumed: the state of every pair.
-  std::map<PartyId, EcdsaPairState> take();
+  Result<Outgoing> start() override;
+  // Consumes the peers' messages of `round` (0..2) and returns this party's messages of round + 1.
+  Result<Outgoing> advance(std::size_t round, const RoundMessages& in) override;
+  // Consumes round 3: the state of every pair.
+  Result<PairStates> finish(const RoundMessages& in) override;
 
  private:
+  using Inbox = std::map<PartyId, Bytes>;
   ot::PairSession pair_session(PartyId sender, PartyId receiver) const { return {session_, sender, receiver}; }
-  Result<std::map<PartyId, Bytes>> round0(const std::map<PartyId, ByteSpan>& in);
-  Result<std::map<PartyId, Bytes>> round1(const std::map<PartyId, ByteSpan>& in);
-  Result<std::map<PartyId, Bytes>> round2(const std::map<PartyId, ByteSpan>& in);
-  Status round3(const std::map<PartyId, ByteSpan>& in);
+  Result<Outgoing> round0(const Inbox& in);
+  Result<Outgoing> round1(const Inbox& in);
+  Result<Outgoing> round2(const Inbox& in);
+  Status round3(const Inbox& in);
   SecretBytes zero_seed(PartyId peer) const;
 
   PartyId self_;

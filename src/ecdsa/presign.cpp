@@ -17,7 +17,6 @@
 namespace tsign {
 
 using namespace ecdsa_internal;
-using dkg_internal::Blame;
 using dkg_internal::ContextHasher;
 
 namespace {
@@ -43,9 +42,16 @@ Scalar zero_term(ByteSpan seed, const Digest32& sid) {
   return out;
 }
 
-}  // namespace
+// Every byte of a presigning message goes on the wire in the clear: public from here on (for the
+// constant-time check; the OT layer's messages included).
+Result<std::vector<OutgoingMessage>> published(Result<std::vector<OutgoingMessage>> out) {
+  if (out.ok()) {
+    for (const auto& m : *out) detail::declassify(m.payload.data(), m.payload.size());
+  }
+  return out;
+}
 
-struct EcdsaPresignParty::State {
+struct PresignState final : ProtocolState<Presignature> {
   EcdsaKeyShare* share = nullptr;
   EcdsaPresignConfig config;
   PartyId self = 0;
@@ -81,7 +87,7 @@ struct EcdsaPresignParty::State {
     return out;
   }
 
-  Result<std::vector<OutgoingMessage>> start() {
+  Result<Outgoing> start() override {
     r = Scalar::random();
     phi = Scalar::random();
     nonce = Point::base_mul(r);
@@ -99,6 +105,15 @@ struct EcdsaPresignParty::State {
     std::vector<OutgoingMessage> out;
     out.push_back({std::nullopt, std::move(payload)});
     return out;
+  }
+
+  Result<Outgoing> advance(std::size_t round, const RoundMessages& in) override {
+    return published(round == 0 ? round0(in) : round1(in));
+  }
+
+  Result<Presignature> finish(const RoundMessages& in) override {
+    TSIGN_CHECK(round2(in));
+    return std::move(*output);
   }
 
   // In: contributions and commitments. Out: echo and our multiplication requests.
@@ -337,19 +352,14 @@ struct EcdsaPresignParty::State {
   }
 };
 
-EcdsaPresignParty::EcdsaPresignParty(std::string name, PartyId self, std::vector<PartyId> parties,
-                                     std::unique_ptr<State> state)
-    : StagedProtocol(std::move(name), self, std::move(parties)), state_(std::move(state)) {}
-EcdsaPresignParty::~EcdsaPresignParty() = default;
-EcdsaPresignParty::EcdsaPresignParty(EcdsaPresignParty&&) noexcept = default;
-EcdsaPresignParty& EcdsaPresignParty::operator=(EcdsaPresignParty&&) noexcept = default;
+}  // namespace
 
-Result<EcdsaPresignParty> EcdsaPresignParty::create(EcdsaKeyShare& share, EcdsaPresignConfig config) {
+Result<EcdsaPresignProtocol> EcdsaPresignProtocol::create(EcdsaKeyShare& share, EcdsaPresignConfig config) {
   return make(share, std::move(config), std::nullopt, std::string(kName));
 }
 
-Result<EcdsaPresignParty> EcdsaPresignParty::make(EcdsaKeyShare& share, EcdsaPresignConfig config,
-                                                  const std::optional<Digest32>& message, std::string name) {
+Result<EcdsaPresignProtocol> EcdsaPresignProtocol::make(EcdsaKeyShare& share, EcdsaPresignConfig config,
+                                                        const std::optional<Digest32>& message, std::string name) {
   const KeyShare<Secp256k1>& key = share.key;
   const PartyId self = key.self;
   TSIGN_CHECK(dkg_internal::validate_party_list(config.signers, "signers"));
@@ -376,7 +386,7 @@ Result<EcdsaPresignParty> EcdsaPresignParty::make(EcdsaKeyShare& share, EcdsaPre
                       "the pair with these signers is disabled by an earlier failed check; refresh the key", disabled);
   }
 
-  auto state = std::make_unique<State>();
+  auto state = std::make_unique<PresignState>();
   state->share = &share;
   state->self = self;
   for (PartyId p : config.signers) {
@@ -397,60 +407,16 @@ Result<EcdsaPresignParty> EcdsaPresignParty::make(EcdsaKeyShare& share, EcdsaPre
   state->context = ctx.finish();
 
   std::vector<PartyId> parties = config.signers;
+  // Round 0 a broadcast from every other signer, rounds 1 and 2 a direct message.
+  RoundShape shape =
+      RoundShape::uniform(1, state->peers, {true, false}).then(RoundShape::uniform(kRounds - 1, state->peers, {false, true}));
+  const Secp256k1Point public_key = state->derived.xpub.key;
   state->config = std::move(config);
-  return EcdsaPresignParty(std::move(name), self, std::move(parties), std::move(state));
+  return EcdsaPresignProtocol(std::move(name), self, std::move(parties), std::move(shape), std::move(state), public_key);
 }
 
-RoundSpec EcdsaPresignParty::expects_from(std::size_t round, PartyId sender) const {
-  if (sender == self() || !std::binary_search(parties().begin(), parties().end(), sender) || round >= kRounds) return {};
-  return round == 0 ? RoundSpec{true, false} : RoundSpec{false, true};
-}
-
-Result<std::vector<OutgoingMessage>> EcdsaPresignParty::on_start() { return state_->start(); }
-
-namespace {
-
-// Every byte of a presigning message goes on the wire in the clear: public from here on (for the
-// constant-time check; the OT layer's messages included).
-Result<std::vector<OutgoingMessage>> published(Result<std::vector<OutgoingMessage>> out) {
-  if (out.ok()) {
-    for (const auto& m : *out) detail::declassify(m.payload.data(), m.payload.size());
-  }
-  return out;
-}
-
-}  // namespace
-
-Result<std::vector<OutgoingMessage>> EcdsaPresignParty::on_round(std::size_t round, const RoundMessages& in) {
-  switch (round) {
-    case 0: return published(state_->round0(in));
-    case 1: return published(state_->round1(in));
-    default: {
-      TSIGN_CHECK(state_->round2(in));
-      return std::vector<OutgoingMessage>{};
-    }
-  }
-}
-
-void ecdsa_internal::DeviationAccess::set(EcdsaPresignParty& party, const PresignDeviation& deviation) {
-  party.state_->deviation = deviation;
-}
-
-const Secp256k1Point& EcdsaPresignParty::public_key() const { return state_->derived.xpub.key; }
-
-Result<Presignature> EcdsaPresignParty::take_presignature() {
-  if (!finished() || !state_->output) {
-    return make_error(ErrorKind::InvalidInput, "no presignature: the protocol has not finished or it was taken");
-  }
-  Presignature out = std::move(*state_->output);
-  state_->output.reset();
-  return out;
-}
-
-void EcdsaPresignParty::wipe() {
-  if (!state_) return;
-  state_->clear();
-  state_->output.reset();
+void ecdsa_internal::DeviationAccess::set(EcdsaPresignProtocol& party, const PresignDeviation& deviation) {
+  if (auto* state = static_cast<PresignState*>(party.state())) state->deviation = deviation;
 }
 
 }  // namespace tsign

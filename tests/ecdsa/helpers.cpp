@@ -12,7 +12,8 @@ std::vector<EcdsaKeyShare> generate_key(std::uint32_t t, const std::vector<Party
   for (auto& p : parties) {
     auto share = p.take_output();
     REQUIRE(share.ok());
-    shares.push_back(std::move(share).value());
+    REQUIRE(share->has_value());
+    shares.push_back(std::move(**share));
   }
   return shares;
 }
@@ -29,12 +30,12 @@ std::vector<EcdsaKeyShare> cached_key(std::uint32_t t, std::uint32_t n) {
 std::vector<Presignature> presign(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& signers,
                                   const std::vector<std::uint32_t>& path) {
   const EcdsaPresignConfig config{random_session(), signers, path};
-  std::vector<EcdsaPresignParty> parties;
-  for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaPresignParty::create(*share, config).value());
+  std::vector<EcdsaPresignProtocol> parties;
+  for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaPresignProtocol::create(*share, config).value());
   auto run = run_protocols(pointers(parties));
   REQUIRE(run.all_finished());
   std::vector<Presignature> out;
-  for (auto& p : parties) out.push_back(p.take_presignature().value());
+  for (auto& p : parties) out.push_back(p.take_output().value());
   return out;
 }
 
@@ -51,13 +52,13 @@ std::vector<EcdsaKeyShare*> pick(std::vector<EcdsaKeyShare>& shares, const std::
 SignRun sign(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& signers, const Digest32& digest,
              const std::vector<std::uint32_t>& path, const Tamper& tamper) {
   const EcdsaSignConfig config{random_session(), signers, path, digest};
-  std::vector<EcdsaSignParty> parties;
-  for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaSignParty::create(*share, config).value());
+  std::vector<EcdsaSignProtocol> parties;
+  for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaSignProtocol::create(*share, config).value());
   SignRun out;
   out.run = run_protocols(pointers(parties), tamper);
   out.public_key = parties.front().public_key();
   for (auto& p : parties) {
-    if (p.signature()) out.signatures.emplace(p.self(), *p.signature());
+    if (auto sig = p.take_output(); sig.ok()) out.signatures.emplace(p.self(), std::move(sig).value());
   }
   return out;
 }

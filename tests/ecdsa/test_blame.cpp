@@ -86,12 +86,12 @@ TEST_CASE("ecdsa blame: a wrong sk_j used consistently is caught by the sum of t
   auto shares = cached_key(3, 4);
   const std::vector<PartyId> signers{1, 2, 4};
   const EcdsaSignConfig config{random_session(), signers, {0, 1}, random_array<32>()};
-  std::vector<EcdsaSignParty> parties;
-  for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaSignParty::create(*share, config).value());
+  std::vector<EcdsaSignProtocol> parties;
+  for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaSignProtocol::create(*share, config).value());
   ei::DeviationAccess::set(parties[2], {Secp256k1Scalar::random()});
   SignRun run;
   run.run = run_protocols(pointers(parties));
-  for (auto& p : parties) CHECK_FALSE(p.signature().has_value());
+  for (auto& p : parties) CHECK_FALSE(p.take_output().ok());
   expect_blamed(run, 4);
   CHECK_THAT(message_of(run, 1), Catch::Contains("pk_j does not match"));
 }
@@ -118,7 +118,7 @@ TEST_CASE("ecdsa blame: a multiplication reply whose mu does not check out") {
   // Terminal for the pair: party 2 refuses to sign with party 3 again until a refresh.
   CHECK(shares[1].pairs.at(3).receiver.poisoned());
   const EcdsaSignConfig again{random_session(), {2, 3}, {}, random_array<32>()};
-  auto refused = EcdsaSignParty::create(shares[1], again);
+  auto refused = EcdsaSignProtocol::create(shares[1], again);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().culprits == std::vector<PartyId>{3});
   // The disabled pair survives encoding (a store writes the share back after the failure).
@@ -166,18 +166,18 @@ TEST_CASE("ecdsa blame: a signer asked to sign another message, key path or sign
   const SessionId session = random_session();
   const Digest32 digest = random_array<32>();
   for (int variant = 0; variant < 2; ++variant) {
-    std::vector<EcdsaSignParty> parties;
+    std::vector<EcdsaSignProtocol> parties;
     for (EcdsaKeyShare* share : pick(shares, signers)) {
       EcdsaSignConfig config{session, signers, {}, digest};
       if (share->key.self == 2) {
         if (variant == 0) config.digest[0] ^= 1;
         if (variant == 1) config.path = {5};
       }
-      parties.push_back(EcdsaSignParty::create(*share, config).value());
+      parties.push_back(EcdsaSignProtocol::create(*share, config).value());
     }
     SignRun run;
     run.run = run_protocols(pointers(parties));
-    for (auto& p : parties) CHECK_FALSE(p.signature().has_value());
+    for (auto& p : parties) CHECK_FALSE(p.take_output().ok());
     expect_blamed(run, 2);
     CHECK_THAT(message_of(run, 1), Catch::Contains("disagrees on the message"));
   }
@@ -228,7 +228,7 @@ TEST_CASE("ecdsa blame: malformed messages name their sender") {
 TEST_CASE("ecdsa blame: duplicate, unknown and too few signers; messages from outsiders") {
   auto shares = cached_key(2, 3);
   auto create = [&](std::vector<PartyId> signers) {
-    return EcdsaSignParty::create(shares[0], {random_session(), std::move(signers), {}, random_array<32>()});
+    return EcdsaSignProtocol::create(shares[0], {random_session(), std::move(signers), {}, random_array<32>()});
   };
   auto duplicate = create({1, 1, 2});
   REQUIRE_FALSE(duplicate.ok());

@@ -25,7 +25,7 @@ std::vector<EcdsaKeyShare> keygen_over_hub(std::uint32_t t, const std::vector<Pa
   for (PartyId p : ids) parties.push_back(EcdsaKeyProtocol::keygen(p, config).value());
   for (const Status& s : run_in_threads(hub, pointers(parties), config.session, options())) REQUIRE(s.ok());
   std::vector<EcdsaKeyShare> shares;
-  for (auto& p : parties) shares.push_back(p.take_output().value());
+  for (auto& p : parties) shares.push_back(p.take_output().value().value());
   return shares;
 }
 
@@ -36,13 +36,14 @@ TEST_CASE("ecdsa over the engine: key generation and signing through the in-proc
   const std::vector<PartyId> signers{1, 3};
   MemoryHub hub(signers);
   const EcdsaSignConfig config{random_session(), signers, {0, 9}, random_array<32>()};
-  std::vector<EcdsaSignParty> parties;
-  for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaSignParty::create(*share, config).value());
+  std::vector<EcdsaSignProtocol> parties;
+  for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaSignProtocol::create(*share, config).value());
   for (const Status& s : run_in_threads(hub, pointers(parties), config.session, options())) REQUIRE(s.ok());
   for (auto& p : parties) {
-    REQUIRE(p.signature());
-    CHECK(verify_ecdsa(*p.signature(), config.digest, p.public_key()).ok());
-    CHECK(recover_ecdsa(*p.signature(), config.digest).value() == p.public_key());
+    auto sig = p.take_output();
+    REQUIRE(sig.ok());
+    CHECK(verify_ecdsa(*sig, config.digest, p.public_key()).ok());
+    CHECK(recover_ecdsa(*sig, config.digest).value() == p.public_key());
   }
 }
 
@@ -51,9 +52,9 @@ TEST_CASE("ecdsa over the engine: a payload replayed from another session is cau
   const std::vector<PartyId> signers{1, 2};
   auto run = [&](MemoryHub& hub) {
     const EcdsaSignConfig config{random_session(), signers, {}, random_array<32>()};
-    std::vector<EcdsaSignParty> parties;
+    std::vector<EcdsaSignProtocol> parties;
     for (EcdsaKeyShare* share : pick(shares, signers)) {
-      parties.push_back(EcdsaSignParty::create(*share, config).value());
+      parties.push_back(EcdsaSignProtocol::create(*share, config).value());
     }
     return run_in_threads(hub, pointers(parties), config.session, options());
   };
@@ -98,14 +99,15 @@ TEST_CASE("ecdsa over the engine: key generation and signing over TCP") {
   for (PartyId p : keygen.parties) kg.push_back(EcdsaKeyProtocol::keygen(p, keygen).value());
   for (const auto& [id, s] : run_all(pointers(kg), keygen.session)) REQUIRE(s.ok());
   std::vector<EcdsaKeyShare> shares;
-  for (auto& p : kg) shares.push_back(p.take_output().value());
+  for (auto& p : kg) shares.push_back(p.take_output().value().value());
 
   const EcdsaSignConfig config{random_session(), {2, 3}, {}, random_array<32>()};
-  std::vector<EcdsaSignParty> parties;
+  std::vector<EcdsaSignProtocol> parties;
   for (EcdsaKeyShare* share : pick(shares, config.signers)) {
-    parties.push_back(EcdsaSignParty::create(*share, config).value());
+    parties.push_back(EcdsaSignProtocol::create(*share, config).value());
   }
   for (const auto& [id, s] : run_all(pointers(parties), config.session)) REQUIRE(s.ok());
-  CHECK(verify_ecdsa(*parties[0].signature(), config.digest, shares[0].key.group_public_key).ok());
-  CHECK(parties[0].signature()->compact() == parties[1].signature()->compact());
+  const EcdsaSignature first = parties[0].take_output().value();
+  CHECK(verify_ecdsa(first, config.digest, shares[0].key.group_public_key).ok());
+  CHECK(first.compact() == parties[1].take_output().value().compact());
 }

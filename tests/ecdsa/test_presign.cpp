@@ -9,14 +9,14 @@ namespace {
 
 struct OnlineRun {
   RunResult run;
-  std::vector<EcdsaOnlineParty> parties;
+  std::vector<EcdsaOnlineProtocol> parties;
 };
 
 OnlineRun online(std::vector<Presignature>& presignatures, const std::vector<Digest32>& digests,
                  const Tamper& tamper = {}) {
   OnlineRun out;
   for (std::size_t i = 0; i < presignatures.size(); ++i) {
-    out.parties.push_back(EcdsaOnlineParty::create(std::move(presignatures[i]), digests[i]).value());
+    out.parties.push_back(EcdsaOnlineProtocol::create(std::move(presignatures[i]), digests[i]).value());
   }
   out.run = run_protocols(pointers(out.parties), tamper);
   return out;
@@ -39,8 +39,10 @@ TEST_CASE("ecdsa presign: presignatures made ahead sign a message chosen later")
     const Digest32 digest = random_array<32>();
     auto run = online(presignatures, {digest, digest, digest});
     REQUIRE(run.run.all_finished());
-    const EcdsaSignature& sig = *run.parties.front().signature();
-    for (auto& p : run.parties) CHECK(p.signature()->compact() == sig.compact());
+    std::vector<EcdsaSignature> sigs;
+    for (auto& p : run.parties) sigs.push_back(p.take_output().value());
+    const EcdsaSignature& sig = sigs.front();
+    for (const auto& s : sigs) CHECK(s.compact() == sig.compact());
     CHECK(verify_ecdsa(sig, digest, expected.xpub.key).ok());
     CHECK(recover_ecdsa(sig, digest).value() == expected.xpub.key);
   }
@@ -51,10 +53,10 @@ TEST_CASE("ecdsa presign: a presignature is consumed by its first use") {
   auto presignatures = presign(shares, {1, 2});
   Presignature& mine = presignatures[0];
   const Digest32 digest = random_array<32>();
-  auto first = EcdsaOnlineParty::create(std::move(mine), digest);
+  auto first = EcdsaOnlineProtocol::create(std::move(mine), digest);
   REQUIRE(first.ok());
   CHECK_FALSE(mine.usable());  // moved into the online round: the caller's object is empty
-  auto second = EcdsaOnlineParty::create(std::move(mine), random_array<32>());
+  auto second = EcdsaOnlineProtocol::create(std::move(mine), random_array<32>());
   REQUIRE_FALSE(second.ok());
   CHECK_THAT(second.error().message, Catch::Contains("already used"));
   // Moving a presignature around keeps exactly one usable copy.
@@ -72,7 +74,7 @@ TEST_CASE("ecdsa presign: signers fed different messages name each other, nothin
   Digest32 other = digest;
   other[31] ^= 1;
   auto run = online(presignatures, {digest, digest, other});
-  for (auto& p : run.parties) CHECK_FALSE(p.signature().has_value());
+  for (auto& p : run.parties) CHECK_FALSE(p.take_output().ok());
   for (PartyId p : {1u, 2u}) {
     REQUIRE_FALSE(run.run.status.at(p).ok());
     CHECK(run.run.error(p).culprits == std::vector<PartyId>{3});
@@ -96,7 +98,7 @@ TEST_CASE("ecdsa presign: an online share from another presignature is refused")
   });
   REQUIRE_FALSE(second.run.status.at(1).ok());
   CHECK(second.run.error(1).culprits == std::vector<PartyId>{2});
-  CHECK_FALSE(second.parties[0].signature().has_value());
+  CHECK_FALSE(second.parties[0].take_output().ok());
 }
 
 TEST_CASE("ecdsa presign: presigning and the online round over random signer sets") {
@@ -107,6 +109,6 @@ TEST_CASE("ecdsa presign: presigning and the online round over random signer set
     std::vector<Digest32> digests(signers.size(), digest);
     auto run = online(presignatures, digests);
     REQUIRE(run.run.all_finished());
-    CHECK(verify_ecdsa(*run.parties.front().signature(), digest, shares.front().key.group_public_key).ok());
+    CHECK(verify_ecdsa(run.parties.front().take_output().value(), digest, shares.front().key.group_public_key).ok());
   }
 }

@@ -62,7 +62,7 @@ TEST_CASE("ecdsa: signing for a BIP-32 child key given by path at signing time")
   }
   // Hardened steps need the whole private key: refused before anything is sent.
   const EcdsaSignConfig hardened{random_session(), {1, 2}, {kHardenedIndex}, random_array<32>()};
-  CHECK_FALSE(EcdsaSignParty::create(shares[0], hardened).ok());
+  CHECK_FALSE(EcdsaSignProtocol::create(shares[0], hardened).ok());
 }
 
 TEST_CASE("ecdsa: signatures are low-s with a recovery id, in compact, recoverable and DER forms") {

@@ -1,29 +1,43 @@
 #pragma once
-// The life of an ECDSA key: generation, refresh and resharing, each one RoundProtocol that runs a
-// key protocol of dkg/ and, side by side, the pairwise setup DKLs23 signing needs between every
-// two holders (OT-extension setup in both directions and a zero-sharing seed).
+// The life of an ECDSA key: generation, refresh and resharing, each one protocol that runs a key
+// protocol of dkg/ and, side by side, the pairwise setup DKLs23 signing needs between every two
+// holders (OT-extension setup in both directions and a zero-sharing seed).
+//
+// It is composed from the protocol kit (src/protocol/compose.hpp):
+//   sequence(parallel(key protocol, pairwise setup), confirmation)
 //
 // Rounds (five in every variant):
-//   0..3  the inner key protocol's messages (rounds 0..2, or fewer); each direct message also
-//         carries the pairwise setup message of that round, if any (see src/ecdsa/pair_setup.hpp:
-//         base OTs one way, the reverse direction by OT extension, a seed contribution each way)
-//   4     broadcast: a confirmation that every check of rounds 0..3 passed at its sender
+//   0..3  the parallel part. Every message, broadcast or direct, is one packed payload
+//           0x50 | flags (1: key protocol part, 2: setup part) | u32 length, key part | u32 length, setup part
+//         carrying exactly the parts the receiver expects from that sender in that round
+//         (anything else is refused and names the sender). The key protocol's rounds are 0..2 or
+//         fewer; the setup's are 0..3 (see src/ecdsa/pair_setup.hpp: base OTs one way, the
+//         reverse direction by OT extension, a seed contribution each way).
+//   4     broadcast: a confirmation that every check of rounds 0..3 passed at its sender,
+//           0x51 | SHA-256 tagged "tsign/protocol/confirm" of (session, sender)
+// Neither the session nor the round is repeated inside the payload: the engine's envelope binds
+// every message to its session, round and sender, and each part keeps its own session binding.
 // Nothing is output before every party confirmed, so a party that aborts in round 3 (the last
 // setup message) cannot leave the others holding a key it has no pair state for.
 //
 // Refresh and resharing do not carry the old OT state along: they build fresh pair state, which
 // also re-enables a pair disabled by a failed multiplication. rebuild_pairs() does only that for
-// a key share the holders already agree on (after a plain dkg/ refresh or a repair).
+// a key share the holders already agree on (after a plain dkg/ refresh or a repair); it runs the
+// setup alone in rounds 0..3.
+//
+// The output is std::optional<EcdsaKeyShare>: empty only for a resharing dealer that is not in
+// the new committee (produces_share() says so up front).
 #include <memory>
+#include <optional>
 
 #include "tsign/dkg/dkg.hpp"
 #include "tsign/dkg/reshare.hpp"
-#include "tsign/dkg/staged_protocol.hpp"
 #include "tsign/ecdsa/key_share.hpp"
+#include "tsign/protocol/protocol.hpp"
 
 namespace tsign {
 
-class EcdsaKeyProtocol final : public StagedProtocol {
+class EcdsaKeyProtocol final : public StateProtocol<std::optional<EcdsaKeyShare>> {
  public:
   static constexpr std::size_t kRounds = 5;
   static constexpr std::string_view kName = "ecdsa/key";
@@ -40,30 +54,17 @@ class EcdsaKeyProtocol final : public StagedProtocol {
   // Fresh pair state for a key share every holder already has (all holders take part).
   static Result<EcdsaKeyProtocol> rebuild_pairs(const KeyShare<Secp256k1>& share, const SessionId& session);
 
-  ~EcdsaKeyProtocol() override;
-  EcdsaKeyProtocol(EcdsaKeyProtocol&&) noexcept;
-  EcdsaKeyProtocol& operator=(EcdsaKeyProtocol&&) noexcept;
-
-  std::size_t round_count() const override { return kRounds; }
-  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
-
-  // False for a resharing dealer that is not in the new committee.
-  bool produces_share() const;
-  // The new ECDSA key share once finished; it can be taken once.
-  Result<EcdsaKeyShare> take_output();
+  // False for a resharing dealer that is not in the new committee (its output is empty).
+  bool produces_share() const { return produces_share_; }
 
  private:
-  struct State;
-  EcdsaKeyProtocol(PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state);
-  static Result<EcdsaKeyProtocol> make(std::unique_ptr<State> state);
-  static Result<EcdsaKeyProtocol> reshare_setup(std::unique_ptr<ReshareProtocol<Secp256k1>> inner,
-                                                const ReshareConfig& config, const KeyId& key_id,
-                                                std::unique_ptr<State> state);
-  Result<std::vector<OutgoingMessage>> on_start() override;
-  Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
-  void wipe() override;
+  EcdsaKeyProtocol(PartyId self, std::vector<PartyId> parties, RoundShape shape,
+                   std::unique_ptr<ProtocolState<std::optional<EcdsaKeyShare>>> state, bool produces_share)
+      : StateProtocol(std::string(kName), self, std::move(parties), std::move(shape), std::move(state)),
+        produces_share_(produces_share) {}
+  friend struct EcdsaKeyProtocolMaker;
 
-  std::unique_ptr<State> state_;
+  bool produces_share_ = true;
 };
 
 }  // namespace tsign

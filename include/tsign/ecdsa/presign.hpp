@@ -36,8 +36,8 @@
 
 #include "tsign/core/hash.hpp"
 #include "tsign/dkg/messages.hpp"  // SessionId
-#include "tsign/dkg/staged_protocol.hpp"
 #include "tsign/ecdsa/key_share.hpp"
+#include "tsign/protocol/protocol.hpp"
 
 namespace tsign {
 
@@ -53,7 +53,7 @@ struct DeviationAccess;
 }
 
 // The message-independent part of one signature, for one signer. Single use by construction:
-// move-only, consumed by EcdsaOnlineParty (which takes it by rvalue and wipes it at once), never
+// move-only, consumed by EcdsaOnlineProtocol (which takes it by rvalue and wipes it at once), never
 // serialized, so one presignature can never sign two messages (two signatures with the same R
 // reveal the key). An application that keeps presignatures outside this object must record in
 // durable storage that one is used before releasing any signature share made from it.
@@ -92,39 +92,30 @@ class Presignature {
   Secret<Secrets> secrets_;  // empty once consumed
 };
 
-class EcdsaPresignParty final : public StagedProtocol {
+class EcdsaPresignProtocol final : public StateProtocol<Presignature> {
  public:
   static constexpr std::size_t kRounds = 3;
   static constexpr std::string_view kName = "ecdsa/presign";
 
   // `share` must outlive the protocol: a failed multiplication check disables that pair in it.
   // Refuses signer sets with unknown, duplicate or too few parties, and peers whose pair is
-  // disabled (named as culprits).
-  static Result<EcdsaPresignParty> create(EcdsaKeyShare& share, EcdsaPresignConfig config);
-  ~EcdsaPresignParty() override;
-  EcdsaPresignParty(EcdsaPresignParty&&) noexcept;
-  EcdsaPresignParty& operator=(EcdsaPresignParty&&) noexcept;
-
-  std::size_t round_count() const override { return kRounds; }
-  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
+  // disabled (named as culprits). The output is the Presignature (take_output(), once).
+  static Result<EcdsaPresignProtocol> create(EcdsaKeyShare& share, EcdsaPresignConfig config);
 
   // The (derived) public key the presignature will sign for.
-  const Secp256k1Point& public_key() const;
-  // Once finished; it can be taken once.
-  Result<Presignature> take_presignature();
+  const Secp256k1Point& public_key() const { return public_key_; }
 
  private:
-  friend class EcdsaSignParty;
+  friend class EcdsaSignProtocol;
   friend struct ecdsa_internal::DeviationAccess;
-  struct State;
-  EcdsaPresignParty(std::string name, PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state);
-  static Result<EcdsaPresignParty> make(EcdsaKeyShare& share, EcdsaPresignConfig config,
-                                        const std::optional<Digest32>& message, std::string name);
-  Result<std::vector<OutgoingMessage>> on_start() override;
-  Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
-  void wipe() override;
+  EcdsaPresignProtocol(std::string name, PartyId self, std::vector<PartyId> parties, RoundShape shape,
+                       std::unique_ptr<ProtocolState<Presignature>> state, const Secp256k1Point& public_key)
+      : StateProtocol(std::move(name), self, std::move(parties), std::move(shape), std::move(state)),
+        public_key_(public_key) {}
+  static Result<EcdsaPresignProtocol> make(EcdsaKeyShare& share, EcdsaPresignConfig config,
+                                           const std::optional<Digest32>& message, std::string name);
 
-  std::unique_ptr<State> state_;
+  Secp256k1Point public_key_;
 };
 
 }  // namespace tsign

@@ -28,66 +28,50 @@ struct EcdsaSignConfig {
   Digest32 digest{};                // the 32-byte message hash to sign
 };
 
-// The online round on a presignature: one broadcast.
-class EcdsaOnlineParty final : public StagedProtocol {
+// The online round on a presignature: one broadcast. The output is the verified signature.
+class EcdsaOnlineProtocol final : public StateProtocol<EcdsaSignature> {
  public:
   static constexpr std::size_t kRounds = 1;
   static constexpr std::string_view kName = "ecdsa/online";
 
   // Consumes the presignature whatever happens next: its secrets move into this protocol and are
   // wiped as soon as the share is computed. A used presignature is refused.
-  static Result<EcdsaOnlineParty> create(Presignature&& presignature, const Digest32& digest);
-  ~EcdsaOnlineParty() override;
-  EcdsaOnlineParty(EcdsaOnlineParty&&) noexcept;
-  EcdsaOnlineParty& operator=(EcdsaOnlineParty&&) noexcept;
+  static Result<EcdsaOnlineProtocol> create(Presignature&& presignature, const Digest32& digest);
+  // The shape of the online round among `signers`, seen by `self`.
+  static RoundShape round_shape(PartyId self, const std::vector<PartyId>& signers);
 
-  std::size_t round_count() const override { return kRounds; }
-  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
-
-  // The verified signature, once finished.
-  const std::optional<EcdsaSignature>& signature() const;
-  const Secp256k1Point& public_key() const;  // the key the signature verifies against
+  const Secp256k1Point& public_key() const { return public_key_; }  // the key the signature verifies against
 
  private:
-  struct State;
-  EcdsaOnlineParty(std::string name, PartyId self, std::vector<PartyId> parties, std::unique_ptr<State> state);
-  Result<std::vector<OutgoingMessage>> on_start() override;
-  Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
-  void wipe() override;
+  EcdsaOnlineProtocol(PartyId self, std::vector<PartyId> parties, RoundShape shape,
+                      std::unique_ptr<ProtocolState<EcdsaSignature>> state, const Secp256k1Point& public_key)
+      : StateProtocol(std::string(kName), self, std::move(parties), std::move(shape), std::move(state)),
+        public_key_(public_key) {}
 
-  std::unique_ptr<State> state_;
+  Secp256k1Point public_key_;
 };
 
 // A whole signature in four rounds: presigning (with the message digest bound into the context
-// from the first round) and the online round.
-class EcdsaSignParty final : public StagedProtocol {
+// from the first round), then the online round on its presignature: sequence(presign, online).
+// The output is the verified signature.
+class EcdsaSignProtocol final : public StateProtocol<EcdsaSignature> {
  public:
-  static constexpr std::size_t kRounds = EcdsaPresignParty::kRounds + EcdsaOnlineParty::kRounds;
+  static constexpr std::size_t kRounds = EcdsaPresignProtocol::kRounds + EcdsaOnlineProtocol::kRounds;
   static constexpr std::string_view kName = "ecdsa/sign";
 
-  // `share` must outlive the protocol (see EcdsaPresignParty::create).
-  static Result<EcdsaSignParty> create(EcdsaKeyShare& share, EcdsaSignConfig config);
-  ~EcdsaSignParty() override;
-  EcdsaSignParty(EcdsaSignParty&&) noexcept;
-  EcdsaSignParty& operator=(EcdsaSignParty&&) noexcept;
+  // `share` must outlive the protocol (see EcdsaPresignProtocol::create).
+  static Result<EcdsaSignProtocol> create(EcdsaKeyShare& share, EcdsaSignConfig config);
 
-  std::size_t round_count() const override { return kRounds; }
-  RoundSpec expects_from(std::size_t round, PartyId sender) const override;
-
-  const std::optional<EcdsaSignature>& signature() const;
-  const Secp256k1Point& public_key() const;  // the (derived) key the signature verifies against
+  const Secp256k1Point& public_key() const { return public_key_; }  // the (derived) key the signature verifies against
 
  private:
   friend struct ecdsa_internal::DeviationAccess;
-  EcdsaSignParty(PartyId self, std::vector<PartyId> parties, EcdsaPresignParty presign, const Digest32& digest);
-  Result<std::vector<OutgoingMessage>> on_start() override;
-  Result<std::vector<OutgoingMessage>> on_round(std::size_t round, const RoundMessages& in) override;
-  void wipe() override;
+  EcdsaSignProtocol(PartyId self, std::vector<PartyId> parties, RoundShape shape,
+                    std::unique_ptr<ProtocolState<EcdsaSignature>> state, const Secp256k1Point& public_key)
+      : StateProtocol(std::string(kName), self, std::move(parties), std::move(shape), std::move(state)),
+        public_key_(public_key) {}
 
-  std::unique_ptr<EcdsaPresignParty> presign_;
-  std::unique_ptr<EcdsaOnlineParty> online_;
-  Digest32 digest_{};
-  std::optional<EcdsaSignature> none_;
+  Secp256k1Point public_key_;
 };
 
 }  // namespace tsign
