@@ -13,6 +13,7 @@
 #include <benchmark/benchmark.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,8 @@ struct Signing {
       : message(32, 0) {
     for (std::size_t i = 0; i < 8; ++i) message[24 + i] = static_cast<std::uint8_t>(counter >> (8 * i));
     for (PartyId p : ids) {
-      signers.push_back(std::make_unique<SigningProtocol<C>>(keys.shares[p - 1].clone(), ids, message, tweak_for<C>()));
+      signers.push_back(std::make_unique<SigningProtocol<C>>(
+          value_or_throw(SigningProtocol<C>::create(keys.shares[p - 1].clone(), ids, message, tweak_for<C>()))));
     }
   }
   SessionParties run_list() const {
@@ -64,13 +66,16 @@ struct Produced {
 
 // Keeps the session's signature once every signer holds the same one.
 template <class C>
-Status collect(const Signing<C>& s, std::vector<Produced<C>>& out) {
-  const auto& first = s.signers.front()->signature();
-  for (const auto& p : s.signers) {
-    if (!p->signature() || !first || !(*p->signature() == *first)) {
+Status collect(Signing<C>& s, std::vector<Produced<C>>& out) {
+  std::optional<Signature<C>> first;
+  for (auto& p : s.signers) {
+    auto signature = p->take_output();
+    if (!signature.ok() || (first && !(*signature == *first))) {
       return make_error(ErrorKind::Internal, "signer " + std::to_string(p->self()) + " holds no or another signature");
     }
+    if (!first) first = std::move(signature).value();
   }
+  if (!first) return make_error(ErrorKind::Internal, "no signers");
   out.push_back({s.message, *first});
   return {};
 }

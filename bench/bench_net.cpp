@@ -19,7 +19,7 @@ struct Group {
   SessionId session = random_session_id();
   std::vector<std::unique_ptr<CoinTossProtocol>> parties;
   explicit Group(const std::vector<PartyId>& ids) {
-    for (PartyId p : ids) parties.push_back(std::make_unique<CoinTossProtocol>(session, p, ids));
+    for (PartyId p : ids) parties.push_back(std::make_unique<CoinTossProtocol>(CoinTossProtocol::create(session, p, ids).value()));
   }
   SessionParties run_list() const {
     SessionParties s{session, {}};

@@ -83,27 +83,33 @@ int main() {
   PostOffice office(parties);
 
   std::vector<std::unique_ptr<tsign::CoinTossProtocol>> protocols;
-  std::vector<tsign::Status> results(parties.size());
+  std::vector<std::optional<tsign::Result<tsign::Digest32>>> results(parties.size());
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < parties.size(); ++i) {
-    protocols.push_back(std::make_unique<tsign::CoinTossProtocol>(session, parties[i], parties));
+    auto protocol = tsign::CoinTossProtocol::create(session, parties[i], parties);
+    if (!protocol) {
+      std::fprintf(stderr, "party %u: %s\n", parties[i], protocol.error().describe().c_str());
+      return 1;
+    }
+    protocols.push_back(std::make_unique<tsign::CoinTossProtocol>(std::move(protocol).value()));
   }
   for (std::size_t i = 0; i < parties.size(); ++i) {
     threads.emplace_back([&, i] {
       MailboxTransport transport(office, parties[i]);
       tsign::EngineOptions options;
       options.round_timeout = std::chrono::seconds(5);
-      results[i] = tsign::run_session(*protocols[i], transport, session, options);  // the single call
+      results[i] = tsign::run_protocol(*protocols[i], transport, session, options);  // the single call
     });
   }
   for (auto& t : threads) t.join();
 
   for (std::size_t i = 0; i < parties.size(); ++i) {
-    if (!results[i]) {
-      std::fprintf(stderr, "party %u: %s\n", parties[i], results[i].error().describe().c_str());
+    const auto& value = *results[i];
+    if (!value) {
+      std::fprintf(stderr, "party %u: %s\n", parties[i], value.error().describe().c_str());
       return 1;
     }
-    std::printf("party %u agreed on %s\n", parties[i], tsign::to_hex(*protocols[i]->value()).c_str());
+    std::printf("party %u agreed on %s\n", parties[i], tsign::to_hex(*value).c_str());
   }
   return 0;
 }

@@ -142,9 +142,8 @@ int run_party(PartyId self, const fs::path& dir) {
   // 1. Distributed key generation for FROST(secp256k1, TR): no dealer, Feldman VSS with proofs.
   auto dkg = DkgProtocol<FrostSecp256k1Tr>::create(self, {session("demo/dkg", kParties), kParties, kThreshold});
   if (!dkg.ok()) return fail(self, "DKG setup", dkg.error());
-  if (auto s = run_session(*dkg, **node, session("demo/dkg", kParties)); !s.ok()) return fail(self, "DKG", s.error());
-  auto frost_key = dkg->take_output();
-  if (!frost_key.ok()) return fail(self, "DKG output", frost_key.error());
+  auto frost_key = run_protocol(*dkg, **node, session("demo/dkg", kParties));
+  if (!frost_key.ok()) return fail(self, "DKG", frost_key.error());
   // The key-path-only output key (BIP-86): it commits to having no script path, so no party can
   // have hidden one in the key it helped generate.
   const auto taproot = frost::TaprootTweak::no_scripts();
@@ -157,11 +156,12 @@ int run_party(PartyId self, const fs::path& dir) {
   const Bytes message(text.begin(), text.end());
   const std::vector<PartyId> frost_signers = {1, 2};
   if (self != 3) {
-    frost::SigningProtocol<FrostSecp256k1Tr> signing(std::move(frost_key).value(), frost_signers, message, taproot);
-    if (auto s = run_session(signing, **node, session("demo/frost", frost_signers)); !s.ok()) {
-      return fail(self, "FROST signing", s.error());
-    }
-    const auto& sig = *signing.signature();
+    auto signing = frost::SigningProtocol<FrostSecp256k1Tr>::create(std::move(frost_key).value(), frost_signers,
+                                                                     message, taproot);
+    if (!signing.ok()) return fail(self, "FROST signing setup", signing.error());
+    auto signature = run_protocol(*signing, **node, session("demo/frost", frost_signers));
+    if (!signature.ok()) return fail(self, "FROST signing", signature.error());
+    const auto& sig = *signature;
     const bool ok = schnorr_verifies(sig, message, *output_key);
     std::printf("[party %u] FROST signature %s: libsecp256k1 schnorrsig_verify %s\n", self,
                 to_hex(sig.to_bytes()).c_str(), ok ? "accepts" : "REJECTS");

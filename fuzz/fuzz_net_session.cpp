@@ -9,7 +9,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const tsign::SessionId session{};
   const std::vector<tsign::PartyId> parties = {1, 2, 3};
-  tsign::CoinTossProtocol protocol(session, 1, parties, tsign::ByteArray<32>{});
+  auto created = tsign::CoinTossProtocol::create(session, 1, parties, tsign::ByteArray<32>{});
+  if (!created.ok()) return 0;
+  tsign::CoinTossProtocol protocol = std::move(created).value();
   tsign::ProtocolSession machine(protocol, session, 1 << 12);
   if (!machine.start().ok()) return 0;
   std::size_t pos = 0;

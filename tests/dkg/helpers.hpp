@@ -89,14 +89,20 @@ template <class C>
 bool frost_signature_verifies(const std::vector<KeyShare<typename C::Group>>& shares, const std::vector<PartyId>& signers,
                               const Bytes& message, const frost::TaprootTweak& tweak = {}) {
   std::vector<frost::SigningProtocol<C>> parties;
-  for (const auto* s : signers_of(shares, signers)) parties.emplace_back(s->clone(), signers, message, tweak);
+  for (const auto* s : signers_of(shares, signers)) {
+    auto party = frost::SigningProtocol<C>::create(s->clone(), signers, message, tweak);
+    if (!party.ok()) return false;
+    parties.push_back(std::move(party).value());
+  }
   if (parties.size() != signers.size()) return false;
   std::vector<RoundProtocol*> ptrs;
   for (auto& p : parties) ptrs.push_back(&p);
-  if (!run_protocols(ptrs).all_finished() || !parties.front().signature()) return false;
+  if (!run_protocols(ptrs).all_finished()) return false;
+  auto signature = parties.front().take_output();
+  if (!signature.ok()) return false;
   auto key = shares.front().group_public_key;
   if constexpr (C::kTaproot) key = frost::taproot_output_key(key, tweak).value();
-  return frost::verify_signature<C>(message, *parties.front().signature(), key);
+  return frost::verify_signature<C>(message, *signature, key);
 }
 
 // The identifiers of the last `count` holders.

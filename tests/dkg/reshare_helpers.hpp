@@ -35,7 +35,9 @@ std::vector<KeyShare<G>> reshare(const std::vector<KeyShare<G>>& old_shares, con
   REQUIRE(result.all_finished());
   std::vector<KeyShare<G>> out;
   for (auto& p : parties) {
-    if (p.is_receiver()) out.push_back(p.take_output().value());
+    auto share = p.take_output().value();
+    CHECK(share.has_value() == p.is_receiver());
+    if (share) out.push_back(std::move(*share));
   }
   return out;
 }

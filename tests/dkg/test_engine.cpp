@@ -40,7 +40,7 @@ TEST_CASE("engine: DKG, then resharing to a grown committee, then FROST signing"
   MemoryHub hub2(reshare.new_parties);
   for (const auto& s : run_in_threads(hub2, pointers(dealers), reshare.session, quick())) REQUIRE(s.ok());
   std::vector<KeyShare<Secp256k1>> grown;
-  for (auto& p : dealers) grown.push_back(p.take_output().value());
+  for (auto& p : dealers) grown.push_back(p.take_output().value().value());
   check_key(grown);
   CHECK(grown[0].group_public_key == shares[0].group_public_key);
   CHECK(frost_signature_verifies<C>(grown, {2, 4, 5}, Bytes{'e'}));

@@ -26,7 +26,9 @@ Run<C> run(const std::vector<KeyShare<GroupOf<C>>>& shares, const std::vector<Pa
            TaprootTweak taproot = {}, Tamper tamper = {}) {
   Run<C> r;
   for (PartyId id : signers) {
-    r.parties.push_back(std::make_unique<SigningProtocol<C>>(share_of<C>(shares, id).clone(), signers, message, taproot));
+    auto party = SigningProtocol<C>::create(share_of<C>(shares, id).clone(), signers, message, taproot);
+    REQUIRE(party.ok());
+    r.parties.push_back(std::make_unique<SigningProtocol<C>>(std::move(party).value()));
   }
   std::map<PartyId, std::vector<OutgoingMessage>> out;
   for (auto& p : r.parties) {
@@ -88,20 +90,26 @@ TEMPLATE_TEST_CASE("FROST signing runs peer to peer through the RoundProtocol in
   const Bytes message = random_message();
   const TaprootTweak taproot = C::kTaproot ? TaprootTweak::with_merkle_root(random_array<32>()) : TaprootTweak::none();
   auto r = run<C>(shares, signers, message, taproot);
-  const auto& first = *r.parties.front();
+  auto& first = *r.parties.front();
   CHECK(first.round_count() == 2);
   CHECK(first.parties() == signers);
   CHECK(first.name() == std::string(C::kName) + "/sign");
   CHECK_FALSE(first.expects_from(0, first.self()).any());
   CHECK_FALSE(first.expects_from(0, 2).any());  // a holder that is not signing
   CHECK_FALSE(first.expects_from(2, 3).any());
+  const auto reference = first.take_output();
+  REQUIRE(reference.ok());
+  CHECK_FALSE(first.take_output().ok());  // taken once
   for (const auto& p : r.parties) {
     INFO("party " << p->self());
     REQUIRE(r.outcome.at(p->self()).ok());
-    REQUIRE(p->signature().has_value());
-    CHECK(*p->signature() == *first.signature());
-    CHECK(reference_verify<C>(message, *p->signature(), shares.front().group_public_key, taproot));
+    if (p.get() == &first) continue;
+    auto signature = p->take_output();
+    REQUIRE(signature.ok());
+    CHECK(*signature == *reference);
+    CHECK(reference_verify<C>(message, *signature, shares.front().group_public_key, taproot));
   }
+  CHECK(reference_verify<C>(message, *reference, shares.front().group_public_key, taproot));
 }
 
 TEMPLATE_TEST_CASE("the signing protocol names faulty peers", "[protocol]", FrostSecp256k1, FrostSecp256k1Tr,
@@ -169,25 +177,27 @@ TEMPLATE_TEST_CASE("the signing protocol names faulty peers", "[protocol]", Fros
 TEST_CASE("the signing protocol refuses bad set-ups and misuse", "[protocol]") {
   using C = FrostSecp256k1;
   const auto shares = deal<C>(3, range_ids(5));
-  auto start_with = [&](std::vector<PartyId> signers, TaprootTweak taproot = {}) {
-    SigningProtocol<C> p(shares[0].clone(), std::move(signers), Bytes{1}, taproot);
-    return p.start();
+  auto create_with = [&](std::vector<PartyId> signers, TaprootTweak taproot = {}) -> Status {
+    TSIGN_TRY(auto p, SigningProtocol<C>::create(shares[0].clone(), std::move(signers), Bytes{1}, taproot));
+    return p.start().ok() ? Status{} : Status(make_error(ErrorKind::Internal, "start() failed"));
   };
-  CHECK(start_with({1, 2}).error().kind == ErrorKind::InvalidInput);         // fewer than t
-  CHECK(start_with({2, 3, 4}).error().kind == ErrorKind::InvalidInput);      // self not signing
-  CHECK(start_with({1, 2, 9}).error().culprits == std::vector<PartyId>{9});  // not a holder
-  CHECK(start_with({1, 2, 2, 3}).error().culprits == std::vector<PartyId>{2});
-  CHECK_FALSE(start_with({1, 2, 3}, TaprootTweak::no_scripts()).ok());       // no tweak outside TR
+  CHECK(create_with({1, 2}).error().kind == ErrorKind::InvalidInput);         // fewer than t
+  CHECK(create_with({2, 3, 4}).error().kind == ErrorKind::InvalidInput);      // self not signing
+  CHECK(create_with({1, 2, 9}).error().culprits == std::vector<PartyId>{9});  // not a holder
+  CHECK(create_with({1, 2, 2, 3}).error().culprits == std::vector<PartyId>{2});
+  CHECK_FALSE(create_with({1, 2, 3}, TaprootTweak::no_scripts()).ok());       // no tweak outside TR
 
-  SigningProtocol<C> p(shares[0].clone(), {1, 2, 3}, Bytes{1});
+  auto p = SigningProtocol<C>::create(shares[0].clone(), {1, 2, 3}, Bytes{1}).value();
   CHECK_FALSE(p.advance(0, {}).ok());  // before start()
   REQUIRE(p.start().ok());
   CHECK_FALSE(p.start().ok());
   CHECK_FALSE(p.advance(1, {}).ok());  // out of order
-  RoundMessages unexpected;
+  RoundMessages unexpected;  // the expected senders, and one more
+  unexpected.broadcast[2] = Bytes{0};
+  unexpected.broadcast[3] = Bytes{0};
   unexpected.broadcast[4] = Bytes{0};
   auto e = p.advance(0, unexpected);
   REQUIRE_FALSE(e.ok());
   CHECK(e.error().culprits == std::vector<PartyId>{4});
-  CHECK_FALSE(p.signature().has_value());
+  CHECK_FALSE(p.take_output().ok());
 }

@@ -23,7 +23,7 @@ struct CoinTossGroup {
       : session(sid), ids(std::move(party_ids)) {
     for (PartyId p : ids) {
       contributions[p] = random_array<32>();
-      parties.push_back(std::make_unique<CoinTossProtocol>(session, p, ids, contributions[p]));
+      parties.push_back(std::make_unique<CoinTossProtocol>(CoinTossProtocol::create(session, p, ids, contributions[p]).value()));
     }
   }
   std::vector<RoundProtocol*> pointers() const {
@@ -35,9 +35,11 @@ struct CoinTossGroup {
     return *parties[static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin())];
   }
   Digest32 expected() const { return CoinTossProtocol::expected_value(session, contributions); }
-  bool all_agree() const {
+  // Takes every party's output.
+  bool all_agree() {
     for (const auto& p : parties) {
-      if (!p->value() || *p->value() != expected()) return false;
+      auto value = p->take_output();
+      if (!value.ok() || *value != expected()) return false;
     }
     return true;
   }

@@ -82,7 +82,7 @@ TEST_CASE("a tampered direct message is blamed on its sender") {
   CHECK(out.at(2).error().message.find("does not match the commitment") != std::string::npos);
   CHECK(aborted_over(out.at(3), 1));  // stopped by party 2's notice, which blames 1
   CHECK_FALSE(out.at(1));
-  CHECK_FALSE(run.group.party(3).value());
+  CHECK_FALSE(run.group.party(3).take_output().ok());
 }
 
 TEST_CASE("a tampered envelope is blamed on its sender") {
@@ -116,7 +116,7 @@ TEST_CASE("an equivocating broadcaster is named") {
       INFO(describe(out.at(p)));
       CHECK(aborted_naming(out.at(p), {4}));
     }
-    for (PartyId p : {1u, 2u, 3u, 5u}) CHECK_FALSE(run.group.party(p).value());
+    for (PartyId p : {1u, 2u, 3u, 5u}) CHECK_FALSE(run.group.party(p).take_output().ok());
   }
 }
 

@@ -25,9 +25,12 @@ template <PrimeOrderGroup G>
 Result<std::optional<KeyShare<G>>> run_repair(Network& network, RepairProtocol<G> protocol, const SessionId& session,
                                               bool recovering) {
   TSIGN_CHECK(network.run(protocol, session, "repair"));
-  if (!recovering) return std::optional<KeyShare<G>>();
-  TSIGN_TRY(auto share, taken(protocol.take_output(), "repair"));
-  return std::optional<KeyShare<G>>(std::move(share));
+  TSIGN_TRY(std::optional<KeyShare<G>> share, taken(protocol.take_output(), "repair"));
+  if (recovering != share.has_value()) {
+    return make_error(ErrorKind::Internal, recovering ? "repair: no share for the recovering party"
+                                                      : "repair: a share for a helper");
+  }
+  return share;
 }
 
 template <PrimeOrderGroup G>

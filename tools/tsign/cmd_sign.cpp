@@ -51,15 +51,16 @@ Result<Signed> frost_sign(Network& network, const KeyShare<Secp256k1>* secp, con
     signing_key = std::get<KeyShare<Ed25519>>(key.share).clone();
   }
   const auto verifying = signing_key.group_public_key;
-  frost::SigningProtocol<C> protocol(std::move(signing_key), request.signers, frost_message(request.content), taproot);
+  TSIGN_TRY(auto protocol,
+            frost::SigningProtocol<C>::create(std::move(signing_key), request.signers, frost_message(request.content), taproot));
   if (denial) {
     network.decline(protocol, session, *denial);
     return *denial;
   }
   TSIGN_CHECK(network.run(protocol, session, "sign"));
-  if (!protocol.signature()) return make_error(ErrorKind::Internal, "signing finished without a signature");
+  TSIGN_TRY(auto signature, taken(protocol.take_output(), "sign"));
   Signed out;
-  out.fields.emplace_back("signature", to_hex(protocol.signature()->to_bytes()));
+  out.fields.emplace_back("signature", to_hex(signature.to_bytes()));
   if constexpr (std::is_same_v<Group, Secp256k1>) {
     TSIGN_TRY(std::string public_key, suite_public_key_hex(key.header.suite, verifying, taproot));
     out.fields.emplace_back("public_key", public_key);
