@@ -45,7 +45,7 @@ std::vector<EcdsaKeyShare>& key(std::uint32_t t, std::uint32_t n) {
   if (shares.empty()) {
     auto parties = keygen_parties(t, n);
     run_rounds(parties);
-    for (auto& p : parties) shares.push_back(p.take_output().value());
+    for (auto& p : parties) shares.push_back(p.take_output().value().value());
   }
   return shares;
 }
@@ -66,19 +66,19 @@ void keygen_per_party(benchmark::State& state) {
   }
 }
 
-std::vector<EcdsaSignParty> sign_parties(std::uint32_t t, std::uint32_t n) {
+std::vector<EcdsaSignProtocol> sign_parties(std::uint32_t t, std::uint32_t n) {
   auto& shares = key(t, n);
   const EcdsaSignConfig config{random_array<32>(), ids_1_to(t), {}, random_array<32>()};
-  std::vector<EcdsaSignParty> parties;
-  for (std::uint32_t i = 0; i < t; ++i) parties.push_back(EcdsaSignParty::create(shares[i], config).value());
+  std::vector<EcdsaSignProtocol> parties;
+  for (std::uint32_t i = 0; i < t; ++i) parties.push_back(EcdsaSignProtocol::create(shares[i], config).value());
   return parties;
 }
 
-std::vector<EcdsaPresignParty> presign_parties(std::uint32_t t, std::uint32_t n) {
+std::vector<EcdsaPresignProtocol> presign_parties(std::uint32_t t, std::uint32_t n) {
   auto& shares = key(t, n);
   const EcdsaPresignConfig config{random_array<32>(), ids_1_to(t), {}};
-  std::vector<EcdsaPresignParty> parties;
-  for (std::uint32_t i = 0; i < t; ++i) parties.push_back(EcdsaPresignParty::create(shares[i], config).value());
+  std::vector<EcdsaPresignProtocol> parties;
+  for (std::uint32_t i = 0; i < t; ++i) parties.push_back(EcdsaPresignProtocol::create(shares[i], config).value());
   return parties;
 }
 
@@ -93,7 +93,7 @@ void sign_total(benchmark::State& state) {
   for (auto _ : state) {
     auto parties = sign_parties(t, arg(state, 1));
     bytes = run_rounds(parties).bytes;
-    if (!parties.front().signature()) throw std::runtime_error("no signature");
+    if (!parties.front().take_output().ok()) throw std::runtime_error("no signature");
   }
   report_bytes(state, bytes, t);
 }
@@ -131,8 +131,8 @@ void online_total(benchmark::State& state) {
     run_rounds(presign);
     const Digest32 digest = random_array<32>();
     const auto t0 = Clock::now();
-    std::vector<EcdsaOnlineParty> online;
-    for (auto& p : presign) online.push_back(EcdsaOnlineParty::create(p.take_presignature().value(), digest).value());
+    std::vector<EcdsaOnlineProtocol> online;
+    for (auto& p : presign) online.push_back(EcdsaOnlineProtocol::create(p.take_output().value(), digest).value());
     bytes = run_rounds(online).bytes;
     state.SetIterationTime(std::chrono::duration<double>(Clock::now() - t0).count());
   }

@@ -174,18 +174,22 @@ int run_party(PartyId self, const fs::path& dir) {
   if (auto s = run_session(*keygen, **node, session("demo/ecdsa-keygen", kParties)); !s.ok()) {
     return fail(self, "ECDSA keygen", s.error());
   }
-  auto ecdsa_key = keygen->take_output();
-  if (!ecdsa_key.ok()) return fail(self, "ECDSA keygen output", ecdsa_key.error());
+  auto ecdsa_output = keygen->take_output();
+  if (!ecdsa_output.ok()) return fail(self, "ECDSA keygen output", ecdsa_output.error());
+  std::optional<EcdsaKeyShare>& ecdsa_key = *ecdsa_output;  // empty only for a resharing dealer
+  if (!ecdsa_key) return fail(self, "ECDSA keygen output", make_error(ErrorKind::Internal, "no key share"));
   std::printf("[party %u] ECDSA key %s\n", self, to_hex(ecdsa_key->key.group_public_key.to_bytes()).c_str());
 
   const std::vector<PartyId> ecdsa_signers = {2, 3};
   if (self != 1) {
     const Digest32 digest = sha256(message);
     EcdsaSignConfig sign_config{session("demo/ecdsa-sign", ecdsa_signers), ecdsa_signers, {}, digest};
-    auto signing = EcdsaSignParty::create(*ecdsa_key, sign_config);
+    auto signing = EcdsaSignProtocol::create(*ecdsa_key, sign_config);
     if (!signing.ok()) return fail(self, "ECDSA signing setup", signing.error());
     if (auto s = run_session(*signing, **node, sign_config.session); !s.ok()) return fail(self, "ECDSA signing", s.error());
-    const auto& sig = *signing->signature();
+    auto signature = signing->take_output();
+    if (!signature.ok()) return fail(self, "ECDSA signature", signature.error());
+    const EcdsaSignature& sig = *signature;
     const bool ok = ecdsa_verifies(sig, digest, ecdsa_key->key.group_public_key);
     std::printf("[party %u] ECDSA signature %s (recovery id %u): libsecp256k1 ecdsa_verify %s\n", self,
                 to_hex(sig.compact()).c_str(), sig.recovery_id, ok ? "accepts" : "REJECTS");

@@ -220,13 +220,13 @@ void ecdsa_signing() {
   for (PartyId p : config.parties) keygen.push_back(EcdsaKeyProtocol::keygen(p, config).value());
   if (!run_rounds(keygen)) return;
   std::vector<EcdsaKeyShare> shares;
-  for (auto& p : keygen) shares.push_back(p.take_output().value());
+  for (auto& p : keygen) shares.push_back(p.take_output().value().value());
   for (auto& share : shares) share = classified(share);
   const EcdsaSignConfig sign{random_array<32>(), {1, 2}, {0, 5}, random_array<32>()};
   detail::classify_randomness_for_ctime_check(true);
-  std::vector<EcdsaSignParty> signers;
-  for (auto& share : shares) signers.push_back(EcdsaSignParty::create(share, sign).value());
-  if (run_rounds(signers) && !signers.front().signature()) failed("ECDSA: no signature");
+  std::vector<EcdsaSignProtocol> signers;
+  for (auto& share : shares) signers.push_back(EcdsaSignProtocol::create(share, sign).value());
+  if (run_rounds(signers) && !signers.front().take_output().ok()) failed("ECDSA: no signature");
 }
 
 struct Flow {

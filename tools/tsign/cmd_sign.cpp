@@ -74,8 +74,8 @@ Result<Signed> ecdsa_sign(Party& party, Network& network, StoredKey& key, const 
                           const SessionId& session, const std::optional<Error>& denial) {
   auto& share = std::get<EcdsaKeyShare>(key.share);
   const Digest32 digest = ecdsa_digest(request.content);
-  TSIGN_TRY(EcdsaSignParty protocol,
-            EcdsaSignParty::create(share, EcdsaSignConfig{session, request.signers, request.derivation_path, digest}));
+  TSIGN_TRY(EcdsaSignProtocol protocol,
+            EcdsaSignProtocol::create(share, EcdsaSignConfig{session, request.signers, request.derivation_path, digest}));
   if (denial) {
     network.decline(protocol, session, *denial);
     return *denial;
@@ -87,8 +87,7 @@ Result<Signed> ecdsa_sign(Party& party, Network& network, StoredKey& key, const 
     if (auto kept = rewrite_stored_key(party.store, key, *party.protector); !kept) return kept.error();
   }
   TSIGN_CHECK(ran);
-  if (!protocol.signature()) return make_error(ErrorKind::Internal, "signing finished without a signature");
-  const EcdsaSignature& sig = *protocol.signature();
+  TSIGN_TRY(const EcdsaSignature sig, taken(protocol.take_output(), "sign"));
   Signed out;
   out.fields.emplace_back("signature", to_hex(sig.compact()));
   out.fields.emplace_back("recovery_id", sig.recovery_id);

@@ -2,6 +2,7 @@
 // What the multi-party commands share: the cluster and network options, session ids every
 // participant derives alike, and the stage / confirm / commit sequence.
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,15 @@ template <class T>
 Result<T> taken(Result<T> value, std::string_view what) {
   if (!value) return make_error(value.error().kind, std::string(what) + ": " + value.error().message, value.error().culprits);
   return value;
+}
+
+// The same for a protocol whose output may be empty (an ECDSA resharing dealer outside the new
+// committee): here a share is expected.
+template <class T>
+Result<T> taken(Result<std::optional<T>> value, std::string_view what) {
+  TSIGN_TRY(std::optional<T> out, taken<std::optional<T>>(std::move(value), what));
+  if (!out) return make_error(ErrorKind::Internal, std::string(what) + ": the protocol produced no share");
+  return std::move(*out);
 }
 
 }  // namespace tsign::cli
