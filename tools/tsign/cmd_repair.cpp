@@ -25,7 +25,7 @@ template <PrimeOrderGroup G>
 Result<std::optional<KeyShare<G>>> run_repair(Network& network, RepairProtocol<G> protocol, const SessionId& session,
                                               bool recovering) {
   TSIGN_CHECK(network.run(protocol, session, "repair"));
-  TSIGN_TRY(std::optional<KeyShare<G>> share, taken(protocol.take_output(), "repair"));
+  TSIGN_TRY(std::optional<KeyShare<G>> share, taken<std::optional<KeyShare<G>>>(protocol.take_output(), "repair"));
   if (recovering != share.has_value()) {
     return make_error(ErrorKind::Internal, recovering ? "repair: no share for the recovering party"
                                                       : "repair: a share for a helper");

@@ -22,26 +22,14 @@ member that holds no share yet passes the full 64-hex-digit --key, --suite and -
 "group key" that `tsign pubkey` prints). New shares are committed only once every party confirmed;
 a holder that is not in the new committee then wipes its share.)";
 
-// The ECDSA protocol outputs a share; the FROST resharing an optional one (none for a dealer
-// that leaves the committee).
-template <class Share>
-std::optional<AnyShare> any_share(Share share) {
-  return AnyShare(std::move(share));
-}
-template <class Share>
-std::optional<AnyShare> any_share(std::optional<Share> share) {
-  if (!share) return std::nullopt;
-  return AnyShare(std::move(*share));
-}
-
 template <class Protocol>
 Result<std::optional<AnyShare>> run_reshare(Network& network, Protocol protocol, const SessionId& session, bool receives) {
   TSIGN_CHECK(network.run(protocol, session, "reshare"));
   if (!receives) return std::optional<AnyShare>();
+  // Both protocols output an optional share (none for a dealer leaving the committee); a
+  // member of the new committee must have one.
   TSIGN_TRY(auto share, taken(protocol.take_output(), "reshare"));
-  std::optional<AnyShare> out = any_share(std::move(share));
-  if (!out) return make_error(ErrorKind::Internal, "reshare: no share for a member of the new committee");
-  return out;
+  return std::optional<AnyShare>(AnyShare(std::move(share)));
 }
 
 template <PrimeOrderGroup G>
