@@ -10,7 +10,7 @@
 #include <stdexcept>
 
 #include "tsign/core/random.hpp"
-#include "tsign/core/sodium_init.hpp"
+#include "core/sodium_init.hpp"
 #include "tsign/math/secp256k1.hpp"
 
 namespace {

@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "tsign/core/random.hpp"
 #include "tsign/dkg/dkg.hpp"
 #include "tsign/ecdsa/keygen.hpp"
 #include "tsign/ecdsa/sign.hpp"

@@ -3,7 +3,7 @@
 // session id is taken from the message itself so that decoding gets past the session check.
 #include <algorithm>
 
-#include "tsign/dkg/messages.hpp"
+#include "dkg/messages.hpp"
 
 namespace {
 

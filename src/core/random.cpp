@@ -2,7 +2,7 @@
 
 #include <sodium.h>
 
-#include "tsign/core/sodium_init.hpp"
+#include "core/sodium_init.hpp"
 
 #ifdef TSIGN_HAVE_VALGRIND
 #include <valgrind/memcheck.h>

@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "tsign/core/sodium_init.hpp"
+#include "core/sodium_init.hpp"
 
 namespace tsign {
 namespace detail {

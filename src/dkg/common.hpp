@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/declassify.hpp"
-#include "tsign/dkg/messages.hpp"
+#include "dkg/messages.hpp"
 #include "protocol/blame.hpp"
 #include "tsign/protocol/round.hpp"
 

@@ -1,4 +1,4 @@
-#include "tsign/dkg/messages.hpp"
+#include "dkg/messages.hpp"
 
 #include <string>
 

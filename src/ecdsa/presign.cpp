@@ -4,7 +4,6 @@
 #include <set>
 
 #include "core/declassify.hpp"
-#include "deviation.hpp"
 #include "dkg/common.hpp"
 #include "presignature_access.hpp"
 #include "math/secp256k1_secret_point.hpp"
@@ -75,7 +74,6 @@ struct PresignState final : ProtocolState<Presignature> {
   std::map<PartyId, Point> zero_points;  // z_ij·G for each peer j
   std::map<PartyId, std::vector<Scalar>> sender_shares;  // c_u, c_v from answering each peer
   std::optional<Presignature> output;
-  PresignDeviation deviation;  // tests only
 
   // The zero-share points a signer lists, keyed by the other end of each pair.
   std::map<PartyId, Point> zero_claims(PartyId of, const std::vector<Point>& points) const {
@@ -184,7 +182,6 @@ struct PresignState final : ProtocolState<Presignature> {
     }
     sk = lambdas.at(self) * share->key.signing_share.expose() + zeta;
     if (self == tweak_holder) sk += derived.tweak;
-    if (deviation.secret_share_offset) sk += *deviation.secret_share_offset;
     public_share = Point::base_mul(sk);
   }
 
@@ -415,8 +412,5 @@ Result<EcdsaPresignProtocol> EcdsaPresignProtocol::make(EcdsaKeyShare& share, Ec
   return EcdsaPresignProtocol(std::move(name), self, std::move(parties), std::move(shape), std::move(state), public_key);
 }
 
-void ecdsa_internal::DeviationAccess::set(EcdsaPresignProtocol& party, const PresignDeviation& deviation) {
-  if (auto* state = static_cast<PresignState*>(party.state())) state->deviation = deviation;
-}
 
 }  // namespace tsign

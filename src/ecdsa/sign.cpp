@@ -1,6 +1,5 @@
 #include "tsign/ecdsa/sign.hpp"
 
-#include "deviation.hpp"
 #include "protocol/compose.hpp"
 
 namespace tsign {
@@ -30,9 +29,5 @@ Result<EcdsaSignProtocol> EcdsaSignProtocol::create(EcdsaKeyShare& share, EcdsaS
   return EcdsaSignProtocol(self, std::move(parties), std::move(shape), std::move(state), public_key);
 }
 
-void ecdsa_internal::DeviationAccess::set(EcdsaSignProtocol& party, const PresignDeviation& deviation) {
-  auto* sequence = static_cast<SignSequence*>(party.state());
-  if (sequence && sequence->first()) set(static_cast<EcdsaPresignProtocol&>(*sequence->first()), deviation);
-}
 
 }  // namespace tsign

@@ -10,10 +10,11 @@
 #include "tsign/core/hash.hpp"
 #include "tsign/math/secp256k1.hpp"
 #include "tsign/protocol/round.hpp"
+#include "tsign/protocol/session_id.hpp"
 
 namespace tsign::ecdsa_internal {
 
-using SessionId = ByteArray<32>;
+
 
 enum class SignMessageType : std::uint8_t {
   Commit = 0x61,   // round 0, broadcast

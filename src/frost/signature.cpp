@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "internals.hpp"
-#include "tsign/core/sodium_init.hpp"
+#include "core/sodium_init.hpp"
 
 namespace tsign::frost {
 

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "tsign/core/random.hpp"
-#include "tsign/core/sodium_init.hpp"
+#include "core/sodium_init.hpp"
 
 namespace tsign {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "tsign/core/random.hpp"
-#include "tsign/core/sodium_init.hpp"
+#include "core/sodium_init.hpp"
 
 namespace tsign {
 

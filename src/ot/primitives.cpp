@@ -2,7 +2,7 @@
 
 #include <cassert>
 
-#include "tsign/core/sodium_init.hpp"
+#include "core/sodium_init.hpp"
 
 namespace tsign::ot::detail {
 

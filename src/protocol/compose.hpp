@@ -80,10 +80,6 @@ class SequenceState final : public ProtocolState<B> {
   }
 
   // The running parts (first: null once it finished; second: null until then).
-  Protocol<A>* first() { return first_.get(); }
-  const Protocol<A>* first() const { return first_.get(); }
-  Protocol<B>* second() { return second_.get(); }
-  const Protocol<B>* second() const { return second_.get(); }
 
  private:
   std::unique_ptr<Protocol<A>> first_;

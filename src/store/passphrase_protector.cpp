@@ -3,7 +3,7 @@
 #include <sodium.h>
 
 #include "tsign/core/random.hpp"
-#include "tsign/core/sodium_init.hpp"
+#include "core/sodium_init.hpp"
 
 namespace tsign {
 

@@ -6,7 +6,7 @@
 
 #include "tsign/core/codec.hpp"
 #include "tsign/core/random.hpp"
-#include "tsign/core/sodium_init.hpp"
+#include "core/sodium_init.hpp"
 
 namespace tsign {
 

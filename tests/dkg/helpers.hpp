@@ -4,6 +4,7 @@
 
 #include <numeric>
 
+#include "dkg/messages.hpp"
 #include "driver.hpp"
 #include "signing_check.hpp"
 #include "tsign/dkg/dkg.hpp"

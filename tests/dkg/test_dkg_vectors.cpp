@@ -8,7 +8,7 @@
 
 #include "support/test_support.hpp"
 #include "signing_check.hpp"
-#include "tsign/dkg/proof.hpp"
+#include "dkg/proof.hpp"
 #include "tsign/dkg/public_data.hpp"
 #include "tsign/sss/shamir.hpp"
 

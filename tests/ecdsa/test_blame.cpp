@@ -1,6 +1,5 @@
 // Every check of presigning and signing, broken on its own: the right party is named and no
 // signature is released.
-#include "ecdsa/deviation.hpp"
 #include "ecdsa/sign_messages.hpp"
 #include "helpers.hpp"
 
@@ -84,11 +83,12 @@ TEST_CASE("ecdsa blame: a wrong sk_j used consistently is caught by the sum of t
   // The multiplications and pk_j agree (the Γ checks pass), but the shares no longer sum to the
   // key: only the sum check sees it, and the per-signer check names the liar.
   auto shares = cached_key(3, 4);
+  // Party 4 signs with a wrong signing share, and so a wrong sk_4 in everything it sends.
+  shares[3].key.signing_share.expose_mut() += Secp256k1Scalar::random();
   const std::vector<PartyId> signers{1, 2, 4};
   const EcdsaSignConfig config{random_session(), signers, {0, 1}, random_array<32>()};
   std::vector<EcdsaSignProtocol> parties;
   for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaSignProtocol::create(*share, config).value());
-  ei::DeviationAccess::set(parties[2], {Secp256k1Scalar::random()});
   SignRun run;
   run.run = run_protocols(pointers(parties));
   for (auto& p : parties) CHECK_FALSE(p.take_output().ok());

@@ -24,7 +24,7 @@
 // nothing; since every party sends round 2 only after all its own checks passed, nobody can
 // finish while another party has aborted. (The last round has no later round to echo it in:
 // its consistency between recipients is the engine's echo step's to check.)
-#include "tsign/dkg/messages.hpp"
+#include "tsign/protocol/session_id.hpp"
 #include "tsign/protocol/protocol.hpp"
 #include "tsign/frost/ciphersuite.hpp"
 #include "tsign/keys/key_share.hpp"

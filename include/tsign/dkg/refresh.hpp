@@ -17,7 +17,7 @@
 // Every round's broadcasts are echoed in the next round, so a party that told different parties
 // different things is caught inside the protocol; the acknowledgements, being last, are checked
 // for consistency by the engine's echo step.
-#include "tsign/dkg/messages.hpp"
+#include "tsign/protocol/session_id.hpp"
 #include "tsign/keys/key_share.hpp"
 #include "tsign/protocol/protocol.hpp"
 

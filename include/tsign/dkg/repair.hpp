@@ -21,7 +21,7 @@
 #include <optional>
 #include <span>
 
-#include "tsign/dkg/messages.hpp"
+#include "tsign/protocol/session_id.hpp"
 #include "tsign/keys/key_share.hpp"
 #include "tsign/protocol/protocol.hpp"
 

@@ -25,7 +25,7 @@
 // for consistency by the engine's echo step.
 #include <optional>
 
-#include "tsign/dkg/messages.hpp"
+#include "tsign/protocol/session_id.hpp"
 #include "tsign/keys/key_share.hpp"
 #include "tsign/protocol/protocol.hpp"
 

@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "tsign/core/hash.hpp"
-#include "tsign/dkg/messages.hpp"  // SessionId
+#include "tsign/protocol/session_id.hpp"  // SessionId
 #include "tsign/ecdsa/key_share.hpp"
 #include "tsign/protocol/protocol.hpp"
 
@@ -49,7 +49,6 @@ struct EcdsaPresignConfig {
 
 namespace ecdsa_internal {
 struct PresignatureAccess;
-struct DeviationAccess;
 }
 
 // The message-independent part of one signature, for one signer. Single use by construction:
@@ -107,7 +106,6 @@ class EcdsaPresignProtocol final : public StateProtocol<Presignature> {
 
  private:
   friend class EcdsaSignProtocol;
-  friend struct ecdsa_internal::DeviationAccess;
   EcdsaPresignProtocol(std::string name, PartyId self, std::vector<PartyId> parties, RoundShape shape,
                        std::unique_ptr<ProtocolState<Presignature>> state, const Secp256k1Point& public_key)
       : StateProtocol(std::move(name), self, std::move(parties), std::move(shape), std::move(state)),

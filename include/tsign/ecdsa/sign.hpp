@@ -65,7 +65,6 @@ class EcdsaSignProtocol final : public StateProtocol<EcdsaSignature> {
   const Secp256k1Point& public_key() const { return public_key_; }  // the (derived) key the signature verifies against
 
  private:
-  friend struct ecdsa_internal::DeviationAccess;
   EcdsaSignProtocol(PartyId self, std::vector<PartyId> parties, RoundShape shape,
                     std::unique_ptr<ProtocolState<EcdsaSignature>> state, const Secp256k1Point& public_key)
       : StateProtocol(std::string(kName), self, std::move(parties), std::move(shape), std::move(state)),

@@ -138,11 +138,6 @@ class StateProtocol : public Protocol<Output> {
     return Outgoing{};
   }
 
- protected:
-  // The running state (null once the protocol failed or finished).
-  ProtocolState<Output>* state() { return state_.get(); }
-  const ProtocolState<Output>* state() const { return state_.get(); }
-
  private:
   Result<Outgoing> settle(Result<Outgoing> step) {
     if (!step.ok()) {

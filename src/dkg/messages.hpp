@@ -16,14 +16,15 @@
 #include <vector>
 
 #include "tsign/core/hash.hpp"
-#include "tsign/dkg/proof.hpp"
+#include "tsign/protocol/session_id.hpp"
+#include "dkg/proof.hpp"
 #include "tsign/dkg/public_data.hpp"
 #include "tsign/sss/feldman.hpp"
 
 namespace tsign {
 
 // Names one run of one protocol (the same alias as the engine's, net/session_id.hpp).
-using SessionId = ByteArray<32>;
+
 
 enum class DkgMessageType : std::uint8_t {
   DkgCommit = 0x11,       // round 0, broadcast: commitment, proof of knowledge, chain-code commitment
