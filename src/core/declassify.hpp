@@ -10,6 +10,10 @@
 
 namespace tsign::detail {
 
+// Constant-time check only (tests/ctime): from now on every random byte is marked undefined for
+// valgrind memcheck, so any branch or memory index that depends on it is reported.
+void classify_randomness_for_ctime_check(bool on);
+
 inline void declassify(const void* p, std::size_t size) {
 #ifdef TSIGN_HAVE_VALGRIND
   (void)VALGRIND_MAKE_MEM_DEFINED(p, size);

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "core/declassify.hpp"
 #include "core/sodium_init.hpp"
 
 #ifdef TSIGN_HAVE_VALGRIND

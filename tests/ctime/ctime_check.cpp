@@ -12,6 +12,7 @@
 
 #include <map>
 
+#include "core/declassify.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/dkg/dkg.hpp"
 #include "tsign/ecdsa/keygen.hpp"

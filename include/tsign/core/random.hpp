@@ -15,12 +15,6 @@ ByteArray<N> random_array() {
   random_fill(out);
   return out;
 }
-namespace detail {
-// Constant-time check only (tests/ctime): from now on every random byte is marked undefined for
-// valgrind memcheck, so any branch or memory index that depends on it is reported.
-void classify_randomness_for_ctime_check(bool on);
-}  // namespace detail
-
 // Uniform in [0, bound), bound > 0.
 std::uint64_t random_below(std::uint64_t bound);
 
