@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,48 @@
 namespace tsign::dkg_internal {
 
 using tsign::Blame;
+
+// Calls `use(sender, message)` for every payload of `box` that `decode` (given the payload, or
+// the sender and the payload) accepts; a sender whose payload it refuses is blamed with the
+// decoder's reason.
+template <class Decode, class Use>
+void for_each_decoded(const std::map<PartyId, Bytes>& box, Blame& blame, Decode decode, Use use) {
+  for (const auto& [sender, payload] : box) {
+    auto msg = [&] {
+      if constexpr (std::is_invocable_v<Decode, PartyId, ByteSpan>) {
+        return decode(sender, ByteSpan(payload));
+      } else {
+        return decode(ByteSpan(payload));
+      }
+    }();
+    if (!msg.ok()) {
+      blame.add(sender, msg.error().message);
+      continue;
+    }
+    use(sender, std::move(msg).value());
+  }
+}
+
+// The digest of every broadcast of `round` as received here, for the next round's echo.
+inline void record_echo(EchoEntries& echo, const Digest32& context, std::size_t round,
+                        const std::map<PartyId, Bytes>& broadcasts) {
+  for (const auto& [sender, payload] : broadcasts) echo[sender] = broadcast_digest(context, round, sender, payload);
+}
+
+// Both of the above for the broadcasts of `round`: every digest recorded, every payload decoded.
+template <class Decode, class Use>
+void decode_broadcasts(const RoundMessages& in, EchoEntries& echo, const Digest32& context, std::size_t round,
+                       Blame& blame, Decode decode, Use use) {
+  record_echo(echo, context, round, in.broadcast);
+  for_each_decoded(in.broadcast, blame, std::move(decode), std::move(use));
+}
+
+// This party's broadcast of `round`, its digest recorded in `echo` like everyone else's.
+inline OutgoingMessage echoed_broadcast(EchoEntries& echo, const Digest32& context, std::size_t round, PartyId self,
+                                        Bytes payload) {
+  echo[self] = broadcast_digest(context, round, self, payload);
+  return broadcast(std::move(payload));
+}
 
 // Compares other parties' echoes with our own digests. A party whose echo contradicts the
 // broadcast it sent us, or that misreports our own broadcast, is proven faulty. Any other
@@ -117,6 +160,21 @@ std::optional<KeyPublicData<G>> settle_public_data(const KeyPublicData<G>* own,
     for (PartyId s : senders) blame.add(s, "presented public data that differs from the other holders'");
   }
   return *sample.at(best->first);
+}
+
+// settle_public_data over the key data each deal carries (`deal.key`); when no dealer presents an
+// acceptable version, every expected dealer is named with `none`.
+template <PrimeOrderGroup G, class Deal, class Accept>
+std::optional<KeyPublicData<G>> settle_deals(const KeyPublicData<G>* own, const std::map<PartyId, Deal>& deals,
+                                             Accept accept, const std::vector<PartyId>& dealers,
+                                             const std::string& none, Blame& blame) {
+  std::map<PartyId, const KeyPublicData<G>*> presented;
+  for (const auto& [sender, deal] : deals) presented.emplace(sender, &deal.key);
+  auto settled = settle_public_data<G>(own, presented, std::move(accept), blame);
+  if (!settled) {
+    for (PartyId p : dealers) blame.add(p, none);
+  }
+  return settled;
 }
 
 // Named parties of a set, ascending.

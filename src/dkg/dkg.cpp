@@ -68,11 +68,8 @@ struct DkgState final : ProtocolState<KeyShare<typename C::Group>> {
     detail::declassify(&msg.proof.z, sizeof msg.proof.z);
     detail::declassify(msg.chain_commitment.data(), msg.chain_commitment.size());
     Bytes payload = msg.encode(config.session);
-    echo0[self] = broadcast_digest(context, 0, self, payload);
     commitments.emplace(self, std::move(msg.commitment));
-    Outgoing out;
-    out.push_back(broadcast(std::move(payload)));
-    return out;
+    return Outgoing{echoed_broadcast(echo0, context, 0, self, std::move(payload))};
   }
 
   // Round 0 in: commitments and proofs. Out: openings, echo, shares.
@@ -82,26 +79,22 @@ struct DkgState final : ProtocolState<KeyShare<typename C::Group>> {
 
   Result<Outgoing> round0(const RoundMessages& in) {
     Blame blame;
-    for (const auto& [sender, payload] : in.broadcast) {
-      auto msg = DkgCommitMessage<G>::decode(payload, config.session, config.threshold);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      auto proof = verify_knowledge<C>(sender, msg->commitment.constant(), msg->proof, context);
-      if (!proof.ok()) blame.add(sender, "proof of knowledge of the constant term does not verify");
-      echo0[sender] = broadcast_digest(context, 0, sender, payload);
-      contribution_commitments[sender] = msg->chain_commitment;
-      commitments.emplace(sender, std::move(msg->commitment));
-    }
+    decode_broadcasts(
+        in, echo0, context, 0, blame,
+        [&](ByteSpan payload) { return DkgCommitMessage<G>::decode(payload, config.session, config.threshold); },
+        [&](PartyId sender, auto msg) {
+          auto proof = verify_knowledge<C>(sender, msg.commitment.constant(), msg.proof, context);
+          if (!proof.ok()) blame.add(sender, "proof of knowledge of the constant term does not verify");
+          contribution_commitments[sender] = msg.chain_commitment;
+          commitments.emplace(sender, std::move(msg.commitment));
+        });
     TSIGN_CHECK(blame.status("DKG round 0"));
 
     Outgoing out;
     detail::declassify(contribution.data(), contribution.size());  // opened to everyone now
     DkgOpenMessage open{echo0, contribution};
     Bytes payload = open.encode(config.session);
-    echo1[self] = broadcast_digest(context, 1, self, payload);
-    out.push_back(broadcast(std::move(payload)));
+    out.push_back(echoed_broadcast(echo1, context, 1, self, std::move(payload)));
     for (PartyId p : others()) {
       ScalarMessage<G> share_msg{DkgMessageType::DkgShare, polynomial->evaluate(identifier_scalar<G>(p))};
       out.push_back(direct(p, share_msg.encode(config.session)));
@@ -115,33 +108,28 @@ struct DkgState final : ProtocolState<KeyShare<typename C::Group>> {
   Result<Outgoing> round1(const RoundMessages& in) {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
-    for (const auto& [sender, payload] : in.broadcast) {
-      auto msg = DkgOpenMessage::decode(payload, config.session, config.parties);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      if (!(contribution_commitment(sender, msg->chain_contribution) == contribution_commitments.at(sender))) {
-        blame.add(sender, "chain-code contribution does not open its commitment");
-      }
-      echo1[sender] = broadcast_digest(context, 1, sender, payload);
-      contributions[sender] = msg->chain_contribution;
-      echoes.emplace(sender, std::move(msg->echo));
-    }
+    decode_broadcasts(
+        in, echo1, context, 1, blame,
+        [&](ByteSpan payload) { return DkgOpenMessage::decode(payload, config.session, config.parties); },
+        [&](PartyId sender, auto msg) {
+          if (!(contribution_commitment(sender, msg.chain_contribution) == contribution_commitments.at(sender))) {
+            blame.add(sender, "chain-code contribution does not open its commitment");
+          }
+          contributions[sender] = msg.chain_contribution;
+          echoes.emplace(sender, std::move(msg.echo));
+        });
     judge_echoes(self, echo0, echoes, blame);
 
     std::vector<ScalarMessage<G>> received;
     std::vector<DealtShare<G>> dealt;
     received.reserve(in.direct.size());
-    for (const auto& [sender, payload] : in.direct) {
-      auto msg = ScalarMessage<G>::decode(payload, DkgMessageType::DkgShare, config.session);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      received.push_back(std::move(msg).value());
-      dealt.push_back({sender, received.back().value, &commitments.at(sender)});
-    }
+    for_each_decoded(
+        in.direct, blame,
+        [&](ByteSpan payload) { return ScalarMessage<G>::decode(payload, DkgMessageType::DkgShare, config.session); },
+        [&](PartyId sender, auto msg) {
+          received.push_back(std::move(msg));
+          dealt.push_back({sender, received.back().value, &commitments.at(sender)});
+        });
     if (auto verified = feldman_verify_batch<G>(self, dealt); !verified.ok()) blame.add(verified.error());
     TSIGN_CHECK(blame.status("DKG round 1"));
 
@@ -165,15 +153,15 @@ struct DkgState final : ProtocolState<KeyShare<typename C::Group>> {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
     std::map<PartyId, Point> claims;
-    for (const auto& [sender, payload] : in.broadcast) {
-      auto msg = ConfirmMessage<G>::decode(payload, DkgMessageType::DkgConfirm, config.session, config.parties, true);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      claims.emplace(sender, *msg->verifying_share);
-      echoes.emplace(sender, std::move(msg->echo));
-    }
+    for_each_decoded(
+        in.broadcast, blame,
+        [&](ByteSpan payload) {
+          return ConfirmMessage<G>::decode(payload, DkgMessageType::DkgConfirm, config.session, config.parties, true);
+        },
+        [&](PartyId sender, auto msg) {
+          claims.emplace(sender, *msg.verifying_share);
+          echoes.emplace(sender, std::move(msg.echo));
+        });
     judge_echoes(self, echo1, echoes, blame);
     check_evaluations<G>(joint, claims, blame, "verifying share does not match the commitments");
     TSIGN_CHECK(blame.status("DKG round 2"));

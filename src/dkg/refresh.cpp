@@ -37,10 +37,9 @@ struct RefreshState final : ProtocolState<KeyShare<G>> {
     polynomial.emplace(Polynomial<G>::random(old.threshold - 1, Scalar::zero()));
     RefreshDealMessage<G> msg{old_digest, FeldmanCommitment<G>::of(*polynomial)};
     Bytes payload = msg.encode(session);
-    echo0[self] = broadcast_digest(context, 0, self, payload);
     commitments.emplace(self, std::move(msg.commitment));
     Outgoing out;
-    out.push_back(broadcast(std::move(payload)));
+    out.push_back(echoed_broadcast(echo0, context, 0, self, std::move(payload)));
     for (PartyId p : parties()) {
       if (p == self) continue;
       ScalarMessage<G> m{DkgMessageType::RefreshShare, polynomial->evaluate(identifier_scalar<G>(p))};
@@ -58,28 +57,24 @@ struct RefreshState final : ProtocolState<KeyShare<G>> {
   // Round 0 in: zero-constant commitments and shares. Out: new verifying share.
   Result<Outgoing> round0(const RoundMessages& in) {
     Blame blame;
-    for (const auto& [sender, payload] : in.broadcast) {
-      auto msg = RefreshDealMessage<G>::decode(payload, session, old.threshold);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      if (!(msg->key_digest == old_digest)) blame.add(sender, "holds different public data for this key (another epoch?)");
-      echo0[sender] = broadcast_digest(context, 0, sender, payload);
-      commitments.emplace(sender, std::move(msg->commitment));
-    }
+    decode_broadcasts(
+        in, echo0, context, 0, blame,
+        [&](ByteSpan payload) { return RefreshDealMessage<G>::decode(payload, session, old.threshold); },
+        [&](PartyId sender, auto msg) {
+          if (!(msg.key_digest == old_digest))
+            blame.add(sender, "holds different public data for this key (another epoch?)");
+          commitments.emplace(sender, std::move(msg.commitment));
+        });
     std::vector<ScalarMessage<G>> received;
     std::vector<DealtShare<G>> dealt;
     received.reserve(in.direct.size());
-    for (const auto& [sender, payload] : in.direct) {
-      auto msg = ScalarMessage<G>::decode(payload, DkgMessageType::RefreshShare, session);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      received.push_back(std::move(msg).value());
-      if (commitments.count(sender)) dealt.push_back({sender, received.back().value, &commitments.at(sender)});
-    }
+    for_each_decoded(
+        in.direct, blame,
+        [&](ByteSpan payload) { return ScalarMessage<G>::decode(payload, DkgMessageType::RefreshShare, session); },
+        [&](PartyId sender, auto msg) {
+          received.push_back(std::move(msg));
+          if (commitments.count(sender)) dealt.push_back({sender, received.back().value, &commitments.at(sender)});
+        });
     if (auto verified = feldman_verify_batch<G>(self, dealt); !verified.ok()) blame.add(verified.error());
     TSIGN_CHECK(blame.status("refresh round 0"));
 
@@ -90,10 +85,7 @@ struct RefreshState final : ProtocolState<KeyShare<G>> {
     own_verifying_share = Point::base_mul(share.expose());
     ConfirmMessage<G> confirm{DkgMessageType::RefreshConfirm, echo0, own_verifying_share};
     Bytes payload = confirm.encode(session);
-    echo1[self] = broadcast_digest(context, 1, self, payload);
-    Outgoing out;
-    out.push_back(broadcast(std::move(payload)));
-    return out;
+    return Outgoing{echoed_broadcast(echo1, context, 1, self, std::move(payload))};
   }
 
   // Round 1 in: new verifying shares. Out: acknowledgement of the new public data.
@@ -102,17 +94,16 @@ struct RefreshState final : ProtocolState<KeyShare<G>> {
     std::map<PartyId, EchoEntries> echoes;
     std::map<PartyId, Point> claims, deltas;
     const auto everyone = parties();
-    for (const auto& [sender, payload] : in.broadcast) {
-      auto msg = ConfirmMessage<G>::decode(payload, DkgMessageType::RefreshConfirm, session, everyone, true);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      echo1[sender] = broadcast_digest(context, 1, sender, payload);
-      claims.emplace(sender, *msg->verifying_share);
-      deltas.emplace(sender, *msg->verifying_share - old.verifying_shares.at(sender));
-      echoes.emplace(sender, std::move(msg->echo));
-    }
+    decode_broadcasts(
+        in, echo1, context, 1, blame,
+        [&](ByteSpan payload) {
+          return ConfirmMessage<G>::decode(payload, DkgMessageType::RefreshConfirm, session, everyone, true);
+        },
+        [&](PartyId sender, auto msg) {
+          claims.emplace(sender, *msg.verifying_share);
+          deltas.emplace(sender, *msg.verifying_share - old.verifying_shares.at(sender));
+          echoes.emplace(sender, std::move(msg.echo));
+        });
     judge_echoes(self, echo0, echoes, blame);
     check_evaluations<G>(joint, deltas, blame, "new verifying share does not match the refresh commitments");
     TSIGN_CHECK(blame.status("refresh round 1"));
@@ -133,15 +124,13 @@ struct RefreshState final : ProtocolState<KeyShare<G>> {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
     const auto everyone = parties();
-    for (const auto& [sender, payload] : in.broadcast) {
-      auto msg = AckMessage::decode(payload, DkgMessageType::RefreshAck, session, everyone);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      if (!(msg->ack == ack)) blame.add(sender, "acknowledged different new public data");
-      echoes.emplace(sender, std::move(msg->echo));
-    }
+    for_each_decoded(
+        in.broadcast, blame,
+        [&](ByteSpan payload) { return AckMessage::decode(payload, DkgMessageType::RefreshAck, session, everyone); },
+        [&](PartyId sender, auto msg) {
+          if (!(msg.ack == ack)) blame.add(sender, "acknowledged different new public data");
+          echoes.emplace(sender, std::move(msg.echo));
+        });
     judge_echoes(self, echo1, echoes, blame);
     TSIGN_CHECK(blame.status("refresh round 2"));
 

@@ -78,9 +78,8 @@ struct RepairState final : ProtocolState<std::optional<KeyShare<G>>> {
     RepairDealMessage<G> msg{*own, {}};
     for (const auto& [j, delta] : deltas) msg.delta_commitments.push_back(Point::base_mul(delta));
     Bytes payload = msg.encode(config.session);
-    echo0[self] = broadcast_digest(context, 0, self, payload);
     delta_commitments.emplace(self, std::move(msg.delta_commitments));
-    out.push_back(broadcast(std::move(payload)));
+    out.push_back(echoed_broadcast(echo0, context, 0, self, std::move(payload)));
     for (const auto& [j, delta] : deltas) {
       if (j == self) continue;
       ScalarMessage<G> m{DkgMessageType::RepairDelta, delta};
@@ -105,23 +104,14 @@ struct RepairState final : ProtocolState<std::optional<KeyShare<G>>> {
   Result<Outgoing> round0(const RoundMessages& in) {
     Blame blame;
     std::map<PartyId, RepairDealMessage<G>> deals;
-    for (const auto& [sender, payload] : in.broadcast) {
-      auto msg = RepairDealMessage<G>::decode(payload, config.session, config.helpers.size());
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      echo0[sender] = broadcast_digest(context, 0, sender, payload);
-      deals.emplace(sender, std::move(msg).value());
-    }
-    std::map<PartyId, const KeyPublicData<G>*> presented;
-    for (const auto& [sender, deal] : deals) presented.emplace(sender, &deal.key);
-    key = settle_public_data<G>(own ? &*own : nullptr, presented,
-                                [this](const KeyPublicData<G>& d) { return acceptable(d); }, blame);
-    if (!key) {
-      for (PartyId p : config.helpers) blame.add(p, "no helper presented the expected key and epoch");
-      return blame.status("repair round 0").error();
-    }
+    decode_broadcasts(
+        in, echo0, context, 0, blame,
+        [&](ByteSpan payload) { return RepairDealMessage<G>::decode(payload, config.session, config.helpers.size()); },
+        [&](PartyId sender, auto msg) { deals.emplace(sender, std::move(msg)); });
+    key = settle_deals<G>(
+        own ? &*own : nullptr, deals, [this](const KeyPublicData<G>& d) { return acceptable(d); }, config.helpers,
+        "no helper presented the expected key and epoch", blame);
+    if (!key) return blame.status("repair round 0").error();
     for (auto& [sender, deal] : deals) delta_commitments.emplace(sender, std::move(deal.delta_commitments));
 
     // Each helper split ζ_i·s_i: its commitments sum to ζ_i·X_i.
@@ -137,18 +127,18 @@ struct RepairState final : ProtocolState<std::optional<KeyShare<G>>> {
     }
     if (helper) {
       const std::size_t mine = helper_index(self);
-      for (const auto& [sender, payload] : in.direct) {
-        auto msg = ScalarMessage<G>::decode(payload, DkgMessageType::RepairDelta, config.session);
-        if (!msg.ok()) {
-          blame.add(sender, msg.error().message);
-          continue;
-        }
-        auto it = delta_commitments.find(sender);
-        if (it != delta_commitments.end() && !(Point::base_mul(msg->value) == it->second.at(mine))) {
-          blame.add(sender, "delta does not match its commitment");
-        }
-        sigma.expose_mut() += msg->value;
-      }
+      for_each_decoded(
+          in.direct, blame,
+          [&](ByteSpan payload) {
+            return ScalarMessage<G>::decode(payload, DkgMessageType::RepairDelta, config.session);
+          },
+          [&](PartyId sender, auto msg) {
+            auto it = delta_commitments.find(sender);
+            if (it != delta_commitments.end() && !(Point::base_mul(msg.value) == it->second.at(mine))) {
+              blame.add(sender, "delta does not match its commitment");
+            }
+            sigma.expose_mut() += msg.value;
+          });
     }
     TSIGN_CHECK(blame.status("repair round 0"));
 
@@ -167,14 +157,12 @@ struct RepairState final : ProtocolState<std::optional<KeyShare<G>>> {
   Result<std::optional<KeyShare<G>>> finish(const RoundMessages& in) override {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
-    for (const auto& [sender, payload] : in.broadcast) {
-      auto msg = ConfirmMessage<G>::decode(payload, DkgMessageType::RepairEcho, config.session, config.helpers, false);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      echoes.emplace(sender, std::move(msg->echo));
-    }
+    for_each_decoded(
+        in.broadcast, blame,
+        [&](ByteSpan payload) {
+          return ConfirmMessage<G>::decode(payload, DkgMessageType::RepairEcho, config.session, config.helpers, false);
+        },
+        [&](PartyId sender, auto msg) { echoes.emplace(sender, std::move(msg.echo)); });
     judge_echoes(self, echo0, echoes, blame);
     if (helper) {
       TSIGN_CHECK(blame.status("repair round 1"));
@@ -182,20 +170,20 @@ struct RepairState final : ProtocolState<std::optional<KeyShare<G>>> {
     }
 
     Scalar recovered;
-    for (const auto& [sender, payload] : in.direct) {
-      auto msg = ScalarMessage<G>::decode(payload, DkgMessageType::RepairSigma, config.session);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      std::vector<Point> column;
-      const std::size_t j = helper_index(sender);
-      for (const auto& entry : delta_commitments) column.push_back(entry.second.at(j));
-      if (!(Point::base_mul(msg->value) == Point::sum(column))) {
-        blame.add(sender, "sigma does not match the sum of the delta commitments");
-      }
-      recovered += msg->value;
-    }
+    for_each_decoded(
+        in.direct, blame,
+        [&](ByteSpan payload) {
+          return ScalarMessage<G>::decode(payload, DkgMessageType::RepairSigma, config.session);
+        },
+        [&](PartyId sender, auto msg) {
+          std::vector<Point> column;
+          const std::size_t j = helper_index(sender);
+          for (const auto& entry : delta_commitments) column.push_back(entry.second.at(j));
+          if (!(Point::base_mul(msg.value) == Point::sum(column))) {
+            blame.add(sender, "sigma does not match the sum of the delta commitments");
+          }
+          recovered += msg.value;
+        });
     TSIGN_CHECK(blame.status("repair round 1"));
 
     KeyShare<G> ks;

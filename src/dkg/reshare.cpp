@@ -46,9 +46,8 @@ struct ReshareState final : ProtocolState<std::optional<KeyShare<G>>> {
     old_share.reset();
     ReshareDealMessage<G> msg{*own_old, FeldmanCommitment<G>::of(*polynomial)};
     Bytes payload = msg.encode(config.session);
-    echo0[self] = broadcast_digest(context, 0, self, payload);
     commitments.emplace(self, std::move(msg.commitment));
-    out.push_back(broadcast(std::move(payload)));
+    out.push_back(echoed_broadcast(echo0, context, 0, self, std::move(payload)));
     for (PartyId p : config.new_parties) {
       if (p == self) continue;
       ScalarMessage<G> m{DkgMessageType::ReshareShare, polynomial->evaluate(identifier_scalar<G>(p))};
@@ -76,23 +75,14 @@ struct ReshareState final : ProtocolState<std::optional<KeyShare<G>>> {
   Result<Outgoing> round0(const RoundMessages& in) {
     Blame blame;
     std::map<PartyId, ReshareDealMessage<G>> deals;
-    for (const auto& [sender, payload] : in.broadcast) {
-      auto msg = ReshareDealMessage<G>::decode(payload, config.session, config.new_threshold);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      echo0[sender] = broadcast_digest(context, 0, sender, payload);
-      deals.emplace(sender, std::move(msg).value());
-    }
-    std::map<PartyId, const KeyPublicData<G>*> presented;
-    for (const auto& [sender, deal] : deals) presented.emplace(sender, &deal.key);
-    old = settle_public_data<G>(own_old ? &*own_old : nullptr, presented,
-                                [this](const KeyPublicData<G>& d) { return acceptable(d); }, blame);
-    if (!old) {
-      for (PartyId p : config.old_quorum) blame.add(p, "no dealer presented the expected key");
-      return blame.status("resharing round 0").error();
-    }
+    decode_broadcasts(
+        in, echo0, context, 0, blame,
+        [&](ByteSpan payload) { return ReshareDealMessage<G>::decode(payload, config.session, config.new_threshold); },
+        [&](PartyId sender, auto msg) { deals.emplace(sender, std::move(msg)); });
+    old = settle_deals<G>(
+        own_old ? &*own_old : nullptr, deals, [this](const KeyPublicData<G>& d) { return acceptable(d); },
+        config.old_quorum, "no dealer presented the expected key", blame);
+    if (!old) return blame.status("resharing round 0").error();
     for (auto& [sender, deal] : deals) commitments.emplace(sender, std::move(deal.commitment));
 
     // Each dealer's constant is λ_i·x_i: its commitment must be λ_i·X_i.
@@ -111,15 +101,15 @@ struct ReshareState final : ProtocolState<std::optional<KeyShare<G>>> {
     std::vector<ScalarMessage<G>> received;
     std::vector<DealtShare<G>> dealt;
     received.reserve(in.direct.size());
-    for (const auto& [sender, payload] : in.direct) {
-      auto msg = ScalarMessage<G>::decode(payload, DkgMessageType::ReshareShare, config.session);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      received.push_back(std::move(msg).value());
-      if (commitments.count(sender)) dealt.push_back({sender, received.back().value, &commitments.at(sender)});
-    }
+    for_each_decoded(
+        in.direct, blame,
+        [&](ByteSpan payload) {
+          return ScalarMessage<G>::decode(payload, DkgMessageType::ReshareShare, config.session);
+        },
+        [&](PartyId sender, auto msg) {
+          received.push_back(std::move(msg));
+          if (commitments.count(sender)) dealt.push_back({sender, received.back().value, &commitments.at(sender)});
+        });
     if (auto verified = feldman_verify_batch<G>(self, dealt); !verified.ok()) blame.add(verified.error());
     TSIGN_CHECK(blame.status("resharing round 0"));
     if (!(Point::sum(constants) == old->group_public_key)) {
@@ -138,10 +128,7 @@ struct ReshareState final : ProtocolState<std::optional<KeyShare<G>>> {
     }
     ConfirmMessage<G> confirm{DkgMessageType::ReshareConfirm, echo0, mine};
     Bytes payload = confirm.encode(config.session);
-    echo1[self] = broadcast_digest(context, 1, self, payload);
-    Outgoing out;
-    out.push_back(broadcast(std::move(payload)));
-    return out;
+    return Outgoing{echoed_broadcast(echo1, context, 1, self, std::move(payload))};
   }
 
   // Round 1 in: echoes and the receivers' verifying shares. Out: acknowledgement.
@@ -149,18 +136,16 @@ struct ReshareState final : ProtocolState<std::optional<KeyShare<G>>> {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
     std::map<PartyId, Point> claims;
-    for (const auto& [sender, payload] : in.broadcast) {
-      const bool from_receiver = contains(config.new_parties, sender);
-      auto msg = ConfirmMessage<G>::decode(payload, DkgMessageType::ReshareConfirm, config.session, config.old_quorum,
-                                           from_receiver);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      echo1[sender] = broadcast_digest(context, 1, sender, payload);
-      if (from_receiver) claims.emplace(sender, *msg->verifying_share);
-      echoes.emplace(sender, std::move(msg->echo));
-    }
+    decode_broadcasts(
+        in, echo1, context, 1, blame,
+        [&](PartyId sender, ByteSpan payload) {
+          return ConfirmMessage<G>::decode(payload, DkgMessageType::ReshareConfirm, config.session, config.old_quorum,
+                                           contains(config.new_parties, sender));
+        },
+        [&](PartyId sender, auto msg) {
+          if (contains(config.new_parties, sender)) claims.emplace(sender, *msg.verifying_share);
+          echoes.emplace(sender, std::move(msg.echo));
+        });
     judge_echoes(self, echo0, echoes, blame);
     check_evaluations<G>(joint, claims, blame, "new verifying share does not match the dealers' commitments");
     TSIGN_CHECK(blame.status("resharing round 1"));
@@ -181,15 +166,15 @@ struct ReshareState final : ProtocolState<std::optional<KeyShare<G>>> {
   Result<std::optional<KeyShare<G>>> finish(const RoundMessages& in) override {
     Blame blame;
     std::map<PartyId, EchoEntries> echoes;
-    for (const auto& [sender, payload] : in.broadcast) {
-      auto msg = AckMessage::decode(payload, DkgMessageType::ReshareAck, config.session, everyone);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      if (!(msg->ack == ack)) blame.add(sender, "acknowledged different new public data");
-      echoes.emplace(sender, std::move(msg->echo));
-    }
+    for_each_decoded(
+        in.broadcast, blame,
+        [&](ByteSpan payload) {
+          return AckMessage::decode(payload, DkgMessageType::ReshareAck, config.session, everyone);
+        },
+        [&](PartyId sender, auto msg) {
+          if (!(msg.ack == ack)) blame.add(sender, "acknowledged different new public data");
+          echoes.emplace(sender, std::move(msg.echo));
+        });
     judge_echoes(self, echo1, echoes, blame);
     TSIGN_CHECK(blame.status("resharing round 2"));
     if (!receiver) return std::optional<KeyShare<G>>();

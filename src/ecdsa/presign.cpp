@@ -17,6 +17,9 @@ namespace tsign {
 
 using namespace ecdsa_internal;
 using dkg_internal::ContextHasher;
+using dkg_internal::decode_broadcasts;
+using dkg_internal::echoed_broadcast;
+using dkg_internal::for_each_decoded;
 
 namespace {
 
@@ -98,11 +101,8 @@ struct PresignState final : ProtocolState<Presignature> {
     detail::declassify(msg.commitment.data(), msg.commitment.size());
     detail::declassify(blind.data(), blind.size());
     Bytes payload = msg.encode(config.session);
-    echo0[self] = broadcast_digest(context, 0, self, payload);
     commits.emplace(self, msg);
-    std::vector<OutgoingMessage> out;
-    out.push_back({std::nullopt, std::move(payload)});
-    return out;
+    return Outgoing{echoed_broadcast(echo0, context, 0, self, std::move(payload))};
   }
 
   Result<Outgoing> advance(std::size_t round, const RoundMessages& in) override {
@@ -117,15 +117,9 @@ struct PresignState final : ProtocolState<Presignature> {
   // In: contributions and commitments. Out: echo and our multiplication requests.
   Result<std::vector<OutgoingMessage>> round0(const RoundMessages& in) {
     Blame blame;
-    for (const auto& [sender, payload] : in.broadcast) {
-      auto msg = CommitMessage::decode(payload, config.session);
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      echo0[sender] = broadcast_digest(context, 0, sender, payload);
-      commits.emplace(sender, *msg);
-    }
+    decode_broadcasts(
+        in, echo0, context, 0, blame, [&](ByteSpan payload) { return CommitMessage::decode(payload, config.session); },
+        [&](PartyId sender, auto msg) { commits.emplace(sender, std::move(msg)); });
     TSIGN_CHECK(blame.status("ECDSA presigning round 0"));
 
     Sha256 h = tagged_hasher("tsign/ecdsa/session");
@@ -189,14 +183,9 @@ struct PresignState final : ProtocolState<Presignature> {
   Result<std::vector<OutgoingMessage>> round1(const RoundMessages& in) {
     Blame blame;
     std::map<PartyId, RequestMessage> requests;
-    for (const auto& [sender, payload] : in.direct) {
-      auto msg = RequestMessage::decode(payload, config.signers.size());
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      requests.emplace(sender, std::move(msg).value());
-    }
+    for_each_decoded(
+        in.direct, blame, [&](ByteSpan payload) { return RequestMessage::decode(payload, config.signers.size()); },
+        [&](PartyId sender, auto msg) { requests.emplace(sender, std::move(msg)); });
     if (blame.empty()) check_requests(requests, blame);
     TSIGN_CHECK(blame.status("ECDSA presigning round 1"));
 
@@ -303,16 +292,13 @@ struct PresignState final : ProtocolState<Presignature> {
     Blame blame;
     std::map<PartyId, ReplyMessage> replies;
     std::map<PartyId, std::vector<Scalar>> receiver_shares;
-    for (const auto& [sender, payload] : in.direct) {
-      auto msg = ReplyMessage::decode(payload, sid, config.signers.size());
-      if (!msg.ok()) {
-        blame.add(sender, msg.error().message);
-        continue;
-      }
-      auto d = check_reply(sender, *msg, blame);
-      if (d) receiver_shares.emplace(sender, std::move(*d));
-      replies.emplace(sender, std::move(msg).value());
-    }
+    for_each_decoded(
+        in.direct, blame, [&](ByteSpan payload) { return ReplyMessage::decode(payload, sid, config.signers.size()); },
+        [&](PartyId sender, auto msg) {
+          auto d = check_reply(sender, msg, blame);
+          if (d) receiver_shares.emplace(sender, std::move(*d));
+          replies.emplace(sender, std::move(msg));
+        });
     TSIGN_CHECK(blame.status("ECDSA presigning round 2"));
 
     std::vector<Point> pks{public_share}, nonces{nonce};
