@@ -4,6 +4,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <tuple>
 
 namespace tsign::testing {
 
@@ -12,7 +13,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Forwards a protocol and adds up the time spent inside its calls.
-class TimedProtocol final : public RoundProtocol {
+class TimedProtocol : public RoundProtocol {
  public:
   TimedProtocol(RoundProtocol& inner, double& seconds) : inner_(inner), seconds_(seconds) {}
   std::string_view name() const override { return inner_.name(); }
@@ -37,9 +38,79 @@ class TimedProtocol final : public RoundProtocol {
   double& seconds_;
 };
 
+// Where a copy of a protocol message is going: (round, recipient, broadcast).
+using CopyKey = std::tuple<std::size_t, PartyId, bool>;
+
+// Sits between a party's session and its protocol and runs the tamper hook on every copy of
+// what the protocol emits, before the engine seals it. A broadcast whose copies all come out
+// alike (same payload, all delivered, still a broadcast to the same recipients) is a consistent
+// cheater: the altered payload replaces the protocol's at the source, so the sender's engine
+// sends it and echoes its digest, and the recipients' protocol checks judge it. Any other
+// outcome (copies that differ, are dropped or rerouted; direct messages) is left for the
+// network to apply copy by copy (take()), so copies that differ make the sender equivocate.
+class TamperedProtocol final : public TimedProtocol {
+ public:
+  TamperedProtocol(RoundProtocol& inner, double& seconds, const Tamper& tamper, SimulationResult& result)
+      : TimedProtocol(inner, seconds), tamper_(tamper), result_(result) {}
+  Result<Outgoing> start() override { return tampered(0, TimedProtocol::start()); }
+  Result<Outgoing> advance(std::size_t round, const RoundMessages& in) override {
+    return tampered(round + 1, TimedProtocol::advance(round, in));
+  }
+
+  // The copy to put on the network in place of the sealed one, if the hook changed it there.
+  std::optional<InFlight> take(std::size_t round, PartyId to, bool broadcast) {
+    auto it = pending_.find({round, to, broadcast});
+    if (it == pending_.end()) return std::nullopt;
+    InFlight copy = std::move(it->second);
+    pending_.erase(it);
+    return copy;
+  }
+
+ private:
+  Result<Outgoing> tampered(std::size_t round, Result<Outgoing> out) {
+    if (!out.ok()) return out;
+    for (OutgoingMessage& m : *out) {
+      std::vector<PartyId> recipients;
+      if (m.to) {
+        recipients.push_back(*m.to);
+      } else {
+        for (PartyId p : parties()) {
+          if (p != self()) recipients.push_back(p);
+        }
+      }
+      std::vector<InFlight> copies;
+      for (PartyId to : recipients) {
+        InFlight copy{round, self(), to, !m.to.has_value(), MessageKind::Protocol, m.payload, true};
+        result_.transcript.push_back(copy);
+        result_.bytes_sent[self()] += copy.payload.size();
+        if (tamper_) tamper_(copy);
+        copies.push_back(std::move(copy));
+      }
+      bool consistent = !m.to.has_value() && !copies.empty();
+      for (std::size_t i = 0; consistent && i < copies.size(); ++i) {
+        const InFlight& c = copies[i];
+        consistent = c.deliver && c.broadcast && c.round == round && c.to == recipients[i] &&
+                     c.kind == MessageKind::Protocol && c.payload == copies.front().payload;
+      }
+      if (consistent) {
+        m.payload = copies.front().payload;
+        continue;
+      }
+      for (std::size_t i = 0; i < copies.size(); ++i) {
+        pending_[{round, recipients[i], !m.to.has_value()}] = std::move(copies[i]);
+      }
+    }
+    return out;
+  }
+
+  const Tamper& tamper_;
+  SimulationResult& result_;
+  std::map<CopyKey, InFlight> pending_;
+};
+
 struct Party {
   RoundProtocol* protocol = nullptr;
-  std::unique_ptr<TimedProtocol> timed;
+  std::unique_ptr<TamperedProtocol> wrapped;
   std::unique_ptr<ProtocolSession> session;
   bool done = false;
 };
@@ -57,8 +128,8 @@ class EngineSimulation {
     for (RoundProtocol* p : protocols) {
       Party& party = parties_[p->self()];
       party.protocol = p;
-      party.timed = std::make_unique<TimedProtocol>(*p, result_.compute_seconds[p->self()]);
-      party.session = std::make_unique<ProtocolSession>(*party.timed, options.session, options.max_payload);
+      party.wrapped = std::make_unique<TamperedProtocol>(*p, result_.compute_seconds[p->self()], options.tamper, result_);
+      party.session = std::make_unique<ProtocolSession>(*party.wrapped, options.session, options.max_payload);
       result_.bytes_sent[p->self()] = 0;
     }
   }
@@ -109,27 +180,29 @@ class EngineSimulation {
   }
 
   void send(PartyId from, std::vector<OutboundPacket> packets) {
+    TamperedProtocol& sender = *parties_.at(from).wrapped;
     for (auto& packet : packets) {
       auto envelope = decode_envelope(packet.data, options_.max_payload);
       if (!envelope.ok()) continue;  // the engine only seals what it can open
-      InFlight copy{envelope->round, from, packet.to, envelope->is_broadcast(), envelope->kind, envelope->payload, true};
-      const bool protocol_message = envelope->kind == MessageKind::Protocol;
-      if (protocol_message) {
-        result_.transcript.push_back(copy);
-        result_.bytes_sent[from] += copy.payload.size();
+      std::optional<InFlight> copy;
+      if (envelope->kind == MessageKind::Protocol) {
+        // The hook already saw this copy at the source (transcript and byte count too).
+        copy = sender.take(envelope->round, packet.to, envelope->is_broadcast());
+      } else if (options_.tamper_engine) {
+        copy = InFlight{envelope->round, from, packet.to, envelope->is_broadcast(), envelope->kind, envelope->payload, true};
+        options_.tamper_engine(*copy);
       }
-      const Tamper& hook = protocol_message ? options_.tamper : options_.tamper_engine;
-      if (hook) {
-        hook(copy);
-        if (!copy.deliver) continue;
-        envelope->round = static_cast<std::uint32_t>(copy.round);
-        envelope->recipient = copy.broadcast ? kBroadcastRecipient : copy.to;
-        envelope->kind = copy.kind;
-        envelope->payload = std::move(copy.payload);
+      if (copy) {
+        if (!copy->deliver) continue;
+        envelope->round = static_cast<std::uint32_t>(copy->round);
+        envelope->recipient = copy->broadcast ? kBroadcastRecipient : copy->to;
+        envelope->kind = copy->kind;
+        envelope->payload = std::move(copy->payload);
         packet.data = encode_envelope(*envelope);
+        packet.to = copy->to;
       }
-      queue_.push_back({from, copy.to, packet.data});
-      if (options_.duplicate) queue_.push_back({from, copy.to, packet.data});
+      queue_.push_back({from, packet.to, packet.data});
+      if (options_.duplicate) queue_.push_back({from, packet.to, packet.data});
     }
   }
 

@@ -5,12 +5,21 @@
 #include <numeric>
 
 #include "dkg/messages.hpp"
-#include "driver.hpp"
 #include "signing_check.hpp"
 #include "tsign/dkg/dkg.hpp"
 #include "tsign/frost/signing_protocol.hpp"
+#include "tsign/testing/simulation.hpp"
 
 namespace tsign::test {
+
+// Every protocol test runs its parties through the one simulation harness (engine mode).
+using tsign::testing::InFlight;
+using tsign::testing::pointers;
+using tsign::testing::run_protocols;
+using tsign::testing::simulate;
+using tsign::testing::SimulationOptions;
+using tsign::testing::SimulationResult;
+using tsign::testing::Tamper;
 
 inline SessionId session_of(std::uint8_t tag) {
   SessionId s{};

@@ -14,7 +14,7 @@ constexpr std::uint32_t kT = 3;
 constexpr PartyId kBad = 3;
 constexpr PartyId kVictim = 1;
 
-RunResult run_dkg(const Tamper& tamper, std::uint8_t tag = 50) {
+SimulationResult run_dkg(const Tamper& tamper, std::uint8_t tag = 50) {
   auto parties = dkg_parties<C>({session_of(tag), kIds, kT});
   auto result = run_protocols(pointers(parties), tamper);
   for (auto& p : parties) {

@@ -44,7 +44,7 @@ namespace {
 
 const std::vector<PartyId> kRefreshIds = {1, 2, 3, 4, 5};
 
-RunResult run_refresh(const std::vector<KeyShare<G>>& shares, const Tamper& tamper, PartyId bad) {
+SimulationResult run_refresh(const std::vector<KeyShare<G>>& shares, const Tamper& tamper, PartyId bad) {
   std::vector<RefreshProtocol<G>> parties;
   for (const auto& s : shares) parties.push_back(RefreshProtocol<G>::create(s, session_of(80)).value());
   auto result = run_protocols(pointers(parties), tamper);
@@ -110,7 +110,7 @@ const std::vector<PartyId> kOld = {1, 2, 3};
 const ReshareConfig kReshare{session_of(90), {1, 2, 3}, {1, 2, 4, 5}, 3};
 const std::vector<PartyId> kEveryone = {1, 2, 3, 4, 5};
 
-RunResult run_reshare(const std::vector<KeyShare<G>>& shares, const Tamper& tamper, PartyId bad) {
+SimulationResult run_reshare(const std::vector<KeyShare<G>>& shares, const Tamper& tamper, PartyId bad) {
   auto parties = reshare_parties(shares, kReshare);
   auto result = run_protocols(pointers(parties), tamper);
   for (auto& p : parties) {
@@ -193,7 +193,7 @@ namespace {
 
 const RepairConfig kRepair{session_of(100), {1, 4, 5}, 2};
 
-RunResult run_repair(const std::vector<KeyShare<G>>& shares, const Tamper& tamper) {
+SimulationResult run_repair(const std::vector<KeyShare<G>>& shares, const Tamper& tamper) {
   std::vector<RepairProtocol<G>> parties;
   for (const auto& s : shares) {
     if (s.self == kRepair.recovering) {

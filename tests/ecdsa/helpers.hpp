@@ -5,14 +5,23 @@
 
 #include <numeric>
 
-#include "driver.hpp"
 #include "tsign/core/codec.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/ecdsa/keygen.hpp"
 #include "tsign/ecdsa/sign.hpp"
 #include "tsign/keys/bip32.hpp"
+#include "tsign/testing/simulation.hpp"
 
 namespace tsign::ecdsa_test {
+
+// Every protocol test runs its parties through the one simulation harness (engine mode).
+using tsign::testing::InFlight;
+using tsign::testing::pointers;
+using tsign::testing::run_protocols;
+using tsign::testing::simulate;
+using tsign::testing::SimulationOptions;
+using tsign::testing::SimulationResult;
+using tsign::testing::Tamper;
 
 inline SessionId random_session() { return random_array<32>(); }
 
@@ -33,7 +42,7 @@ std::vector<EcdsaKeyShare> cached_key(std::uint32_t t, std::uint32_t n);
 std::vector<EcdsaKeyShare*> pick(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& ids);
 
 struct SignRun {
-  RunResult run;
+  SimulationResult run;
   std::map<PartyId, EcdsaSignature> signatures;
   Secp256k1Point public_key;
 };

@@ -8,7 +8,7 @@ using namespace tsign::ecdsa_test;
 namespace {
 
 struct OnlineRun {
-  RunResult run;
+  SimulationResult run;
   std::vector<EcdsaOnlineProtocol> parties;
 };
 

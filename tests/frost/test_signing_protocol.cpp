@@ -1,19 +1,26 @@
-// FROST signing as a RoundProtocol, driven here by a minimal loop (start(), then advance() per
-// round with every other party's broadcasts), including faulty peers.
+// FROST signing as a RoundProtocol, run peer to peer through the simulation harness (the
+// engine's envelopes, echo step and abort notices), including faulty peers.
 #include <catch2/catch.hpp>
 
 #include <functional>
 #include <memory>
 
 #include "frost_helpers.hpp"
+#include "tsign/testing/simulation.hpp"
 
 using namespace tsign;
 using namespace tsign::test;
+using tsign::testing::InFlight;
+using tsign::testing::pointers;
+using tsign::testing::SimulationOptions;
+using tsign::testing::simulate;
 
 namespace {
 
-// Lets a test rewrite (or drop, by returning nullopt) what `sender` broadcasts in `round`.
-using Tamper = std::function<std::optional<Bytes>(std::size_t round, PartyId sender, Bytes payload)>;
+// Lets a test rewrite (or drop, by returning nullopt) what `sender` broadcasts in `round`. It is
+// applied to every copy alike, so the sender is a consistent cheater: the signing protocol's own
+// checks see the fault, not the engine's echo step.
+using Rewrite = std::function<std::optional<Bytes>(std::size_t round, PartyId sender, Bytes payload)>;
 
 template <class C>
 struct Run {
@@ -23,59 +30,39 @@ struct Run {
 
 template <class C>
 Run<C> run(const std::vector<KeyShare<GroupOf<C>>>& shares, const std::vector<PartyId>& signers, const Bytes& message,
-           TaprootTweak taproot = {}, Tamper tamper = {}) {
+           TaprootTweak taproot = {}, Rewrite rewrite = {}, SimulationOptions options = {}) {
   Run<C> r;
   for (PartyId id : signers) {
     auto party = SigningProtocol<C>::create(share_of<C>(shares, id).clone(), signers, message, taproot);
     REQUIRE(party.ok());
     r.parties.push_back(std::make_unique<SigningProtocol<C>>(std::move(party).value()));
   }
-  std::map<PartyId, std::vector<OutgoingMessage>> out;
-  for (auto& p : r.parties) {
-    auto msgs = p->start();
-    if (!msgs.ok()) {
-      r.outcome.emplace(p->self(), msgs.error());
-      continue;
-    }
-    out[p->self()] = std::move(msgs).value();
-  }
-  for (std::size_t round = 0; round < 2; ++round) {
-    std::map<PartyId, std::vector<OutgoingMessage>> next;
-    for (auto& p : r.parties) {
-      if (r.outcome.count(p->self())) continue;
-      RoundMessages in;
-      for (const auto& [sender, msgs] : out) {
-        if (sender == p->self()) continue;
-        for (const auto& m : msgs) {
-          REQUIRE_FALSE(m.to.has_value());  // FROST only broadcasts
-          REQUIRE(p->expects_from(round, sender).broadcast);
-          std::optional<Bytes> payload = m.payload;
-          if (tamper) payload = tamper(round, sender, m.payload);
-          if (payload) in.broadcast[sender] = *payload;
-        }
+  if (rewrite) {
+    options.tamper = [rewrite](InFlight& m) {
+      REQUIRE(m.broadcast);  // FROST only broadcasts
+      std::optional<Bytes> payload = rewrite(m.round, m.from, m.payload);
+      if (payload) {
+        m.payload = std::move(*payload);
+      } else {
+        m.deliver = false;
       }
-      auto msgs = p->advance(round, in);
-      if (!msgs.ok()) {
-        r.outcome.emplace(p->self(), msgs.error());
-        continue;
-      }
-      next[p->self()] = std::move(msgs).value();
-    }
-    out = std::move(next);
+    };
   }
-  for (auto& p : r.parties) r.outcome.emplace(p->self(), Status{});
+  auto result = simulate(pointers(r.parties), options);
+  r.outcome = std::move(result.status);
   return r;
 }
 
-// Every party except `except` failed with ProtocolAborted naming exactly `culprits`.
+// Every party except `except` failed with an error of `kind` naming exactly `culprits`.
 template <class C>
-void check_all_blame(const Run<C>& r, std::vector<PartyId> culprits, std::vector<PartyId> except = {}) {
+void check_all_blame(const Run<C>& r, std::vector<PartyId> culprits, std::vector<PartyId> except = {},
+                     ErrorKind kind = ErrorKind::ProtocolAborted) {
   for (const auto& [id, status] : r.outcome) {
     if (std::find(except.begin(), except.end(), id) != except.end()) continue;
     INFO("party " << id);
     REQUIRE_FALSE(status.ok());
     INFO(status.error().describe());
-    CHECK(status.error().kind == ErrorKind::ProtocolAborted);
+    CHECK(status.error().kind == kind);
     CHECK(status.error().culprits == culprits);
   }
 }
@@ -170,7 +157,8 @@ TEMPLATE_TEST_CASE("the signing protocol names faulty peers", "[protocol]", Fros
       if (round == 1 && sender == 2) return std::nullopt;
       return payload;
     });
-    check_all_blame(r, {2}, {2});
+    // Nothing left in flight: the others time out naming exactly the silent party.
+    check_all_blame(r, {2}, {2}, ErrorKind::Timeout);
   }
 }
 

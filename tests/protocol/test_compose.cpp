@@ -10,8 +10,13 @@
 
 #include "protocol/compose.hpp"
 #include "tsign/core/random.hpp"
+#include "tsign/testing/simulation.hpp"
 
 using namespace tsign;
+using tsign::testing::InFlight;
+using tsign::testing::pointers;
+using tsign::testing::run_protocols;
+using tsign::testing::Tamper;
 
 namespace {
 
@@ -120,53 +125,12 @@ std::unique_ptr<Protocol<int>> confirmed(PartyId self, const std::vector<PartyId
                                               std::make_unique<ConfirmState<int>>(value, session, self, "confirm"));
 }
 
-struct InFlight {
-  std::size_t round;
-  PartyId from, to;
-  bool broadcast;
-  Bytes payload;
-  bool deliver = true;
-};
-
-// Runs the parties in lock step; returns each party's status (a missing message is left to the
-// protocol's own sender check).
+// Runs the parties through the simulation harness; returns each party's status. A broadcast is
+// altered in every copy alike wherever a test is about a composite's own checks (one altered copy
+// would be the engine's echo step catching an equivocation instead).
 template <class T>
-std::map<PartyId, Status> run(std::vector<std::unique_ptr<Protocol<T>>>& parties,
-                              const std::function<void(InFlight&)>& tamper = {}) {
-  std::map<PartyId, Status> status;
-  std::map<PartyId, Outgoing> outbox;
-  for (auto& p : parties) {
-    auto out = p->start();
-    REQUIRE(out.ok());
-    outbox[p->self()] = std::move(out).value();
-  }
-  const std::size_t rounds = parties.front()->round_count();
-  for (std::size_t round = 0; round < rounds; ++round) {
-    std::map<PartyId, RoundMessages> inbox;
-    for (auto& [sender, messages] : outbox) {
-      for (auto& m : messages) {
-        for (auto& q : parties) {
-          if (q->self() == sender || (m.to && *m.to != q->self())) continue;
-          InFlight copy{round, sender, q->self(), !m.to, m.payload};
-          if (tamper) tamper(copy);
-          if (!copy.deliver) continue;
-          (copy.broadcast ? inbox[q->self()].broadcast : inbox[q->self()].direct)[sender] = std::move(copy.payload);
-        }
-      }
-    }
-    outbox.clear();
-    for (auto& p : parties) {
-      if (status.count(p->self())) continue;
-      auto next = p->advance(round, inbox[p->self()]);
-      if (!next.ok()) {
-        status.emplace(p->self(), next.error());
-        continue;
-      }
-      outbox[p->self()] = std::move(next).value();
-    }
-  }
-  for (auto& p : parties) status.emplace(p->self(), Status{});
-  return status;
+std::map<PartyId, Status> run(std::vector<std::unique_ptr<Protocol<T>>>& parties, const Tamper& tamper = {}) {
+  return run_protocols(pointers(parties), tamper).status;
 }
 
 const std::vector<PartyId> kParties{1, 2, 3};
@@ -188,7 +152,7 @@ TEST_CASE("compose: a sequence names the culprit of its second part") {
   std::vector<std::unique_ptr<Protocol<int>>> parties;
   for (PartyId p : kParties) parties.push_back(sequence(p, kParties));
   auto status = run(parties, [](InFlight& m) {
-    if (m.round == 3 && m.from == 2 && m.to == 1) m.payload.back() ^= 1;
+    if (m.round == 3 && m.from == 2) m.payload.back() ^= 1;  // b's broadcast, every copy
   });
   REQUIRE_FALSE(status.at(1).ok());
   CHECK(status.at(1).error().culprits == std::vector<PartyId>{2});
@@ -220,7 +184,10 @@ TEST_CASE("compose: a tampered packed payload names its sender") {
       std::vector<std::unique_ptr<Protocol<Pair>>> parties;
       for (PartyId p : kParties) parties.push_back(parallel(p, kParties, 2, 3));
       auto status = run(parties, [&](InFlight& m) {
-        if (m.round == 1 && m.from == 3 && m.to == 1 && m.broadcast == as_broadcast) m.payload[offset] ^= 1;
+        // A broadcast is altered in every copy, a direct message in the one to party 1.
+        if (m.round == 1 && m.from == 3 && m.broadcast == as_broadcast && (as_broadcast || m.to == 1)) {
+          m.payload[offset] ^= 1;
+        }
       });
       REQUIRE_FALSE(status.at(1).ok());
       CHECK(status.at(1).error().kind == ErrorKind::ProtocolAborted);
@@ -233,7 +200,7 @@ TEST_CASE("compose: a tampered packed payload names its sender") {
     std::vector<std::unique_ptr<Protocol<Pair>>> parties;
     for (PartyId p : kParties) parties.push_back(parallel(p, kParties, 1, 3));
     auto status = run(parties, [&](InFlight& m) {
-      if (m.round != 2 || m.from != 2 || m.to != 3 || !m.broadcast) return;
+      if (m.round != 2 || m.from != 2 || !m.broadcast) return;  // every copy
       if (variant == 0) m.payload.push_back(0);
       if (variant == 1) {
         const Bytes extra = ToyState::text("a:2:2");
@@ -249,7 +216,7 @@ TEST_CASE("compose: faults in both parallel parts of a round name both culprits"
   std::vector<std::unique_ptr<Protocol<Pair>>> parties;
   for (PartyId p : kParties) parties.push_back(parallel(p, kParties, 2, 2));
   auto status = run(parties, [](InFlight& m) {
-    if (m.round != 0 || m.to != 1 || !m.broadcast) return;
+    if (m.round != 0 || !m.broadcast) return;  // every copy
     // The packed broadcast: tag, flags, u32 length of a's part, a's part, u32 length, b's part.
     if (m.from == 2) m.payload[6] ^= 1;          // the first byte of a's part
     if (m.from == 3) m.payload.back() ^= 1;      // the last byte of b's part
@@ -285,10 +252,11 @@ TEST_CASE("compose: the confirmation round") {
     for (int variant = 0; variant < 2; ++variant) {
       std::vector<std::unique_ptr<Protocol<int>>> parties;
       for (PartyId p : kParties) parties.push_back(confirmed(p, kParties, session, 7));
+      // The same forged confirmation in every copy.
+      const Bytes forged = variant == 0 ? compose_detail::confirmation(random_array<32>(), 3)
+                                        : compose_detail::confirmation(session, 1);
       auto status = run(parties, [&](InFlight& m) {
-        if (m.from != 3) return;
-        m.payload = variant == 0 ? compose_detail::confirmation(random_array<32>(), 3)
-                                 : compose_detail::confirmation(session, 1);
+        if (m.from == 3) m.payload = forged;
       });
       for (PartyId p : {1u, 2u}) {
         REQUIRE_FALSE(status.at(p).ok());

@@ -3,8 +3,10 @@
 // (ProtocolSession: envelopes, routing, the echo step, abort notices, timeouts), with a
 // deterministic schedule and hooks for an adversary on the network or at a party:
 // - tamper: sees every copy of every protocol message before delivery, and may alter, reroute
-//   between broadcast and direct, or drop it (a broadcast travels as one copy per recipient, so
-//   altering one copy makes its sender equivocate);
+//   between broadcast and direct, or drop it. A broadcast travels as one copy per recipient:
+//   altering one copy (or some differently) makes its sender equivocate, which the engine's echo
+//   step catches; altering every copy alike makes the sender a consistent cheater (the altered
+//   payload is what its engine sends and echoes), so the recipients' protocol checks judge it;
 // - tamper_engine: the same for the engine's own echo and abort messages;
 // - reorder (a seed), duplicate (every packet delivered twice) and crash (a party stops cold at a
 //   given step);
@@ -16,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -43,7 +46,7 @@ using Tamper = std::function<void(InFlight&)>;
 
 struct SimulationOptions {
   SessionId session{};  // every party's session id (all zero unless a test sets one)
-  Tamper tamper;         // protocol messages
+  Tamper tamper;         // protocol messages (each copy seen once, as the sender's protocol emits it)
   Tamper tamper_engine;  // echo and abort messages
   std::uint64_t reorder_seed = 0;  // 0: first in, first out; otherwise a fixed shuffle of deliveries
   bool duplicate = false;          // every packet delivered twice
@@ -85,6 +88,15 @@ template <class P>
 std::vector<RoundProtocol*> pointers(std::vector<P>& parties) {
   std::vector<RoundProtocol*> out;
   for (auto& p : parties) out.push_back(&p);
+  return out;
+}
+
+// The same for parties held by pointer (protocols that do not move, or composites built behind
+// an interface).
+template <class P>
+std::vector<RoundProtocol*> pointers(std::vector<std::unique_ptr<P>>& parties) {
+  std::vector<RoundProtocol*> out;
+  for (auto& p : parties) out.push_back(p.get());
   return out;
 }
 
