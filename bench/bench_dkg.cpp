@@ -17,7 +17,7 @@ namespace {
 
 using namespace tsign;
 using tsign::bench::ids_1_to;
-using tsign::bench::run_rounds;
+using tsign::bench::run_without_engine;
 
 SessionId session(std::uint64_t counter) {
   SessionId s{};
@@ -34,7 +34,7 @@ std::vector<DkgProtocol<FrostSecp256k1>> dkg_parties(std::uint32_t t, std::uint3
 
 std::vector<KeyShare<Secp256k1>> generate(std::uint32_t t, std::uint32_t n) {
   auto parties = dkg_parties(t, n, 1);
-  run_rounds(parties);
+  run_without_engine(parties);
   std::vector<KeyShare<Secp256k1>> shares;
   for (auto& p : parties) shares.push_back(p.take_output().value());
   return shares;
@@ -44,7 +44,7 @@ void dkg_per_party(benchmark::State& state, std::uint32_t t, std::uint32_t n) {
   std::uint64_t counter = 0;
   for (auto _ : state) {
     auto parties = dkg_parties(t, n, ++counter);
-    state.SetIterationTime(run_rounds(parties, 1).timed_seconds);
+    state.SetIterationTime(run_without_engine(parties).compute_seconds.at(1));
   }
 }
 
@@ -54,7 +54,7 @@ void dkg_total(benchmark::State& state, std::uint32_t t, std::uint32_t n) {
     state.PauseTiming();
     auto parties = dkg_parties(t, n, ++counter);
     state.ResumeTiming();
-    run_rounds(parties);
+    run_without_engine(parties);
   }
 }
 
@@ -67,7 +67,7 @@ void refresh_total(benchmark::State& state) {
     ++counter;
     for (const auto& s : shares) parties.push_back(RefreshProtocol<Secp256k1>::create(s, session(counter)).value());
     state.ResumeTiming();
-    run_rounds(parties);
+    run_without_engine(parties);
   }
 }
 
@@ -80,7 +80,7 @@ void reshare_total(benchmark::State& state) {
     std::vector<ReshareProtocol<Secp256k1>> parties;
     for (const auto& s : shares) parties.push_back(ReshareProtocol<Secp256k1>::create(s, config).value());
     state.ResumeTiming();
-    run_rounds(parties);
+    run_without_engine(parties);
   }
 }
 

@@ -28,8 +28,8 @@ namespace {
 using namespace tsign;
 using Clock = std::chrono::steady_clock;
 using tsign::bench::ids_1_to;
-using tsign::bench::RoundStats;
-using tsign::bench::run_rounds;
+using tsign::bench::run_without_engine;
+using tsign::bench::total_bytes;
 
 std::vector<EcdsaKeyProtocol> keygen_parties(std::uint32_t t, std::uint32_t n) {
   const DkgConfig config{random_array<32>(), ids_1_to(n), t};
@@ -44,7 +44,7 @@ std::vector<EcdsaKeyShare>& key(std::uint32_t t, std::uint32_t n) {
   auto& shares = cache[{t, n}];
   if (shares.empty()) {
     auto parties = keygen_parties(t, n);
-    run_rounds(parties);
+    run_without_engine(parties);
     for (auto& p : parties) shares.push_back(p.take_output().value().value());
   }
   return shares;
@@ -55,14 +55,14 @@ std::uint32_t arg(const benchmark::State& state, int i) { return static_cast<std
 void keygen_total(benchmark::State& state) {
   for (auto _ : state) {
     auto parties = keygen_parties(arg(state, 0), arg(state, 1));
-    run_rounds(parties);
+    run_without_engine(parties);
   }
 }
 
 void keygen_per_party(benchmark::State& state) {
   for (auto _ : state) {
     auto parties = keygen_parties(arg(state, 0), arg(state, 1));
-    state.SetIterationTime(run_rounds(parties, 1).timed_seconds);
+    state.SetIterationTime(run_without_engine(parties).compute_seconds.at(1));
   }
 }
 
@@ -92,7 +92,7 @@ void sign_total(benchmark::State& state) {
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto parties = sign_parties(t, arg(state, 1));
-    bytes = run_rounds(parties).bytes;
+    bytes = total_bytes(run_without_engine(parties));
     if (!parties.front().take_output().ok()) throw std::runtime_error("no signature");
   }
   report_bytes(state, bytes, t);
@@ -104,9 +104,9 @@ void sign_per_party(benchmark::State& state) {
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto parties = sign_parties(t, arg(state, 1));
-    const RoundStats stats = run_rounds(parties, 1);
-    bytes = stats.bytes;
-    state.SetIterationTime(stats.timed_seconds);
+    const auto result = run_without_engine(parties);
+    bytes = total_bytes(result);
+    state.SetIterationTime(result.compute_seconds.at(1));
   }
   report_bytes(state, bytes, t);
 }
@@ -117,7 +117,7 @@ void presign_total(benchmark::State& state) {
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto parties = presign_parties(t, arg(state, 1));
-    bytes = run_rounds(parties).bytes;
+    bytes = total_bytes(run_without_engine(parties));
   }
   report_bytes(state, bytes, t);
 }
@@ -128,12 +128,12 @@ void online_total(benchmark::State& state) {
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto presign = presign_parties(t, arg(state, 1));
-    run_rounds(presign);
+    run_without_engine(presign);
     const Digest32 digest = random_array<32>();
     const auto t0 = Clock::now();
     std::vector<EcdsaOnlineProtocol> online;
     for (auto& p : presign) online.push_back(EcdsaOnlineProtocol::create(p.take_output().value(), digest).value());
-    bytes = run_rounds(online).bytes;
+    bytes = total_bytes(run_without_engine(online));
     state.SetIterationTime(std::chrono::duration<double>(Clock::now() - t0).count());
   }
   report_bytes(state, bytes, t);

@@ -1,12 +1,12 @@
 #pragma once
-// Shared by the benchmarks: party ids, protocols run round by round in one thread, dealt FROST
-// keys, and whole protocol sessions run through the engine, in process (one MemoryHub per
-// session) or over TCP on loopback (one TcpNode per party, connected once and shared by every
-// session).
-#include <chrono>
+// Shared by the benchmarks: party ids, protocols run round by round in one thread (the simulation
+// harness without the engine), dealt FROST keys, and whole protocol sessions run through the
+// engine, in process (one MemoryHub per session) or over TCP on loopback (one TcpNode per party,
+// connected once and shared by every session).
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -14,6 +14,7 @@
 #include "tsign/frost/keygen.hpp"
 #include "tsign/net/memory_transport.hpp"
 #include "tsign/net/tcp_transport.hpp"
+#include "tsign/testing/simulation.hpp"
 
 namespace tsign::bench {
 
@@ -29,48 +30,27 @@ inline std::vector<PartyId> ids_1_to(std::size_t n) {
   return ids;
 }
 
-// What run_rounds saw: the time spent inside one party's calls, and the payload bytes sent.
-struct RoundStats {
-  double timed_seconds = 0;  // inside the calls of the timed party
-  std::size_t bytes = 0;     // sent by all parties, every copy to every recipient counted
-};
-
-// Runs protocols that expose start/advance/round_count/self to completion in this thread,
-// routing every message in memory: no engine or transport cost, only the protocol's own
-// computation. `timed` (0: none) is the party whose calls are timed.
+// Runs protocols to completion through the simulation harness without the engine (no envelope,
+// no echo step): messages go from protocol to protocol in this thread, so only the protocols' own
+// computation is measured. Throws on any party's failure. The result counts the time inside each
+// party's calls (compute_seconds) and the payload bytes each party sent, every copy to every
+// recipient (bytes_sent; see total_bytes).
 template <class P>
-RoundStats run_rounds(std::vector<P>& parties, PartyId timed = 0) {
-  using Clock = std::chrono::steady_clock;
-  RoundStats stats;
-  auto call = [&](P& p, auto&& f) {
-    const auto t0 = Clock::now();
-    auto out = f();
-    if (p.self() == timed) stats.timed_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    if (!out.ok()) throw std::runtime_error(out.error().describe());
-    return std::move(out).value();
-  };
-  std::map<PartyId, std::vector<OutgoingMessage>> outbox;
-  for (auto& p : parties) outbox[p.self()] = call(p, [&] { return p.start(); });
-  for (std::size_t round = 0; round < parties.front().round_count(); ++round) {
-    std::map<PartyId, RoundMessages> inbox;
-    for (auto& [sender, messages] : outbox) {
-      for (auto& m : messages) {
-        if (m.to) {
-          stats.bytes += m.payload.size();
-          inbox[*m.to].direct[sender] = std::move(m.payload);
-        } else {
-          for (auto& q : parties) {
-            if (q.self() == sender) continue;
-            stats.bytes += m.payload.size();
-            inbox[q.self()].broadcast[sender] = m.payload;
-          }
-        }
-      }
-    }
-    outbox.clear();
-    for (auto& p : parties) outbox[p.self()] = call(p, [&] { return p.advance(round, inbox[p.self()]); });
+testing::SimulationResult run_without_engine(std::vector<P>& parties) {
+  testing::SimulationOptions options;
+  options.engine = false;
+  testing::SimulationResult result = testing::simulate(testing::pointers(parties), options);
+  for (const auto& [id, status] : result.status) {
+    if (!status.ok()) throw std::runtime_error("party " + std::to_string(id) + ": " + status.error().describe());
   }
-  return stats;
+  return result;
+}
+
+// The payload bytes sent by all parties.
+inline std::size_t total_bytes(const testing::SimulationResult& result) {
+  std::size_t bytes = 0;
+  for (const auto& entry : result.bytes_sent) bytes += entry.second;
+  return bytes;
 }
 
 // Trusted-dealer keys for parties 1..n, dealt once per group and (t, n) and kept for the whole

@@ -84,7 +84,7 @@ void check_evaluations(const FeldmanCommitment<G>& commitment, const std::map<Pa
     // they are fixed, so the (variable-time) products may depend on them.
     Scalar r = Scalar::random();
     detail::declassify(&r, sizeof r);
-    lhs.push_back(point * r);
+    lhs.push_back(point.mul_vartime(r));
     const Scalar x = identifier_scalar<G>(id);
     Scalar power = r;
     for (auto& w : weights) {
@@ -94,7 +94,7 @@ void check_evaluations(const FeldmanCommitment<G>& commitment, const std::map<Pa
   }
   std::vector<Point> rhs;
   rhs.reserve(coeffs.size());
-  for (std::size_t j = 0; j < coeffs.size(); ++j) rhs.push_back(coeffs[j] * weights[j]);
+  for (std::size_t j = 0; j < coeffs.size(); ++j) rhs.push_back(coeffs[j].mul_vartime(weights[j]));
   if (Point::sum(lhs) == Point::sum(rhs)) return;
   for (const auto& [id, point] : claims) {
     if (!(commitment.evaluate(id) == point)) blame.add(id, what);

@@ -59,7 +59,7 @@ Status verify_knowledge(PartyId id, const typename C::Point& verifying_key, cons
                         ByteSpan context) {
   using Point = typename C::Point;
   const auto c = dkg_challenge<C>(id, verifying_key, proof.R, context);
-  if (verifying_key.is_identity() || !(Point::base_mul(proof.z) - verifying_key * c == proof.R)) {
+  if (verifying_key.is_identity() || !(Point::base_mul(proof.z) - verifying_key.mul_vartime(c) == proof.R)) {
     return make_error(ErrorKind::ProtocolAborted,
                       "proof of knowledge of party " + std::to_string(id) + " does not verify", {id});
   }

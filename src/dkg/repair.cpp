@@ -121,7 +121,7 @@ struct RepairState final : ProtocolState<std::optional<KeyShare<G>>> {
       const PartyId i = config.helpers[k];
       auto it = delta_commitments.find(i);
       if (it == delta_commitments.end()) continue;
-      if (!(Point::sum(it->second) == key->verifying_shares.at(i) * zetas[k])) {
+      if (!(Point::sum(it->second) == key->verifying_shares.at(i).mul_vartime(zetas[k]))) {
         blame.add(i, "delta commitments do not sum to ζ_i·X_i: the helper does not split its own share");
       }
     }

@@ -93,7 +93,7 @@ struct ReshareState final : ProtocolState<std::optional<KeyShare<G>>> {
       auto it = commitments.find(dealer_id);
       if (it == commitments.end()) continue;
       constants.push_back(it->second.constant());
-      if (!(it->second.constant() == old->verifying_shares.at(dealer_id) * lambdas[k])) {
+      if (!(it->second.constant() == old->verifying_shares.at(dealer_id).mul_vartime(lambdas[k]))) {
         blame.add(dealer_id, "constant commitment is not λ_i·X_i: the dealer does not share its own share");
       }
     }

@@ -245,11 +245,11 @@ struct PresignState final : ProtocolState<Presignature> {
     }
     const Scalar& x = chi.at(j);
     bool consistent = true;
-    if (!(detail::secret_mul(reply.nonce, x) == Point::base_mul((*d)[0]) + reply.gamma_u)) {
+    if (!(detail::secret_mul_consttime(reply.nonce, x) == Point::base_mul((*d)[0]) + reply.gamma_u)) {
       blame.add(j, "Gamma_u check failed: the multiplication did not use the committed r_j");
       consistent = false;
     }
-    if (!(detail::secret_mul(reply.public_share, x) == Point::base_mul((*d)[1]) + reply.gamma_v)) {
+    if (!(detail::secret_mul_consttime(reply.public_share, x) == Point::base_mul((*d)[1]) + reply.gamma_v)) {
       blame.add(j, "Gamma_v check failed: the multiplication did not use the sk_j behind pk_j");
       consistent = false;
     }
@@ -265,7 +265,7 @@ struct PresignState final : ProtocolState<Presignature> {
     std::set<PartyId> proven;
     for (const auto& [j, reply] : replies) {
       claims.emplace(j, zero_claims(j, reply.zero_points));
-      Point expect = share->key.verifying_shares.at(j) * lambdas.at(j);
+      Point expect = share->key.verifying_shares.at(j).mul_vartime(lambdas.at(j));
       for (const auto& [k, z] : claims.at(j)) expect += j < k ? z : -z;
       if (j == tweak_holder) expect += Point::base_mul(derived.tweak);
       if (!(expect == reply.public_share)) {

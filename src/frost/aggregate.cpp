@@ -16,7 +16,7 @@ bool share_is_valid(const SigningContext<C>& ctx, std::size_t index, const typen
   if (I::negate_nonces(ctx)) commitment_share = -commitment_share;
   Point key_share = I::negate_key(ctx) ? -verifying_share : verifying_share;
   key_share += I::key_offset_point(ctx);
-  return Point::base_mul(z) == commitment_share + key_share * (ctx.challenge() * lambda);
+  return Point::base_mul(z) == commitment_share + key_share.mul_vartime(ctx.challenge() * lambda);
 }
 
 template <FrostCiphersuite C>

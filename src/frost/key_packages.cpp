@@ -105,7 +105,7 @@ Result<PublicKeyPackage<C>> PublicKeyPackage<C>::decode(ByteSpan bytes) {
     images.push_back(point);
   }
   TSIGN_TRY(auto lambdas, lagrange_coefficients<G>(first));
-  for (std::size_t i = 0; i < images.size(); ++i) images[i] = images[i] * lambdas[i];
+  for (std::size_t i = 0; i < images.size(); ++i) images[i] = images[i].mul_vartime(lambdas[i]);
   if (!(Point::sum(images) == out.verifying_key)) {
     return r.fail("verifying shares do not interpolate to the verifying key");
   }

@@ -79,7 +79,7 @@ bool verify_signature_rfc(ByteSpan message, const Signature<C>& signature, const
     if (!R.has_even_y()) R = -R;
   }
   const auto c = detail::challenge<C>(R, key, message);
-  return Point::base_mul(signature.z) == R + key * c;
+  return Point::base_mul(signature.z) == R + key.mul_vartime(c);
 }
 
 template <FrostCiphersuite C>

@@ -104,7 +104,7 @@ Result<SigningContext<C>> SigningContext<C>::build(const SigningPackage<C>& pack
   terms.reserve(2 * m);
   for (const auto& c : ctx.commitments_) {
     ctx.binding_factors_.push_back(C::H1({ctx.binding_prefix_, detail::identifier_bytes<C>(c.identifier)}));
-    ctx.binding_terms_.push_back(c.binding * ctx.binding_factors_.back());
+    ctx.binding_terms_.push_back(c.binding.mul_vartime(ctx.binding_factors_.back()));
     terms.push_back(c.hiding);
     terms.push_back(ctx.binding_terms_.back());
   }

@@ -108,10 +108,10 @@ Ed25519Point Ed25519Point::base_mul(const Ed25519Scalar& k) {
   return p;
 }
 
-Ed25519Point Ed25519Point::operator*(const Ed25519Scalar& k) const {
+Ed25519Point Ed25519Point::mul_vartime(const Ed25519Scalar& public_scalar) const {
   Ed25519Point p;
   if (is_identity()) return p;
-  ByteArray<32> kb = k.to_bytes();
+  ByteArray<32> kb = public_scalar.to_bytes();
   const int status = crypto_scalarmult_ed25519_noclamp(p.enc_.data(), kb.data(), enc_.data());
   detail::declassify(p.enc_.data(), p.enc_.size());  // points are public values
   if (detail::declassified(status) != 0) p.enc_ = kIdentityEncoding;

@@ -43,9 +43,9 @@ Secp256k1Point Secp256k1Point::base_mul(const Secp256k1Scalar& k) {
   return p;
 }
 
-Secp256k1Point Secp256k1Point::operator*(const Secp256k1Scalar& k) const {
+Secp256k1Point Secp256k1Point::mul_vartime(const Secp256k1Scalar& public_scalar) const {
   if (identity_) return {};
-  ByteArray<32> kb = k.to_bytes();
+  ByteArray<32> kb = public_scalar.to_bytes();
   Secp256k1Point p = *this;
   p.identity_ = secp256k1_ec_pubkey_tweak_mul(secp256k1_ctx(), &p.pk_, kb.data()) != 1;
   sodium_memzero(kb.data(), kb.size());

@@ -21,18 +21,18 @@ int write_point(unsigned char* output, const unsigned char* x32, const unsigned 
 
 }  // namespace
 
-bool secret_mul_uncompressed(const secp256k1_pubkey& p, const ByteArray<32>& k, std::span<std::uint8_t, 65> out) {
+bool secret_mul_consttime_uncompressed(const secp256k1_pubkey& p, const ByteArray<32>& k, std::span<std::uint8_t, 65> out) {
   // Fails only for k = 0 (k < n always holds): a public fact about a negligible event.
   const int ok = declassified(secp256k1_ecdh(secp256k1_ctx(), out.data(), &p, k.data(), write_point, nullptr));
   if (ok != 1) secure_wipe(out.data(), out.size());
   return ok == 1;
 }
 
-Secp256k1Point secret_mul(const Secp256k1Point& p, const Secp256k1Scalar& k) {
+Secp256k1Point secret_mul_consttime(const Secp256k1Point& p, const Secp256k1Scalar& k) {
   if (p.is_identity()) return {};
   ByteArray<32> scalar = k.to_bytes();
   ByteArray<65> out{};
-  const bool ok = secret_mul_uncompressed(p.pubkey(), scalar, out);
+  const bool ok = secret_mul_consttime_uncompressed(p.pubkey(), scalar, out);
   secure_wipe(scalar.data(), scalar.size());
   if (!ok) return {};
   declassify(out.data(), out.size());  // the product is compared with public points

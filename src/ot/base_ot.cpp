@@ -139,7 +139,7 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
   Scratch& s = scratch[0];
   std::copy(a_.expose().begin(), a_.expose().end(), s.a.begin());
   // a ≠ 0 and every point is a curve point, so no product fails: the verdicts are public facts.
-  if (!detail::published(tsign::detail::secret_mul_uncompressed(a_pub, s.a, s.products[0]))) {
+  if (!detail::published(tsign::detail::secret_mul_consttime_uncompressed(a_pub, s.a, s.products[0]))) {
     return make_error(ErrorKind::Internal, "base OT: a is zero");
   }
   s.minus_aa = secp256k1_p::negate(secp256k1_p::parse_uncompressed(s.products[0]));
@@ -153,7 +153,7 @@ Result<SecretBytes> BaseOtSender::finish(const BaseOtReceiverMsg& msg) && {
     if (b == a_uncompressed || b == minus_a_uncompressed || (!parsed && !parse_point(b, b_pub))) {
       return detail::abort_by(peer_, "base OT: a receiver point is ±(the sender's public key) or not a curve point");
     }
-    if (!detail::published(tsign::detail::secret_mul_uncompressed(b_pub, s.a, s.products[0]))) {
+    if (!detail::published(tsign::detail::secret_mul_consttime_uncompressed(b_pub, s.a, s.products[0]))) {
       return make_error(ErrorKind::Internal, "base OT: a is zero");
     }
     products[i] = secp256k1_p::parse_uncompressed(s.products[0]);
@@ -185,7 +185,7 @@ Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const Base
   auto response = Secp256k1Scalar::from_bytes(msg.proof_response);
   if (!a_point || !commit || !response ||
       !(Secp256k1Point::base_mul(*response) ==
-        *commit + *a_point * proof_challenge(session, msg.a_point, msg.proof_commit))) {
+        *commit + a_point->mul_vartime(proof_challenge(session, msg.a_point, msg.proof_commit)))) {
     return detail::abort_by(peer, "base OT: invalid proof of knowledge");
   }
   // Every product is by G or by A, so both go through combs: A's table costs a few dozen

@@ -10,8 +10,6 @@
 #include <string>
 #include <vector>
 
-#include <map>
-
 #include "core/declassify.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/dkg/dkg.hpp"
@@ -22,6 +20,7 @@
 #include "ot/multiply.hpp"
 #include "ot/setup.hpp"
 #include "tsign/sss/shamir.hpp"
+#include "tsign/testing/simulation.hpp"
 
 using namespace tsign;
 
@@ -141,34 +140,18 @@ void ot_setup_and_multiply() {
   multiply_once(*reverse_sender, rr->first, reverse);
 }
 
-// Runs round protocols to completion in one process; false (with the reason printed) on failure.
+// Runs round protocols to completion through the simulation harness, with the engine (envelopes
+// and the echo step add only work on public payloads); false (with the reason printed) on failure.
 template <class P>
-bool run_rounds(std::vector<P>& parties) {
-  std::map<PartyId, std::vector<OutgoingMessage>> outbox;
-  auto step = [&](P& p, Result<std::vector<OutgoingMessage>> out) {
-    if (!out.ok()) failed(std::string(p.name()) + ": " + out.error().describe());
-    if (out.ok()) outbox[p.self()] = std::move(out).value();
-    return out.ok();
-  };
-  for (auto& p : parties) {
-    if (!step(p, p.start())) return false;
+bool run_protocols(std::vector<P>& parties) {
+  const testing::SimulationResult result = testing::simulate(testing::pointers(parties));
+  bool ok = true;
+  for (const auto& [id, status] : result.status) {
+    if (status.ok()) continue;
+    failed(std::string(parties.front().name()) + ", party " + std::to_string(id) + ": " + status.error().describe());
+    ok = false;
   }
-  for (std::size_t round = 0; round < parties.front().round_count(); ++round) {
-    std::map<PartyId, RoundMessages> inbox;
-    for (auto& [sender, messages] : outbox) {
-      for (auto& m : messages) {
-        for (auto& q : parties) {
-          if (q.self() == sender || (m.to && *m.to != q.self())) continue;
-          (m.to ? inbox[q.self()].direct : inbox[q.self()].broadcast)[sender] = m.payload;
-        }
-      }
-    }
-    outbox.clear();
-    for (auto& p : parties) {
-      if (!step(p, p.advance(round, inbox[p.self()]))) return false;
-    }
-  }
-  return true;
+  return ok;
 }
 
 // Distributed key generation (2 of 3) with every random byte secret: polynomial coefficients,
@@ -181,7 +164,7 @@ void distributed_key_generation() {
   const DkgConfig config{session, {1, 2, 3}, 2};
   std::vector<DkgProtocol<C>> parties;
   for (PartyId p : config.parties) parties.push_back(DkgProtocol<C>::create(p, config).value());
-  if (!run_rounds(parties)) return;
+  if (!run_protocols(parties)) return;
   for (auto& p : parties) {
     if (!p.take_output().ok()) failed("DKG: no key share");
   }
@@ -219,7 +202,7 @@ void ecdsa_signing() {
   const DkgConfig config{random_array<32>(), {1, 2}, 2};
   std::vector<EcdsaKeyProtocol> keygen;
   for (PartyId p : config.parties) keygen.push_back(EcdsaKeyProtocol::keygen(p, config).value());
-  if (!run_rounds(keygen)) return;
+  if (!run_protocols(keygen)) return;
   std::vector<EcdsaKeyShare> shares;
   for (auto& p : keygen) shares.push_back(p.take_output().value().value());
   for (auto& share : shares) share = classified(share);
@@ -227,7 +210,7 @@ void ecdsa_signing() {
   detail::classify_randomness_for_ctime_check(true);
   std::vector<EcdsaSignProtocol> signers;
   for (auto& share : shares) signers.push_back(EcdsaSignProtocol::create(share, sign).value());
-  if (run_rounds(signers) && !signers.front().take_output().ok()) failed("ECDSA: no signature");
+  if (run_protocols(signers) && !signers.front().take_output().ok()) failed("ECDSA: no signature");
 }
 
 struct Flow {

@@ -60,7 +60,7 @@ struct KeyShare {
     std::vector<PartyId> first(parties.begin(), parties.begin() + threshold);
     TSIGN_TRY(auto lambdas, lagrange_coefficients<G>(first));
     std::vector<Point> terms;
-    for (std::size_t i = 0; i < first.size(); ++i) terms.push_back(verifying_shares.at(first[i]) * lambdas[i]);
+    for (std::size_t i = 0; i < first.size(); ++i) terms.push_back(verifying_shares.at(first[i]).mul_vartime(lambdas[i]));
     if (!(Point::sum(terms) == group_public_key)) return fail("verifying shares do not interpolate to the group key");
     return {};
   }

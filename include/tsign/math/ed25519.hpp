@@ -65,7 +65,10 @@ class Ed25519Point {
   Ed25519Point operator-(const Ed25519Point& o) const;
   Ed25519Point operator-() const;
   Ed25519Point& operator+=(const Ed25519Point& o) { return *this = *this + o; }
-  Ed25519Point operator*(const Ed25519Scalar& k) const;
+  // k·P for public data only, as Secp256k1Point::mul_vartime: generic code relies on nothing
+  // more. (libsodium's crypto_scalarmult_ed25519_noclamp underneath happens to run in constant
+  // time, but no secret scalar should depend on that.)
+  Ed25519Point mul_vartime(const Ed25519Scalar& public_scalar) const;
 
   bool operator==(const Ed25519Point& o) const;
   bool is_identity() const;
@@ -73,8 +76,6 @@ class Ed25519Point {
  private:
   ByteArray<32> enc_;
 };
-
-inline Ed25519Point operator*(const Ed25519Scalar& k, const Ed25519Point& p) { return p * k; }
 
 struct Ed25519 {
   using Scalar = Ed25519Scalar;

@@ -13,7 +13,7 @@ concept PrimeOrderGroup = requires(const typename G::Scalar& s, const typename G
   { G::Scalar::from_bytes(b) } -> std::same_as<Result<typename G::Scalar>>;
   { s.invert() } -> std::same_as<typename G::Scalar>;
   { G::Point::base_mul(s) } -> std::same_as<typename G::Point>;
-  { p * s } -> std::same_as<typename G::Point>;
+  { p.mul_vartime(s) } -> std::same_as<typename G::Point>;
   { p + p } -> std::same_as<typename G::Point>;
   { G::Point::from_bytes(b, true) } -> std::same_as<Result<typename G::Point>>;
   { G::kName } -> std::convertible_to<std::string_view>;

@@ -88,9 +88,11 @@ class Secp256k1Point {
   Secp256k1Point operator-(const Secp256k1Point& o) const;
   Secp256k1Point operator-() const;
   Secp256k1Point& operator+=(const Secp256k1Point& o) { return *this = *this + o; }
-  // k·P in variable time (libsecp256k1's ecmult): for public scalars only. A secret scalar goes
-  // through detail::secret_mul (src/math/secp256k1_secret_point.hpp), which runs in constant time.
-  Secp256k1Point operator*(const Secp256k1Scalar& k) const;
+  // k·P in VARIABLE time (libsecp256k1's ecmult): for public scalars only, as its running time
+  // depends on the scalar. A secret scalar goes through base_mul (k·G, constant time) or, for any
+  // other point, the library's internal detail::secret_mul_consttime
+  // (src/math/secp256k1_secret_point.hpp).
+  Secp256k1Point mul_vartime(const Secp256k1Scalar& public_scalar) const;
 
   bool operator==(const Secp256k1Point& o) const;
   bool is_identity() const { return identity_; }
@@ -101,8 +103,6 @@ class Secp256k1Point {
   secp256k1_pubkey pk_{};
   bool identity_ = true;
 };
-
-inline Secp256k1Point operator*(const Secp256k1Scalar& k, const Secp256k1Point& p) { return p * k; }
 
 // The group as a type parameter for generic protocol code.
 struct Secp256k1 {

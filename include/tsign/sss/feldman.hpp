@@ -28,13 +28,14 @@ class FeldmanCommitment {
     return FeldmanCommitment(std::move(c));
   }
 
-  // Σ x^k·C_k: the public image of the share at x (a verifying share).
+  // Σ x^k·C_k: the public image of the share at x (a verifying share); x is public (a party's
+  // identifier), the products are variable time.
   Point evaluate(const Scalar& x) const {
     std::vector<Point> terms;
     terms.reserve(coeffs_.size());
     Scalar power = Scalar::one();
     for (const auto& c : coeffs_) {
-      terms.push_back(c * power);
+      terms.push_back(c.mul_vartime(power));
       power *= x;
     }
     return Point::sum(terms);
