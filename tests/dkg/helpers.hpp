@@ -13,13 +13,7 @@
 namespace tsign::test {
 
 // Every protocol test runs its parties through the one simulation harness (engine mode).
-using tsign::testing::InFlight;
-using tsign::testing::pointers;
-using tsign::testing::run_protocols;
-using tsign::testing::simulate;
-using tsign::testing::SimulationOptions;
-using tsign::testing::SimulationResult;
-using tsign::testing::Tamper;
+using namespace tsign::testing;
 
 inline SessionId session_of(std::uint8_t tag) {
   SessionId s{};

@@ -15,13 +15,7 @@
 namespace tsign::ecdsa_test {
 
 // Every protocol test runs its parties through the one simulation harness (engine mode).
-using tsign::testing::InFlight;
-using tsign::testing::pointers;
-using tsign::testing::run_protocols;
-using tsign::testing::simulate;
-using tsign::testing::SimulationOptions;
-using tsign::testing::SimulationResult;
-using tsign::testing::Tamper;
+using namespace tsign::testing;
 
 inline SessionId random_session() { return random_array<32>(); }
 
