@@ -23,7 +23,9 @@ using tsign::Blame;
 // decoder's reason.
 template <class Decode, class Use>
 void for_each_decoded(const std::map<PartyId, Bytes>& box, Blame& blame, Decode decode, Use use) {
-  for (const auto& [sender, payload] : box) {
+  for (const auto& entry : box) {
+    const PartyId sender = entry.first;  // named, not bound: lambdas capture it (clang 14)
+    const Bytes& payload = entry.second;
     auto msg = [&] {
       if constexpr (std::is_invocable_v<Decode, PartyId, ByteSpan>) {
         return decode(sender, ByteSpan(payload));
