@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds tsign, runs a short fuzzing pass over every decoder, then every test twice: under
+# Checks the layering, builds tsign, runs a short fuzzing pass over every decoder, then every test
 # ASan + UBSan, and in a strict-warnings build (whose summary closes the output).
 # Usage: tools/test.sh [--quick]   (--quick skips the sanitizer and fuzzing passes)
 set -euo pipefail
