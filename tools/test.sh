@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the layering, builds tsign, runs a short fuzzing pass over every decoder, then every test
-# ASan + UBSan, and in a strict-warnings build (whose summary closes the output).
+# twice: under ASan + UBSan, and in a strict-warnings build (whose summary closes the output).
 # Usage: tools/test.sh [--quick]   (--quick skips the sanitizer and fuzzing passes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
