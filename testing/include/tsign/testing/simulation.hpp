@@ -20,7 +20,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -97,23 +96,6 @@ template <class P>
 std::vector<RoundProtocol*> pointers(std::vector<std::unique_ptr<P>>& parties) {
   std::vector<RoundProtocol*> out;
   for (auto& p : parties) out.push_back(p.get());
-  return out;
-}
-
-// Runs typed protocols to their end and takes every party's output (throws on any failure: for
-// tests and benchmarks whose subject is not the failure).
-template <class P>
-auto run_and_take(std::vector<P>& parties, const SimulationOptions& options = {})
-    -> std::vector<typename P::OutputType> {
-  SimulationResult result = simulate(pointers(parties), options);
-  std::vector<typename P::OutputType> out;
-  for (auto& p : parties) {
-    const Status& s = result.status.at(p.self());
-    if (!s.ok()) throw std::runtime_error("party " + std::to_string(p.self()) + ": " + s.error().describe());
-    auto taken = p.take_output();
-    if (!taken.ok()) throw std::runtime_error(taken.error().describe());
-    out.push_back(std::move(taken).value());
-  }
   return out;
 }
 
