@@ -10,9 +10,12 @@
 
 namespace tsign::detail {
 
-// Constant-time check only (tests/ctime): from now on every random byte is marked undefined for
-// valgrind memcheck, so any branch or memory index that depends on it is reported.
+#ifdef TSIGN_TEST_HOOKS
+// Test builds only (never installed), for the constant-time check (tests/ctime): from now on
+// every random byte is marked undefined for valgrind memcheck, so any branch or memory index
+// that depends on it is reported.
 void classify_randomness_for_ctime_check(bool on);
+#endif
 
 inline void declassify(const void* p, std::size_t size) {
 #ifdef TSIGN_HAVE_VALGRIND

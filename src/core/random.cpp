@@ -16,16 +16,18 @@ void ensure_sodium() {
   (void)status;  // 0 first time, 1 when already initialized; -1 would mean no entropy source
 }
 
+#ifdef TSIGN_TEST_HOOKS
 namespace detail {
 bool g_classify_randomness = false;
 void classify_randomness_for_ctime_check(bool on) { g_classify_randomness = on; }
 }  // namespace detail
+#endif
 
 void random_fill(std::span<std::uint8_t> out) {
   if (out.empty()) return;
   ensure_sodium();
   randombytes_buf(out.data(), out.size());
-#ifdef TSIGN_HAVE_VALGRIND
+#if defined(TSIGN_HAVE_VALGRIND) && defined(TSIGN_TEST_HOOKS)
   // Under the constant-time check every random byte is a secret until declassified.
   if (detail::g_classify_randomness) (void)VALGRIND_MAKE_MEM_UNDEFINED(out.data(), out.size());
 #endif

@@ -68,6 +68,19 @@ inline OutgoingMessage echoed_broadcast(EchoEntries& echo, const Digest32& conte
 // signatures: both k and j are named, unless one of them is already proven faulty.
 void judge_echoes(PartyId self, const EchoEntries& mine, const std::map<PartyId, EchoEntries>& theirs, Blame& blame);
 
+// for_each_decoded over broadcasts that each carry (as `.echo`) the sender's digests of the
+// previous round's broadcasts; once all are decoded, judge_echoes compares them with `previous`.
+template <class Decode, class Use>
+void for_each_echoing(const std::map<PartyId, Bytes>& broadcasts, PartyId self, const EchoEntries& previous,
+                      Blame& blame, Decode decode, Use use) {
+  std::map<PartyId, EchoEntries> echoes;
+  for_each_decoded(broadcasts, blame, std::move(decode), [&](PartyId sender, auto msg) {
+    echoes.emplace(sender, msg.echo);
+    use(sender, std::move(msg));
+  });
+  judge_echoes(self, previous, echoes, blame);
+}
+
 // Checks every claimed point P_k == commitment(k) with one random linear combination,
 // Σ r_k·P_k == Σ_j (Σ_k r_k·k^j)·C_j (|claims| + t multiplications instead of |claims|·t), and
 // checks one by one only when that fails, naming each k whose claim is wrong.

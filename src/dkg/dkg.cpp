@@ -107,18 +107,16 @@ struct DkgState final : ProtocolState<KeyShare<typename C::Group>> {
   // Round 1 in: echoes, openings, shares. Out: echo and verifying share.
   Result<Outgoing> round1(const RoundMessages& in) {
     Blame blame;
-    std::map<PartyId, EchoEntries> echoes;
-    decode_broadcasts(
-        in, echo1, context, 1, blame,
+    record_echo(echo1, context, 1, in.broadcast);
+    for_each_echoing(
+        in.broadcast, self, echo0, blame,
         [&](ByteSpan payload) { return DkgOpenMessage::decode(payload, config.session, config.parties); },
         [&](PartyId sender, auto msg) {
           if (!(contribution_commitment(sender, msg.chain_contribution) == contribution_commitments.at(sender))) {
             blame.add(sender, "chain-code contribution does not open its commitment");
           }
           contributions[sender] = msg.chain_contribution;
-          echoes.emplace(sender, std::move(msg.echo));
         });
-    judge_echoes(self, echo0, echoes, blame);
 
     std::vector<ScalarMessage<G>> received;
     std::vector<DealtShare<G>> dealt;
@@ -151,18 +149,15 @@ struct DkgState final : ProtocolState<KeyShare<typename C::Group>> {
   // Round 2 in: echoes and verifying shares. Produces the key share.
   Result<KeyShare<G>> finish(const RoundMessages& in) override {
     Blame blame;
-    std::map<PartyId, EchoEntries> echoes;
     std::map<PartyId, Point> claims;
-    for_each_decoded(
-        in.broadcast, blame,
+    for_each_echoing(
+        in.broadcast, self, echo1, blame,
         [&](ByteSpan payload) {
           return ConfirmMessage<G>::decode(payload, DkgMessageType::DkgConfirm, config.session, config.parties, true);
         },
         [&](PartyId sender, auto msg) {
           claims.emplace(sender, *msg.verifying_share);
-          echoes.emplace(sender, std::move(msg.echo));
         });
-    judge_echoes(self, echo1, echoes, blame);
     check_evaluations<G>(joint, claims, blame, "verifying share does not match the commitments");
     TSIGN_CHECK(blame.status("DKG round 2"));
 

@@ -91,20 +91,18 @@ struct RefreshState final : ProtocolState<KeyShare<G>> {
   // Round 1 in: new verifying shares. Out: acknowledgement of the new public data.
   Result<Outgoing> round1(const RoundMessages& in) {
     Blame blame;
-    std::map<PartyId, EchoEntries> echoes;
     std::map<PartyId, Point> claims, deltas;
     const auto everyone = parties();
-    decode_broadcasts(
-        in, echo1, context, 1, blame,
+    record_echo(echo1, context, 1, in.broadcast);
+    for_each_echoing(
+        in.broadcast, self, echo0, blame,
         [&](ByteSpan payload) {
           return ConfirmMessage<G>::decode(payload, DkgMessageType::RefreshConfirm, session, everyone, true);
         },
         [&](PartyId sender, auto msg) {
           claims.emplace(sender, *msg.verifying_share);
           deltas.emplace(sender, *msg.verifying_share - old.verifying_shares.at(sender));
-          echoes.emplace(sender, std::move(msg.echo));
         });
-    judge_echoes(self, echo0, echoes, blame);
     check_evaluations<G>(joint, deltas, blame, "new verifying share does not match the refresh commitments");
     TSIGN_CHECK(blame.status("refresh round 1"));
 
@@ -122,16 +120,13 @@ struct RefreshState final : ProtocolState<KeyShare<G>> {
   // Round 2 in: acknowledgements. Produces the new share.
   Result<KeyShare<G>> finish(const RoundMessages& in) override {
     Blame blame;
-    std::map<PartyId, EchoEntries> echoes;
     const auto everyone = parties();
-    for_each_decoded(
-        in.broadcast, blame,
+    for_each_echoing(
+        in.broadcast, self, echo1, blame,
         [&](ByteSpan payload) { return AckMessage::decode(payload, DkgMessageType::RefreshAck, session, everyone); },
         [&](PartyId sender, auto msg) {
           if (!(msg.ack == ack)) blame.add(sender, "acknowledged different new public data");
-          echoes.emplace(sender, std::move(msg.echo));
         });
-    judge_echoes(self, echo1, echoes, blame);
     TSIGN_CHECK(blame.status("refresh round 2"));
 
     KeyShare<G> ks;

@@ -156,14 +156,12 @@ struct RepairState final : ProtocolState<std::optional<KeyShare<G>>> {
   // Round 1 in: echoes and (for the recovering party) sigmas.
   Result<std::optional<KeyShare<G>>> finish(const RoundMessages& in) override {
     Blame blame;
-    std::map<PartyId, EchoEntries> echoes;
-    for_each_decoded(
-        in.broadcast, blame,
+    for_each_echoing(
+        in.broadcast, self, echo0, blame,
         [&](ByteSpan payload) {
           return ConfirmMessage<G>::decode(payload, DkgMessageType::RepairEcho, config.session, config.helpers, false);
         },
-        [&](PartyId sender, auto msg) { echoes.emplace(sender, std::move(msg.echo)); });
-    judge_echoes(self, echo0, echoes, blame);
+        [](PartyId, auto) {});
     if (helper) {
       TSIGN_CHECK(blame.status("repair round 1"));
       return std::optional<KeyShare<G>>();

@@ -134,19 +134,17 @@ struct ReshareState final : ProtocolState<std::optional<KeyShare<G>>> {
   // Round 1 in: echoes and the receivers' verifying shares. Out: acknowledgement.
   Result<Outgoing> round1(const RoundMessages& in) {
     Blame blame;
-    std::map<PartyId, EchoEntries> echoes;
     std::map<PartyId, Point> claims;
-    decode_broadcasts(
-        in, echo1, context, 1, blame,
+    record_echo(echo1, context, 1, in.broadcast);
+    for_each_echoing(
+        in.broadcast, self, echo0, blame,
         [&](PartyId sender, ByteSpan payload) {
           return ConfirmMessage<G>::decode(payload, DkgMessageType::ReshareConfirm, config.session, config.old_quorum,
                                            contains(config.new_parties, sender));
         },
         [&](PartyId sender, auto msg) {
           if (contains(config.new_parties, sender)) claims.emplace(sender, *msg.verifying_share);
-          echoes.emplace(sender, std::move(msg.echo));
         });
-    judge_echoes(self, echo0, echoes, blame);
     check_evaluations<G>(joint, claims, blame, "new verifying share does not match the dealers' commitments");
     TSIGN_CHECK(blame.status("resharing round 1"));
 
@@ -165,17 +163,14 @@ struct ReshareState final : ProtocolState<std::optional<KeyShare<G>>> {
   // Round 2 in: acknowledgements. Receivers produce their new share.
   Result<std::optional<KeyShare<G>>> finish(const RoundMessages& in) override {
     Blame blame;
-    std::map<PartyId, EchoEntries> echoes;
-    for_each_decoded(
-        in.broadcast, blame,
+    for_each_echoing(
+        in.broadcast, self, echo1, blame,
         [&](ByteSpan payload) {
           return AckMessage::decode(payload, DkgMessageType::ReshareAck, config.session, everyone);
         },
         [&](PartyId sender, auto msg) {
           if (!(msg.ack == ack)) blame.add(sender, "acknowledged different new public data");
-          echoes.emplace(sender, std::move(msg.echo));
         });
-    judge_echoes(self, echo1, echoes, blame);
     TSIGN_CHECK(blame.status("resharing round 2"));
     if (!receiver) return std::optional<KeyShare<G>>();
 

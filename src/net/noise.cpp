@@ -139,7 +139,9 @@ NoiseHandshakeKK::~NoiseHandshakeKK() = default;
 NoiseHandshakeKK::NoiseHandshakeKK(NoiseHandshakeKK&&) noexcept = default;
 NoiseHandshakeKK& NoiseHandshakeKK::operator=(NoiseHandshakeKK&&) noexcept = default;
 
+#ifdef TSIGN_TEST_HOOKS
 void NoiseHandshakeKK::set_ephemeral_for_testing(X25519KeyPair ephemeral) { state_->e = std::move(ephemeral); }
+#endif
 
 bool NoiseHandshakeKK::my_turn() const {
   if (failed_ || finished()) return false;

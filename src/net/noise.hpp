@@ -55,8 +55,11 @@ class NoiseHandshakeKK {
   NoiseHandshakeKK(NoiseHandshakeKK&&) noexcept;
   NoiseHandshakeKK& operator=(NoiseHandshakeKK&&) noexcept;
 
-  // Known-answer tests only: use this ephemeral key instead of a fresh one.
+#ifdef TSIGN_TEST_HOOKS
+  // Test builds only (never installed), for the known-answer tests: use this ephemeral key
+  // instead of a fresh one.
   void set_ephemeral_for_testing(X25519KeyPair ephemeral);
+#endif
 
   bool my_turn() const;
   bool finished() const { return message_index_ == 2; }

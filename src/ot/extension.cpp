@@ -97,8 +97,12 @@ detail::WipedWords rows_from_secret(const SecretBytes& rows) {
 
 namespace detail {
 
-Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(
-    const OtReceiverSetup& setup, const Digest32& digest, std::size_t ots, std::optional<ReceiverDeviation> deviation) {
+namespace {
+
+// `flipped_row` is set only by the test builds' deviating receiver.
+Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver_impl(
+    const OtReceiverSetup& setup, const Digest32& digest, std::size_t ots,
+    [[maybe_unused]] std::optional<std::size_t> flipped_row) {
   assert(ots > 0 && ots <= kMaxExtensionOts);
   const std::size_t rows = extension_rows(ots), words = rows / 64, bytes = rows / 8;
   std::uint8_t nonce[12];
@@ -129,7 +133,9 @@ Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(
       continue;
     }
     for (std::size_t w = 0; w < words; ++w) r[w] = u[w] ^ u0[w];
-    if (deviation) r[deviation->row / 64] ^= std::uint64_t{1} << (deviation->row % 64);
+#ifdef TSIGN_TEST_HOOKS
+    if (flipped_row) r[*flipped_row / 64] ^= std::uint64_t{1} << (*flipped_row % 64);
+#endif
     store_words(r.span(), {payload.corrections.data() + (chunk - 1) * bytes, bytes});
   }
 
@@ -161,6 +167,21 @@ Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(
   out.rows = std::move(row_words);
   return std::pair{std::move(out), std::move(payload)};
 }
+
+}  // namespace
+
+Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(const OtReceiverSetup& setup,
+                                                                   const Digest32& digest, std::size_t ots) {
+  return extend_receiver_impl(setup, digest, ots, std::nullopt);
+}
+
+#ifdef TSIGN_TEST_HOOKS
+Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver_deviating(const OtReceiverSetup& setup,
+                                                                             const Digest32& digest, std::size_t ots,
+                                                                             ReceiverDeviation deviation) {
+  return extend_receiver_impl(setup, digest, ots, deviation.row);
+}
+#endif
 
 Result<SenderBatch> extend_sender(OtSenderSetup& setup, const Digest32& digest, std::size_t ots,
                                   const ExtensionPayload& payload) {

@@ -21,15 +21,19 @@ struct SenderBatch {
   WipedWords rows;  // q_j = t_j XOR x_j·Δ
 };
 
-// A receiver that deviates, for the adversarial tests: flips its choice bit `row` in every chunk
+Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(const OtReceiverSetup& setup,
+                                                                   const Digest32& digest, std::size_t ots);
+
+#ifdef TSIGN_TEST_HOOKS
+// Test builds only (never installed): a receiver that flips its choice bit `row` in every chunk
 // but the first, then runs the check honestly for the choice bits of the first chunk.
 struct ReceiverDeviation {
   std::size_t row = 0;
 };
-
-Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver(
-    const OtReceiverSetup& setup, const Digest32& digest, std::size_t ots,
-    std::optional<ReceiverDeviation> deviation = std::nullopt);
+Result<std::pair<ReceiverBatch, ExtensionPayload>> extend_receiver_deviating(const OtReceiverSetup& setup,
+                                                                             const Digest32& digest, std::size_t ots,
+                                                                             ReceiverDeviation deviation);
+#endif
 
 Result<SenderBatch> extend_sender(OtSenderSetup& setup, const Digest32& digest, std::size_t ots,
                                             const ExtensionPayload& payload);

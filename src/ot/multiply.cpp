@@ -292,10 +292,12 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
 }
 
 namespace detail {
+namespace {
 
-Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSession& session,
-                                           std::span<const Secp256k1Scalar> inputs, const MulRequest& request,
-                                           const std::optional<SenderDeviation>& deviation) {
+// `deviation` is set only by the test builds' deviating sender.
+Result<MulSenderResult> mul_sender_respond_impl(OtSenderSetup& setup, const PairSession& session,
+                                                std::span<const Secp256k1Scalar> inputs, const MulRequest& request,
+                                                [[maybe_unused]] const SenderDeviation* deviation) {
   TSIGN_CHECK(validate(session));
   TSIGN_CHECK(check_usable(setup, session.sender, session.receiver));
   const std::size_t l = inputs.size();
@@ -341,9 +343,11 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
     gadget.entries(j0, n, g);
     for (std::size_t j = j0; j < j0 + n; ++j) {
       bool shift = false;
+#ifdef TSIGN_TEST_HOOKS
       if (deviation) {
         for (std::size_t row : deviation->shifted_rows) shift = shift || row == j;
       }
+#endif
       const Limbs* aj = shift ? shifted : a_plain;
       for (std::size_t k = 0; k <= l; ++k) {
         const std::size_t at = (j - j0) * width + k * kScalar;
@@ -365,7 +369,9 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
   wipe(acc);
 
   std::vector<Secp256k1Scalar> th = theta(c.digest, l, out.response.a_tilde);
+#ifdef TSIGN_TEST_HOOKS
   if (deviation && deviation->wrong_theta) th[0] += Secp256k1Scalar::one();
+#endif
   Secp256k1Scalar eta = a_hat;
   for (std::size_t k = 0; k < l; ++k) eta += th[k] * a[k];
   out.response.eta = eta.to_bytes();
@@ -391,11 +397,21 @@ Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSessi
   return out;
 }
 
+}  // namespace
+
+#ifdef TSIGN_TEST_HOOKS
+Result<MulSenderResult> mul_sender_respond_deviating(OtSenderSetup& setup, const PairSession& session,
+                                                     std::span<const Secp256k1Scalar> inputs,
+                                                     const MulRequest& request, const SenderDeviation& deviation) {
+  return mul_sender_respond_impl(setup, session, inputs, request, &deviation);
+}
+#endif
+
 }  // namespace detail
 
 Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSession& session,
                                            std::span<const Secp256k1Scalar> inputs, const MulRequest& request) {
-  return detail::mul_sender_respond(setup, session, inputs, request, std::nullopt);
+  return detail::mul_sender_respond_impl(setup, session, inputs, request, nullptr);
 }
 
 }  // namespace tsign::ot

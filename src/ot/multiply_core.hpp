@@ -1,8 +1,8 @@
 #pragma once
-// The sender's computation with optional deviations, so adversarial tests can play a cheating
-// sender that is internally consistent everywhere except where the test says.
+// Test builds only (never installed): the sender's computation with deviations, so adversarial
+// tests can play a cheating sender that is internally consistent everywhere except where the
+// test says.
 #include <cstddef>
-#include <optional>
 #include <vector>
 
 #include "ot/multiply.hpp"
@@ -16,8 +16,10 @@ struct SenderDeviation {
   bool wrong_theta = false;
 };
 
-Result<MulSenderResult> mul_sender_respond(OtSenderSetup& setup, const PairSession& session,
-                                           std::span<const Secp256k1Scalar> inputs, const MulRequest& request,
-                                           const std::optional<SenderDeviation>& deviation);
+#ifdef TSIGN_TEST_HOOKS
+Result<MulSenderResult> mul_sender_respond_deviating(OtSenderSetup& setup, const PairSession& session,
+                                                     std::span<const Secp256k1Scalar> inputs,
+                                                     const MulRequest& request, const SenderDeviation& deviation);
+#endif
 
 }  // namespace tsign::ot::detail

@@ -66,7 +66,7 @@ TEST_CASE("OT extension: a receiver with inconsistent choice bits is caught and 
   const Bytes sid = random_bytes(16);
   const PairSession session{sid, kS, kR};
   const Digest32 digest = otd::session_digest("OT extension", session);
-  auto r = otd::extend_receiver(pair.receiver, digest, 416, otd::ReceiverDeviation{17});
+  auto r = otd::extend_receiver_deviating(pair.receiver, digest, 416, otd::ReceiverDeviation{17});
   REQUIRE(r.ok());
   ExtensionMsg msg{otd::session_tag(digest), 416, r->second};
   auto s = extend_sender(pair.sender, session, msg);

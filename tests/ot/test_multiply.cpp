@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include "ot/multiply_core.hpp"
 #include "ot_test_support.hpp"
 #include "ot/multiply.hpp"
@@ -31,7 +33,8 @@ MulRun multiply(test::SetupPair& pair, const std::vector<Secp256k1Scalar>& a,
   REQUIRE(req_wire.size() == MulRequest::encoded_size());
   auto req = MulRequest::decode(req_wire, kR);
   REQUIRE(req.ok());
-  auto sent = otd::mul_sender_respond(pair.sender, session, a, *req, deviation);
+  auto sent = deviation ? otd::mul_sender_respond_deviating(pair.sender, session, a, *req, *deviation)
+                        : mul_sender_respond(pair.sender, session, a, *req);
   REQUIRE(sent.ok());
   Bytes resp_wire = sent->response.encode();
   REQUIRE(resp_wire.size() == MulResponse::encoded_size(a.size()));
