@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "common.hpp"
+#include "context.hpp"
 #include "core/declassify.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/keys/key_id.hpp"
@@ -192,18 +193,26 @@ Result<DkgProtocol<C>> DkgProtocol<C>::create(PartyId self, DkgConfig config) {
   }
   auto state = std::make_unique<DkgState<C>>();
   state->self = self;
-  state->context = ContextHasher("dkg")
-                       .bytes(as_bytes(C::kName))
-                       .bytes(config.session)
-                       .u64(config.threshold)
-                       .ids(config.parties)
-                       .finish();
+  state->context = dkg_context(C::kName, config);
   std::vector<PartyId> parties = config.parties;
   RoundShape shape = RoundShape::uniform(kRounds, state->others_of(parties), {true, false});
   shape.expect(1, state->others_of(parties), {false, true});
   state->config = std::move(config);
   return DkgProtocol("dkg/" + std::string(C::kName), self, std::move(parties), std::move(shape), std::move(state));
 }
+
+namespace dkg_internal {
+
+Digest32 dkg_context(std::string_view ciphersuite, const DkgConfig& config) {
+  return ContextHasher("dkg")
+      .bytes(as_bytes(ciphersuite))
+      .bytes(config.session)
+      .u64(config.threshold)
+      .ids(config.parties)
+      .finish();
+}
+
+}  // namespace dkg_internal
 
 template class DkgProtocol<FrostSecp256k1>;
 template class DkgProtocol<FrostSecp256k1Tr>;

@@ -1,6 +1,7 @@
 // DKG under attack: each check broken by one party names that party, and no honest party keeps
 // a key.
 #include "adversary.hpp"
+#include "dkg/context.hpp"
 
 using namespace tsign;
 using namespace tsign::test;
@@ -41,6 +42,20 @@ TEST_CASE("DKG: a commitment without a valid proof of knowledge (rogue key) name
   }));
   CHECK_FALSE(result.any_finished());
   expect_blamed(result, kBad, all_but(kIds, kBad));
+}
+
+TEST_CASE("DKG: a proof of knowledge that does not verify for a commitment its shares match names its sender") {
+  // Only the proof is wrong: the commitment, the shares and the cheater's own echo are honest, so
+  // no other check can catch it.
+  const DkgConfig config{session_of(50), kIds, kT};
+  auto result = run_dkg(rewrite_consistently(0, kBad, dkg_internal::dkg_context(C::kName, config), [](Bytes& b) {
+    auto msg = DkgCommitMessage<G>::decode(b, session_of(50), kT).value();
+    msg.proof.z = msg.proof.z + G::Scalar::one();
+    b = msg.encode(session_of(50));
+  }));
+  CHECK_FALSE(result.any_finished());
+  expect_blamed(result, kBad, all_but(kIds, kBad));
+  expect_reason(result, kBad, "proof of knowledge of the constant term does not verify");
 }
 
 TEST_CASE("DKG: a message or proof replayed from another session names its sender") {
@@ -93,6 +108,20 @@ TEST_CASE("DKG: a chain-code contribution that does not open its commitment name
   auto result = run_dkg(rewrite(1, kBad, true, [](Bytes& b) { b.back() ^= 1; }));
   CHECK_FALSE(result.any_finished());
   expect_blamed(result, kBad, all_but(kIds, kBad));
+}
+
+TEST_CASE("DKG: a chain-code contribution that does not open its commitment in an otherwise intact message names its sender") {
+  // The contribution changes after the commitment; the rest of the message and the cheater's
+  // echo of it are consistent, so only the opening check can catch it.
+  const DkgConfig config{session_of(50), kIds, kT};
+  auto result = run_dkg(rewrite_consistently(1, kBad, dkg_internal::dkg_context(C::kName, config), [&](Bytes& b) {
+    auto msg = DkgOpenMessage::decode(b, session_of(50), kIds).value();
+    msg.chain_contribution[0] ^= 1;
+    b = msg.encode(session_of(50));
+  }));
+  CHECK_FALSE(result.any_finished());
+  expect_blamed(result, kBad, all_but(kIds, kBad));
+  expect_reason(result, kBad, "chain-code contribution does not open its commitment");
 }
 
 TEST_CASE("DKG: a wrong verifying share names its sender") {
