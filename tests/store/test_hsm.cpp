@@ -312,3 +312,20 @@ TEST_CASE("hsm: the wrapping key is generated sensitive and non-extractable; wea
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message.find("non-extractable") != std::string::npos);
 }
+
+TEST_CASE("hsm: a protector without a token and a passphrase-sealed file are refused for those reasons") {
+  auto none = HsmProtector::open(nullptr, "share-wrap");
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().message.find("needs an open token") != std::string::npos);
+
+  SoftHsm hsm;
+  auto protector = open_protector(open_token());
+  auto pass = fast_protector();
+  auto file = seal_share(sample_header(), sample_share(), pass);
+  REQUIRE(file.ok());
+  auto parsed = parse_sealed_share(*file);
+  REQUIRE(parsed.ok());
+  auto key = protector.file_key(parsed->header.protection, parsed->header_bytes, parsed->key_slot);
+  REQUIRE_FALSE(key.ok());
+  CHECK(key.error().message.find("derived from a passphrase") != std::string::npos);
+}

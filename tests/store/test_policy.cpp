@@ -254,3 +254,14 @@ TEST_CASE("policy: derivation paths print in BIP-32 notation") {
   CHECK(format_derivation_path({}) == "m");
   CHECK(format_derivation_path({0, 7, 0x80000002u}) == "m/0/7/2'");
 }
+
+TEST_CASE("policy rules: a path deeper than 255, max-signers 0 and an oversized file are refused for those reasons") {
+  std::string deep = "m";
+  for (int i = 0; i < 256; ++i) deep += "/1";
+  CHECK(PolicyRules::parse("tsign-policy 1\nallow-path " + deep.substr(0, deep.size() - 2) + "\n").ok());
+  CHECK(parse_error("tsign-policy 1\nallow-path " + deep + "\n").find("deeper than 255") != std::string::npos);
+  CHECK(parse_error("tsign-policy 1\nmax-signers 0\n").find("max-signers must be at least 1") != std::string::npos);
+  std::string big = "tsign-policy 1\n";
+  big.resize((1u << 20) + 1, '#');
+  CHECK(parse_error(big).find("larger than 1 MiB") != std::string::npos);
+}
