@@ -168,3 +168,13 @@ TEST_CASE("audit checks: an event with too many signers is not appended") {
   e.signers.assign(kMaxAuditSigners, 1);
   CHECK(detail::validate(e).ok());
 }
+
+TEST_CASE("audit checks: verifying a log that is gone while its checkpoint remains") {
+  TempDir dir;
+  const auto path = dir.path() / "audit.log";
+  write_log(path, 1, "x");
+  std::filesystem::remove(path);
+  auto verified = verify_audit_log(path, test_identity().public_key());
+  REQUIRE_FALSE(verified.ok());
+  CHECK(verified.error().message.find("cannot open") != std::string::npos);
+}

@@ -68,3 +68,16 @@ TEST_CASE("share store checks: operations on an epoch that is not there") {
   expect_refused(store.decommission(key), "unexpected entry");
   CHECK(std::filesystem::exists(key_dir(dir.path()) / epoch_name(0, ".share")));
 }
+
+TEST_CASE("share store checks: a key directory or store root that cannot be listed") {
+  TempDir dir;
+  const auto root = dir.path() / "store";
+  auto store = open_store(root);
+  const KeyId key = sample_header().key_id;
+  std::ofstream(key_dir(root)) << "not a directory";  // where the key's directory belongs
+  expect_refused(store.state(key), "cannot list");
+  expect_refused(store.decommission(key), "cannot list");
+  std::filesystem::remove_all(root);
+  std::ofstream(root) << "not a directory";
+  expect_refused(store.keys(), "cannot list");
+}

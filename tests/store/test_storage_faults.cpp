@@ -2,6 +2,8 @@
 // (support/syscall_faults.hpp), and the operation reports it and leaves what was there intact.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -184,4 +186,22 @@ TEST_CASE("storage faults: an audit log that cannot be opened for appending is n
   // open: 0 the lock file, 1 the log for appending.
   SyscallFault fault(Syscall::Open, 1);
   expect_storage_error(AuditLog::open(path, test_identity()), fault, "cannot open");
+}
+
+TEST_CASE("storage faults: an incomplete last entry that cannot be cut off stops the log from opening") {
+  TempDir dir;
+  const auto path = dir.path() / "audit.log";
+  {
+    auto log = AuditLog::open(path, test_identity()).value();
+    REQUIRE(log.append(AuditEvent{AuditEventKind::Generated, sample_header().key_id, 0, std::nullopt, {}, {1}, ""}).ok());
+  }
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::app);
+    out.write("\x00\x00", 2);  // an append that died after two bytes of its length
+  }
+  for (Syscall call : {Syscall::Ftruncate, Syscall::Fsync}) {
+    SyscallFault fault(call);
+    expect_storage_error(AuditLog::open(path, test_identity()), fault, "cannot cut the incomplete entry off");
+  }
+  CHECK(AuditLog::open(path, test_identity()).ok());
 }
