@@ -127,7 +127,7 @@ TEST_CASE("audit checks: a damaged checkpoint is refused, not trusted") {
   Bytes file = read_all(cp);
   file.resize(file.size() - 1);
   write_raw(cp, file);
-  expect_refused(path, "audit checkpoint");
+  expect_refused(path, "audit log: audit checkpoint");
 }
 
 TEST_CASE("audit checks: a log deleted while its checkpoint remains is not started afresh") {

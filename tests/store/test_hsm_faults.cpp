@@ -162,6 +162,7 @@ TEST_CASE("hsm faults: encryption and decryption errors and lengths the token mi
   expect_refused(token->encrypt(key, iv, aad, plain), "C_Encrypt (AES-GCM) failed");
   hsm.fail("C_Encrypt", 0, CKR_OK, 40);
   expect_refused(token->encrypt(key, iv, aad, plain), "ciphertext of unexpected length");
+  expect_refused(token->decrypt(key, iv, aad, ByteSpan(sealed).first(15)), "ciphertext too short");
   hsm.fail("C_DecryptInit");
   expect_refused(token->decrypt(key, iv, aad, sealed), "C_DecryptInit");
   hsm.fail("C_Decrypt", 0, CKR_OK, 31);

@@ -25,7 +25,7 @@ Bytes text(std::string_view s) { return Bytes(as_bytes(s).begin(), as_bytes(s).e
 
 // The operation fails with a storage error whose message says `what`, and the fault was reached.
 template <class Result>
-void expect_storage_error(const Result& r, const SyscallFault& fault, std::string_view what) {
+void expect_storage_error(const Result& r, const SyscallFault& fault, const std::string& what) {
   CHECK(fault.fired());
   REQUIRE_FALSE(r.ok());
   INFO(r.error().describe());
@@ -183,9 +183,9 @@ TEST_CASE("storage faults: an audit log that cannot be opened for appending is n
   TempDir dir;
   const auto path = dir.path() / "audit.log";
   REQUIRE(AuditLog::open(path, test_identity()).ok());
-  // open: 0 the lock file, 1 the log for appending.
-  SyscallFault fault(Syscall::Open, 1);
-  expect_storage_error(AuditLog::open(path, test_identity()), fault, "cannot open");
+  // open: 0 the lock file, 1 the checkpoint (read_file), 2 the log for appending.
+  SyscallFault fault(Syscall::Open, 2);
+  expect_storage_error(AuditLog::open(path, test_identity()), fault, "cannot open " + path.string() + ":");
 }
 
 TEST_CASE("storage faults: an incomplete last entry that cannot be cut off stops the log from opening") {

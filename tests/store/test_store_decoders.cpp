@@ -51,6 +51,13 @@ TEST_CASE("store decoders: share file magic labels and body size") {
   expect_refused(parse_sealed_share(hsm_file("tok\x01", "key")), "token label is not printable ASCII");
   expect_refused(parse_sealed_share(hsm_file("token", "k\x7f")), "key label is not printable ASCII");
 
+  for (std::uint64_t ops : {std::uint64_t{0}, std::uint64_t{65}}) {
+    SealedShareHeader h = parse_sealed_share(good).value().header;
+    std::get<PassphraseKdf>(h.protection).params.opslimit = ops;
+    Bytes file = encode(h);
+    file.resize(file.size() + h.body_size);
+    expect_refused(parse_sealed_share(file), "opslimit");
+  }
   for (std::uint32_t size : {std::uint32_t{16}, static_cast<std::uint32_t>(kMaxSharePayload + 17)}) {
     SealedShareHeader h = parse_sealed_share(good).value().header;
     h.body_size = size;
