@@ -42,6 +42,8 @@ Result<SecretBytes> HsmProtector::file_key(const KeyProtection& protection, Byte
   }
   TSIGN_TRY(Pkcs11Token::KeyHandle key, token_->find_key(wrap->key_label));
   TSIGN_TRY(SecretBytes data_key, token_->decrypt(key, wrap->iv, header_bytes, key_slot));
+  // Implied today (tools/mutation/equivalents.txt): the parser fixes the key slot at 32 + 16 bytes
+  // and decrypt() returns exactly the ciphertext less its tag. Kept against a change to either.
   if (data_key.size() != 32) return make_error(ErrorKind::Storage, "unwrapped data key has the wrong size");
   return data_key;
 }
