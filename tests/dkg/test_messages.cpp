@@ -135,3 +135,65 @@ TEST_CASE("decommissioning wipes a share and leaves it unusable") {
   decommission(ks);  // idempotent
   CHECK(is_decommissioned(ks));
 }
+
+TEST_CASE("message decoders refuse each broken field with its own reason") {
+  const SessionId s = session_of(6);
+  const std::vector<PartyId> ids = {1, 2, 3};
+  EchoEntries echo;
+  for (PartyId p : ids) echo[p] = sha256(Bytes{std::uint8_t(p)});
+  // Offsets: type (1 byte), session id (32), then the body.
+  constexpr std::size_t kBody = 33;
+  constexpr std::size_t kEchoSize = 4 + 3 * (4 + 32);
+  auto refused = [](const auto& result, const std::string& reason) {
+    REQUIRE_FALSE(result.ok());
+    INFO(result.error().describe());
+    CHECK(result.error().kind == ErrorKind::InvalidInput);
+    CHECK(result.error().message.find(reason) != std::string::npos);
+  };
+
+  SECTION("an echo count other than the number of broadcasters") {
+    const Bytes valid = DkgOpenMessage{echo, {}}.encode(s);
+    REQUIRE(DkgOpenMessage::decode(valid, s, ids).ok());
+    Bytes fewer = valid;
+    REQUIRE(fewer[kBody + 3] == 3);
+    fewer[kBody + 3] = 2;  // the entries themselves stay
+    refused(DkgOpenMessage::decode(fewer, s, ids), "echo lists 2 parties, expected 3");
+  }
+
+  SECTION("a verifying-share flag other than the one the round expects") {
+    const Bytes with_share = ConfirmMessage<G>{DkgMessageType::DkgConfirm, echo, Point::generator()}.encode(s);
+    Bytes two = with_share;
+    REQUIRE(two[kBody + kEchoSize] == 1);
+    two[kBody + kEchoSize] = 2;  // the point still follows
+    refused(ConfirmMessage<G>::decode(two, DkgMessageType::DkgConfirm, s, ids, true), "verifying share missing");
+
+    const Bytes without = ConfirmMessage<G>{DkgMessageType::RepairEcho, echo, std::nullopt}.encode(s);
+    REQUIRE(ConfirmMessage<G>::decode(without, DkgMessageType::RepairEcho, s, ids, false).ok());
+    Bytes flagged = without;
+    REQUIRE(flagged.back() == 0);
+    flagged.back() = 1;  // no point follows
+    refused(ConfirmMessage<G>::decode(flagged, DkgMessageType::RepairEcho, s, ids, false), "unexpected verifying share");
+  }
+
+  SECTION("an empty commitment where the threshold is zero") {
+    auto poly = Polynomial<G>::random(1, Scalar::random());
+    DkgCommitMessage<G> empty{FeldmanCommitment<G>(std::vector<Point>{}),
+                              prove_knowledge<FrostSecp256k1>(1, poly.constant(), s), {}};
+    refused(DkgCommitMessage<G>::decode(empty.encode(s), s, 0), "a commitment needs at least one coefficient");
+  }
+
+  SECTION("a proof of knowledge with a non-canonical commitment or response") {
+    auto poly = Polynomial<G>::random(1, Scalar::random());
+    DkgCommitMessage<G> commit{FeldmanCommitment<G>::of(poly), prove_knowledge<FrostSecp256k1>(1, poly.constant(), s), {}};
+    const Bytes valid = commit.encode(s);
+    REQUIRE(DkgCommitMessage<G>::decode(valid, s, 2).ok());
+    const std::size_t proof_at = kBody + 4 + 2 * G::kPointSize;
+    Bytes bad_point = valid;
+    std::fill_n(bad_point.begin() + static_cast<std::ptrdiff_t>(proof_at), G::kPointSize, std::uint8_t{0xff});
+    refused(DkgCommitMessage<G>::decode(bad_point, s, 2), "proof commitment: ");
+    Bytes bad_scalar = valid;
+    std::fill_n(bad_scalar.begin() + static_cast<std::ptrdiff_t>(proof_at + G::kPointSize), G::kScalarSize,
+                std::uint8_t{0xff});
+    refused(DkgCommitMessage<G>::decode(bad_scalar, s, 2), "proof response: ");
+  }
+}
