@@ -136,6 +136,8 @@ struct DkgState final : ProtocolState<KeyShare<typename C::Group>> {
     std::vector<FeldmanCommitment<G>> all;
     for (const auto& entry : commitments) all.push_back(entry.second);
     joint = FeldmanCommitment<G>::sum(all);
+    // Unreachable while the proofs of knowledge hold (tools/mutation/equivalents.txt): the others'
+    // constants would have to cancel this party's fresh random one. Kept as the last line of defence.
     if (joint.constant().is_identity()) {
       return make_error(ErrorKind::ProtocolAborted, "DKG round 1: the group key is the identity");
     }
@@ -209,6 +211,21 @@ Digest32 dkg_context(std::string_view ciphersuite, const DkgConfig& config) {
       .bytes(config.session)
       .u64(config.threshold)
       .ids(config.parties)
+      .finish();
+}
+
+Digest32 refresh_context(std::string_view group, const SessionId& session, const Digest32& old_digest) {
+  return ContextHasher("refresh").bytes(as_bytes(group)).bytes(session).bytes(old_digest).finish();
+}
+
+Digest32 repair_context(std::string_view group, const RepairConfig& config, const KeyId& key_id, std::uint64_t epoch) {
+  return ContextHasher("repair")
+      .bytes(as_bytes(group))
+      .bytes(config.session)
+      .bytes(key_id)
+      .u64(epoch)
+      .ids(config.helpers)
+      .u64(config.recovering)
       .finish();
 }
 

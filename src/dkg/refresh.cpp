@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "common.hpp"
+#include "context.hpp"
 #include "tsign/sss/shamir.hpp"
 
 namespace tsign {
@@ -158,11 +159,7 @@ Result<RefreshProtocol<G>> RefreshProtocol<G>::create(const KeyShare<G>& share, 
   state->old = KeyPublicData<G>::of(share);
   state->old_digest = state->old.digest();
   state->share = share.signing_share.clone();
-  state->context = ContextHasher("refresh")
-                       .bytes(as_bytes(G::kName))
-                       .bytes(session)
-                       .bytes(state->old_digest)
-                       .finish();
+  state->context = refresh_context(G::kName, session, state->old_digest);
   std::vector<PartyId> others;
   for (PartyId p : share.parties) {
     if (p != share.self) others.push_back(p);

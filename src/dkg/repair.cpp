@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "common.hpp"
+#include "context.hpp"
 
 namespace tsign {
 
@@ -246,14 +247,7 @@ Result<RepairProtocol<G>> RepairProtocol<G>::help(const KeyShare<G>& share, Repa
   state->own = KeyPublicData<G>::of(share);
   state->own_share.emplace(share.signing_share.clone());
   state->config = std::move(config);
-  state->context = ContextHasher("repair")
-                       .bytes(as_bytes(G::kName))
-                       .bytes(state->config.session)
-                       .bytes(state->key_id)
-                       .u64(state->epoch)
-                       .ids(state->config.helpers)
-                       .u64(state->config.recovering)
-                       .finish();
+  state->context = repair_context(G::kName, state->config, state->key_id, state->epoch);
   auto everyone = sorted_union(state->config.helpers, {state->config.recovering});
   RoundShape shape = repair_shape(*state);
   return RepairProtocol("repair/" + std::string(G::kName), share.self, std::move(everyone), std::move(shape),
@@ -275,14 +269,7 @@ Result<RepairProtocol<G>> RepairProtocol<G>::recover(PartyId self, const KeyId& 
   state->key_id = key_id;
   state->epoch = epoch;
   state->config = std::move(config);
-  state->context = ContextHasher("repair")
-                       .bytes(as_bytes(G::kName))
-                       .bytes(state->config.session)
-                       .bytes(key_id)
-                       .u64(epoch)
-                       .ids(state->config.helpers)
-                       .u64(state->config.recovering)
-                       .finish();
+  state->context = repair_context(G::kName, state->config, key_id, epoch);
   auto everyone = sorted_union(state->config.helpers, {self});
   RoundShape shape = repair_shape(*state);
   return RepairProtocol("repair/" + std::string(G::kName), self, std::move(everyone), std::move(shape),

@@ -2,6 +2,7 @@
 // cover for them: each input breaks exactly the property one check guards, and the test asserts
 // that check's reason (and culprit, where it names one).
 #include "adversary.hpp"
+#include "dkg/context.hpp"
 #include "dkg/common.hpp"
 #include "reshare_helpers.hpp"
 #include "tsign/dkg/refresh.hpp"
@@ -45,22 +46,11 @@ std::vector<KeyShare<G>> with_share_moved(const std::vector<KeyShare<G>>& shares
 // The contexts the refresh and the repair bind their echo digests to (as their create functions
 // compute them), for cheaters that echo their own edited broadcast.
 Digest32 refresh_context(const SessionId& session, const KeyShare<G>& share) {
-  return dkg_internal::ContextHasher("refresh")
-      .bytes(as_bytes(G::kName))
-      .bytes(session)
-      .bytes(KeyPublicData<G>::of(share).digest())
-      .finish();
+  return dkg_internal::refresh_context(G::kName, session, KeyPublicData<G>::of(share).digest());
 }
 
 Digest32 repair_context(const RepairConfig& config, const KeyShare<G>& share) {
-  return dkg_internal::ContextHasher("repair")
-      .bytes(as_bytes(G::kName))
-      .bytes(config.session)
-      .bytes(share.key_id)
-      .u64(share.epoch)
-      .ids(config.helpers)
-      .u64(config.recovering)
-      .finish();
+  return dkg_internal::repair_context(G::kName, config, share.key_id, share.epoch);
 }
 
 const RepairConfig kRepair{session_of(110), {1, 4, 5}, 2};
