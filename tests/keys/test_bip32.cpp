@@ -2,6 +2,7 @@
 
 #include "support/test_support.hpp"
 #include "tsign/core/base58.hpp"
+#include "tsign/core/codec.hpp"
 #include "tsign/core/hash.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/keys/bip32.hpp"
@@ -81,4 +82,93 @@ TEST_CASE("derivation paths and xpubs are parsed strictly") {
   auto enc = base58check_encode(payload);
   CHECK(enc.substr(0, 2) == "11");
   CHECK(base58check_decode(enc, 16).value() == payload);
+}
+
+namespace {
+
+// A serialized extended public key with every field chosen by the test.
+std::string xpub_text(std::uint32_t version, std::uint8_t depth, ByteArray<4> fingerprint, std::uint32_t child,
+                      ByteSpan key) {
+  Writer w;
+  w.u32(version).u8(depth).raw(fingerprint).u32(child).raw(ByteArray<32>{7}).raw(key);
+  return base58check_encode(w.bytes());
+}
+
+std::string xpub_refusal(const std::string& text) {
+  auto r = ExtendedPublicKey::from_base58(text);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::InvalidInput);
+  return r.error().message;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("xpub decoding refuses an unknown version") {
+  const auto key = Secp256k1Point::generator().to_bytes();
+  const std::uint32_t v = ExtendedPublicKey::kMainnetVersion;
+  REQUIRE(ExtendedPublicKey::from_base58(xpub_text(v, 0, {}, 0, key)).ok());
+  REQUIRE(ExtendedPublicKey::from_base58(xpub_text(ExtendedPublicKey::kTestnetVersion, 0, {}, 0, key)).ok());
+  const std::uint32_t xprv = 0x0488ADE4;
+  CHECK(contains(xpub_refusal(xpub_text(xprv, 0, {}, 0, key)), "not an xpub or tpub version"));
+}
+
+TEST_CASE("xpub decoding refuses a key that is not SEC1 compressed") {
+  auto key = Secp256k1Point::generator().to_bytes();
+  key[0] = 0x04;  // 33 bytes with the uncompressed prefix
+  CHECK(contains(xpub_refusal(xpub_text(ExtendedPublicKey::kMainnetVersion, 0, {}, 0, key)),
+                 "key is not a compressed public key"));
+}
+
+TEST_CASE("xpub decoding refuses an x coordinate off the curve") {
+  ByteArray<33> key{};
+  key[0] = 0x02;
+  for (std::uint8_t x = 1;; ++x) {
+    key[32] = x;
+    if (!Secp256k1Point::from_bytes(key).ok()) break;
+  }
+  std::string message = xpub_refusal(xpub_text(ExtendedPublicKey::kMainnetVersion, 0, {}, 0, key));
+  CHECK(contains(message, "extended public key: "));
+  CHECK(contains(message, "not on the curve"));
+}
+
+TEST_CASE("xpub decoding refuses a root with a parent fingerprint or child number") {
+  const auto key = Secp256k1Point::generator().to_bytes();
+  const std::uint32_t v = ExtendedPublicKey::kMainnetVersion;
+  REQUIRE(ExtendedPublicKey::from_base58(xpub_text(v, 1, {1, 2, 3, 4}, 5, key)).ok());
+  CHECK(contains(xpub_refusal(xpub_text(v, 0, {1, 2, 3, 4}, 0, key)), "depth 0 with a parent fingerprint"));
+  CHECK(contains(xpub_refusal(xpub_text(v, 0, {}, 5, key)), "depth 0 with a parent fingerprint"));
+}
+
+TEST_CASE("derivation stops at depth 255") {
+  auto x = ExtendedPublicKey::root(Secp256k1Point::generator(), ByteArray<32>{9});
+  x.depth = 254;
+  auto last = x.child(0);
+  REQUIRE(last.ok());
+  CHECK(last->depth == 255);
+  auto beyond = last->child(0);
+  REQUIRE_FALSE(beyond.ok());
+  CHECK(beyond.error().kind == ErrorKind::InvalidInput);
+  CHECK(beyond.error().message == "BIP-32 depth limit reached");
+}
+
+TEST_CASE("derivation paths need a slash before every index") {
+  for (const char* bad : {"m1", "m/1x", "m/1/2-3", "m 1"}) {
+    auto r = parse_derivation_path(bad);
+    INFO(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::InvalidInput);
+    CHECK(contains(r.error().message, "expected '/'"));
+  }
+}
+
+TEST_CASE("derivation paths refuse hardened steps by name") {
+  for (const char* bad : {"m/1'", "m/0H", "m/44h/0", "m/2147483647'"}) {
+    auto r = parse_derivation_path(bad);
+    INFO(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::InvalidInput);
+    CHECK(contains(r.error().message, "hardened steps cannot be derived"));
+  }
 }

@@ -134,3 +134,25 @@ TEST_CASE("ed25519 scalar algebra") {
   CHECK(S::zero().invert().is_zero());
   CHECK(S::from_u64(6) * S::from_u64(7) == S::from_u64(42));
 }
+
+TEST_CASE("ed25519 decoding refuses encodings that are not 32 bytes") {
+  // Views into a longer buffer of valid bytes: a decoder that ignored the length would read a
+  // valid encoding there.
+  Bytes zeros(64, 0);
+  for (std::size_t n : {0, 31, 33}) {
+    auto s = Ed25519Scalar::from_bytes(ByteSpan(zeros).first(n));
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().kind == ErrorKind::InvalidInput);
+    CHECK(s.error().message == "ed25519 scalar must be 32 bytes, got " + std::to_string(n));
+  }
+  Bytes g(64, 0);
+  auto enc = Ed25519Point::generator().to_bytes();
+  std::copy(enc.begin(), enc.end(), g.begin());
+  REQUIRE(Ed25519Point::from_bytes(ByteSpan(g).first(32)).ok());
+  for (std::size_t n : {0, 31, 33}) {
+    auto p = Ed25519Point::from_bytes(ByteSpan(g).first(n), true);
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().kind == ErrorKind::InvalidInput);
+    CHECK(p.error().message == "ed25519 point must be 32 bytes");
+  }
+}

@@ -261,3 +261,21 @@ TEST_CASE("the engine reports each party's traffic") {
   CHECK(stats.at(1).duplicates_ignored + stats.at(1).stale_ignored == 2);
   CHECK(stats.at(3).bytes_received > stats.at(3).bytes_sent);
 }
+
+TEST_CASE("the hub refuses a recipient that is not another party") {
+  MemoryHub hub({1, 2});
+  for (PartyId to : {9u, 0u, 1u}) {
+    auto s = hub.endpoint(1).send(to, Bytes{1, 2, 3});
+    INFO(to);
+    REQUIRE_FALSE(s);
+    CHECK(s.error().kind == ErrorKind::InvalidInput);
+    CHECK(s.error().message == "memory transport: no party " + std::to_string(to));
+  }
+  // Nothing arrived anywhere, least of all at the sender itself.
+  auto soon = std::chrono::steady_clock::now() + milliseconds(20);
+  CHECK_FALSE(hub.endpoint(1).receive(soon).value().has_value());
+  CHECK(hub.endpoint(1).send(2, Bytes{4}));
+  auto got = hub.endpoint(2).receive(std::chrono::steady_clock::now() + milliseconds(1000)).value();
+  REQUIRE(got.has_value());
+  CHECK(got->from == 1);
+}

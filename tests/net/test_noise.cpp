@@ -138,3 +138,93 @@ TEST_CASE("X25519 keys") {
   CHECK(again.public_key() == k.public_key());
   CHECK(k.clone().public_key() == k.public_key());
 }
+
+namespace {
+
+bool says(const Result<Bytes>& r, const std::string& text) {
+  return !r && r.error().kind == ErrorKind::Transport && r.error().message.find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a Noise transport message shorter than its tag is refused before decryption") {
+  NoiseCipher cipher(Bytes(32, 5));
+  for (std::size_t n : {0, 1, 15}) {
+    auto r = cipher.decrypt({}, Bytes(n, 0));
+    INFO(n);
+    CHECK(says(r, "noise: ciphertext shorter than its tag"));
+  }
+  CHECK(cipher.nonce() == 0);
+  // 16 bytes is an empty plaintext's tag: it reaches authentication.
+  CHECK(says(cipher.decrypt({}, Bytes(16, 0)), "noise: message failed authentication"));
+}
+
+TEST_CASE("a Noise handshake message above 65535 bytes is neither written nor read") {
+  X25519KeyPair a = X25519KeyPair::generate(), b = X25519KeyPair::generate();
+  Bytes p = {1};
+  const std::size_t largest = NoiseHandshakeKK::kMaxMessage - 32 - NoiseCipher::kTagSize;
+  {
+    auto [ini, res] = make_pair(a, b, p, p);
+    auto m0 = ini.write_message(Bytes(largest, 3));
+    REQUIRE(m0);
+    CHECK(m0->size() == NoiseHandshakeKK::kMaxMessage);
+    CHECK(res.read_message(*m0).value() == Bytes(largest, 3));
+  }
+  {
+    auto [ini, res] = make_pair(a, b, p, p);
+    CHECK(says(ini.write_message(Bytes(largest + 1, 3)), "message exceeds 65535 bytes"));
+  }
+  {
+    // The genuine ephemeral key and then one byte more than the limit allows.
+    auto [ini, res] = make_pair(a, b, p, p);
+    Bytes m0 = ini.write_message({}).value();
+    m0.resize(NoiseHandshakeKK::kMaxMessage + 1, 0);
+    CHECK(says(res.read_message(m0), "noise handshake: message of 65536 bytes"));
+  }
+}
+
+TEST_CASE("a Noise handshake message shorter than a key and a tag is refused by its size") {
+  X25519KeyPair a = X25519KeyPair::generate(), b = X25519KeyPair::generate();
+  Bytes p = {1};
+  auto [ini, res] = make_pair(a, b, p, p);
+  auto m0 = ini.write_message({}).value();
+  // The genuine ephemeral key, then less than a tag.
+  CHECK(says(res.read_message(ByteSpan(m0).first(40)), "noise handshake: message of 40 bytes"));
+  auto [ini2, res2] = make_pair(a, b, p, p);
+  auto m0b = ini2.write_message({}).value();
+  CHECK(says(res2.read_message(ByteSpan(m0b).first(47)), "noise handshake: message of 47 bytes"));
+}
+
+TEST_CASE("a Noise handshake reads only in its turn") {
+  X25519KeyPair a = X25519KeyPair::generate(), b = X25519KeyPair::generate();
+  Bytes p = {1};
+  const std::string turn = "noise handshake: not this side's turn to read";
+  SECTION("the initiator reads before it wrote") {
+    auto [ini, res] = make_pair(a, b, p, p);
+    CHECK(says(ini.read_message(Bytes(48, 1)), turn));
+  }
+  SECTION("the responder reads a second time, the message it would have to write") {
+    auto [ini, res] = make_pair(a, b, p, p);
+    auto m0 = ini.write_message({}).value();
+    REQUIRE(res.read_message(m0));
+    CHECK(says(res.read_message(m0), turn));
+  }
+  SECTION("after the handshake finished") {
+    auto [ini, res] = make_pair(a, b, p, p);
+    auto m0 = ini.write_message({}).value();
+    REQUIRE(res.read_message(m0));
+    auto m1 = res.write_message({}).value();
+    REQUIRE(ini.read_message(m1));
+    CHECK(says(ini.read_message(m1), turn));
+    CHECK(says(res.read_message(m0), turn));
+  }
+  SECTION("after a failed read") {
+    auto [ini, res] = make_pair(a, b, p, p);
+    auto m0 = ini.write_message({}).value();
+    Bytes tampered = m0;
+    tampered[40] ^= 1;
+    CHECK(says(res.read_message(tampered), "authentication failed"));
+    // The genuine message now arrives: the failure was final.
+    CHECK(says(res.read_message(m0), turn));
+  }
+}

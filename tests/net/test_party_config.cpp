@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -173,4 +175,138 @@ TEST_CASE("host:port parsing") {
   CHECK_FALSE(parse_host_port("[]:1", false));
   CHECK_FALSE(parse_host_port("[::1]1", false));
   CHECK_FALSE(parse_host_port("a:b", false));
+}
+
+namespace {
+
+std::string config_refusal(const std::string& text) {
+  auto r = parse_party_config(text, ".");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().kind == ErrorKind::InvalidInput);
+  return r.error().message;
+}
+
+void write_file(const fs::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary);
+  out << text;
+}
+
+}  // namespace
+
+TEST_CASE("a peer line needs a peer id from 1") {
+  std::string base = good_text(pub_hex(), pub_hex());
+  for (const char* id : {"0", "x", "-4", "4294967296", "04"}) {
+    INFO(id);
+    CHECK(config_refusal(base + "peer = " + id + " 127.0.0.1:7009 " + pub_hex() + "\n") ==
+          "party config line 9: peer id must be a number from 1 to 4294967295");
+  }
+}
+
+TEST_CASE("a peer line needs a static key of 64 hex digits") {
+  std::string base = good_text(pub_hex(), pub_hex());
+  std::string key = pub_hex();
+  for (const std::string& bad : {key.substr(2), key + "00", std::string(64, 'g'), "0x" + key.substr(2)}) {
+    INFO(bad);
+    CHECK(config_refusal(base + "peer = 4 127.0.0.1:7009 " + bad + "\n") ==
+          "party config line 9: peer static key must be 64 hex digits");
+  }
+}
+
+TEST_CASE("a configuration lists at most 4096 peers") {
+  std::string text = "version = 1\nid = 1\nlisten = 127.0.0.1:7001\nstatic_key = " + kKey1 + "\n";
+  for (PartyId id = 2; id <= kMaxPeers + 1; ++id) {
+    text += "peer = " + std::to_string(id) + " 10.0.0.1:7000 " + to_hex(random_bytes(32)) + "\n";
+  }
+  auto most = parse_party_config(text, ".");
+  REQUIRE(most);
+  CHECK(most->peers.size() == kMaxPeers);
+  text += "peer = " + std::to_string(kMaxPeers + 2) + " 10.0.0.1:7000 " + to_hex(random_bytes(32)) + "\n";
+  CHECK(config_refusal(text) == "party config line " + std::to_string(kMaxPeers + 5) + ": more than 4096 peers");
+}
+
+TEST_CASE("a configuration without id or listen address is refused by name") {
+  std::string base = good_text(pub_hex(), pub_hex());
+  auto without = [&](const std::string& line) {
+    std::string t = base;
+    t.erase(t.find(line), line.size());
+    return t;
+  };
+  CHECK(config_refusal(without("id = 1\n")) == "party config line 7: missing 'id'");
+  CHECK(config_refusal(without("listen = 127.0.0.1:7001   # inline comment\n")) == "party config line 7: missing 'listen'");
+}
+
+TEST_CASE("static key files: each refusal for its own reason") {
+  TempDir dir;
+  SECTION("a directory or a missing file is not a key file") {
+    fs::create_directory(dir.path / "keys");
+    for (const fs::path& p : {dir.path / "keys", dir.path / "missing.key"}) {
+      auto r = read_static_key_file(p);
+      REQUIRE_FALSE(r);
+      CHECK(r.error().kind == ErrorKind::Storage);
+      CHECK(r.error().message == "static key file " + p.string() + ": not a readable regular file");
+    }
+  }
+  SECTION("text that is not 64 hex digits") {
+    fs::path bad = dir.path / "bad.key";
+    for (const std::string& text : {std::string("zz\n"), std::string(63, 'a') + "\n", std::string(66, 'a'), std::string()}) {
+      fs::remove(bad);
+      write_file(bad, text);
+      fs::permissions(bad, fs::perms::owner_read | fs::perms::owner_write);
+      auto r = read_static_key_file(bad);
+      INFO(text);
+      REQUIRE_FALSE(r);
+      CHECK(r.error().kind == ErrorKind::Storage);
+      CHECK(r.error().message == "static key file " + bad.string() + ": expected 64 hex digits");
+    }
+  }
+  SECTION("a degenerate private key") {
+    fs::path zero = dir.path / "zero.key";
+    write_file(zero, std::string(64, '0') + "\n");
+    fs::permissions(zero, fs::perms::owner_read | fs::perms::owner_write);
+    auto r = read_static_key_file(zero);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ErrorKind::Storage);
+    CHECK(r.error().message.rfind("static key file " + zero.string() + ": ", 0) == 0);
+    CHECK(r.error().message.find("degenerate") != std::string::npos);
+  }
+  SECTION("an existing file is never overwritten") {
+    fs::path file = dir.path / "party.key";
+    write_file(file, "keep me\n");
+    auto s = write_static_key_file(file, X25519KeyPair::generate());
+    REQUIRE_FALSE(s);
+    CHECK(s.error().kind == ErrorKind::Storage);
+    CHECK(s.error().message == "static key file " + file.string() + ": " + std::strerror(EEXIST));
+    std::ifstream in(file);
+    std::string kept;
+    std::getline(in, kept);
+    CHECK(kept == "keep me");
+  }
+}
+
+TEST_CASE("loading a party configuration file: refusals name the file") {
+  TempDir dir;
+  SECTION("a missing file") {
+    fs::path none = dir.path / "none.conf";
+    auto r = load_party_config(none);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ErrorKind::Storage);
+    CHECK(r.error().message.rfind("party config " + none.string() + ": ", 0) == 0);
+    CHECK(r.error().message.find("larger") == std::string::npos);
+  }
+  SECTION("a file larger than 1 MiB is refused by its size") {
+    fs::path big = dir.path / "big.conf";
+    write_file(big, std::string(kMaxConfigBytes + 1, '#'));
+    auto r = load_party_config(big);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ErrorKind::InvalidInput);
+    CHECK(r.error().message == "party config " + big.string() + ": larger than 1 MiB");
+  }
+  SECTION("a malformed file") {
+    fs::path bad = dir.path / "bad.conf";
+    write_file(bad, "version = 1\nid = 1\ncolour = blue\n");
+    auto r = load_party_config(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ErrorKind::InvalidInput);
+    CHECK(r.error().message == bad.string() + ": party config line 3: unknown key 'colour'");
+  }
 }

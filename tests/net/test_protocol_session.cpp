@@ -338,3 +338,128 @@ TEST_CASE("echo step: a broadcast disputed by two echoers names the broadcaster 
   INFO(describe(net.outcome.at(1)));
   CHECK(blames(net.outcome.at(1), {2}));
 }
+
+namespace {
+
+// A one-round protocol between two parties whose every step the test decides.
+class Scripted final : public RoundProtocol {
+ public:
+  Scripted(PartyId self, std::vector<PartyId> ids, RoundSpec spec) : self_(self), ids_(std::move(ids)), spec_(spec) {}
+  std::string_view name() const override { return "test/scripted"; }
+  PartyId self() const override { return self_; }
+  const std::vector<PartyId>& parties() const override { return ids_; }
+  std::size_t round_count() const override { return 1; }
+  RoundSpec expects_from(std::size_t, PartyId) const override { return spec_; }
+  Result<std::vector<OutgoingMessage>> start() override {
+    if (start_error) return *start_error;
+    std::vector<OutgoingMessage> out;
+    if (spec_.direct) {
+      for (PartyId p : ids_) {
+        if (p != self_) out.push_back({p, Bytes{7}});
+      }
+    }
+    return out;
+  }
+  Result<std::vector<OutgoingMessage>> advance(std::size_t, const RoundMessages&) override {
+    ++advances;
+    if (advance_error) return *advance_error;
+    return std::vector<OutgoingMessage>{};
+  }
+
+  std::optional<Error> start_error;
+  std::optional<Error> advance_error;
+  int advances = 0;
+
+ private:
+  PartyId self_;
+  std::vector<PartyId> ids_;
+  RoundSpec spec_;
+};
+
+}  // namespace
+
+TEST_CASE("a session refuses a protocol of the wrong shape before starting it") {
+  Scripted not_a_party(5, {1, 2}, {false, true});
+  ProtocolSession s(not_a_party, random_session_id());
+  auto out = s.start();
+  REQUIRE_FALSE(out);
+  CHECK(out.error().kind == ErrorKind::InvalidInput);
+  CHECK(out.error().message == "protocol setup: self is not a party");
+  CHECK(s.failed());
+}
+
+TEST_CASE("a protocol that fails to start fails the session") {
+  Scripted p(1, {1, 2}, {false, true});
+  p.start_error = make_error(ErrorKind::InvalidInput, "scripted start refusal");
+  ProtocolSession s(p, random_session_id());
+  auto out = s.start();
+  REQUIRE_FALSE(out);
+  CHECK(out.error().message == "scripted start refusal");
+  CHECK(s.failed());
+  CHECK(p.advances == 0);
+}
+
+TEST_CASE("a first round that needs no messages and fails fails the session at start") {
+  Scripted p(1, {1, 2}, {false, false});
+  p.advance_error = make_error(ErrorKind::ProtocolAborted, "scripted round refusal", {2});
+  ProtocolSession s(p, random_session_id());
+  auto out = s.start();
+  REQUIRE_FALSE(out);
+  CHECK(out.error().message == "scripted round refusal");
+  CHECK(out.error().culprits == std::vector<PartyId>{2});
+  CHECK(s.failed());
+  CHECK(p.advances == 1);
+}
+
+TEST_CASE("a round that fails on a received message fails the session") {
+  const SessionId sid = random_session_id();
+  Scripted p1(1, {1, 2}, {false, true}), p2(2, {1, 2}, {false, true});
+  p1.advance_error = make_error(ErrorKind::ProtocolAborted, "scripted blame of party 2", {2});
+  ProtocolSession s1(p1, sid), s2(p2, sid);
+  REQUIRE(s1.start());
+  auto from2 = s2.start();
+  REQUIRE(from2);
+  REQUIRE(from2->size() == 1);
+  auto out = s1.receive(2, from2->front().data);
+  REQUIRE_FALSE(out);
+  CHECK(out.error().message == "scripted blame of party 2");
+  CHECK(out.error().culprits == std::vector<PartyId>{2});
+  CHECK(s1.failed());
+  // A failed session takes nothing more.
+  CHECK(s1.receive(2, from2->front().data).value().empty());
+  CHECK(p1.advances == 1);
+}
+
+TEST_CASE("an early echo for a round without broadcasts blames only the echoer") {
+  Network net({1, 2, 3});
+  net.start();
+  // Hold back the round-0 echoes addressed to party 1 and let the rest run: parties 2 and 3 move
+  // on and send party 1 their round-1 direct messages, which it stores for later.
+  std::vector<InFlight> held;
+  while (!net.wire.empty()) {
+    InFlight m = std::move(net.wire.front());
+    net.wire.erase(net.wire.begin());
+    if (m.to == 1 && open(m).kind == MessageKind::Echo) {
+      held.push_back(std::move(m));
+      continue;
+    }
+    net.deliver(std::move(m));
+  }
+  REQUIRE(net.outcome.empty());
+  REQUIRE(held.size() == 2);
+  CHECK(net.sessions.at(1)->step_name() == "echo of round 0");
+  // Party 3 also sends an echo for round 1, which has no broadcast.
+  auto from3 = std::find_if(held.begin(), held.end(), [](const InFlight& m) { return m.from == 3; });
+  REQUIRE(from3 != held.end());
+  Envelope e = open(*from3);
+  e.round = 1;
+  net.deliver({3, 1, encode_envelope(e)});
+  REQUIRE(net.outcome.empty());
+  for (auto& m : held) net.deliver(std::move(m));
+  REQUIRE(net.outcome.count(1));
+  const Error& err = net.outcome.at(1).error();
+  INFO(err.describe());
+  CHECK(err.kind == ErrorKind::ProtocolAborted);
+  CHECK(err.culprits == std::vector<PartyId>{3});
+  CHECK(err.message == "echo received for round 1, which carries no broadcast");
+}

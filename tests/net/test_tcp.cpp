@@ -430,3 +430,89 @@ TEST_CASE("a peer that sends data before resuming is disconnected") {
   s.send(sealed_frame(ciphers.send, wire::kFlagLast, wire::encode_data({0, 0}, Bytes(40, 1))));
   CHECK(s.closed_by_peer());
 }
+
+TEST_CASE("a node refuses a listen address it cannot resolve or bind") {
+  SECTION("a host name that cannot resolve") {
+    Cluster cluster({1, 2});
+    // A label longer than 63 characters: refused by the resolver without asking any server.
+    cluster.configs.at(1).listen_host = std::string(64, 'a') + ".example";
+    auto node = TcpNode::start(cluster.configs.at(1).clone(), fast_tcp_options());
+    REQUIRE_FALSE(node);
+    CHECK(node.error().kind == ErrorKind::Transport);
+    CHECK(node.error().message.rfind("cannot resolve listen address " + std::string(64, 'a'), 0) == 0);
+  }
+  SECTION("a port another node listens on") {
+    Cluster cluster({1, 2});
+    cluster.start(fast_tcp_options(), {1});
+    const std::uint16_t taken = cluster.nodes.at(1)->listen_port();
+    cluster.configs.at(2).listen_port = taken;
+    auto node = TcpNode::start(cluster.configs.at(2).clone(), fast_tcp_options());
+    REQUIRE_FALSE(node);
+    CHECK(node.error().kind == ErrorKind::Transport);
+    CHECK(node.error().message.rfind("cannot listen on 127.0.0.1:" + std::to_string(taken) + ": ", 0) == 0);
+  }
+}
+
+TEST_CASE("a connection from a party outside the configuration is closed at its preamble") {
+  // Party 1 exists, but not in the configuration of nodes 2 and 3; a slow handshake deadline
+  // leaves only the preamble check to close the connection in time.
+  Cluster cluster({2, 3});
+  TcpOptions o = fast_tcp_options();
+  o.handshake_timeout = std::chrono::milliseconds(60'000);
+  cluster.start(o);
+  RawSocket s(cluster.nodes.at(3)->listen_port());
+  s.send(wire::encode_preamble({1, 3}));
+  const auto before = std::chrono::steady_clock::now();
+  CHECK(s.closed_by_peer());
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(4));
+}
+
+TEST_CASE("a connection from the higher party id is closed at its preamble") {
+  Cluster cluster({1, 2, 3});
+  TcpOptions o = fast_tcp_options();
+  o.handshake_timeout = std::chrono::milliseconds(60'000);
+  cluster.start(o);
+  RawSocket s(cluster.nodes.at(2)->listen_port());
+  s.send(wire::encode_preamble({3, 2}));
+  // Closed at once: the preamble alone is refused (the handshake deadline is a minute away).
+  const auto before = std::chrono::steady_clock::now();
+  CHECK(s.closed_by_peer());
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(4));
+  // The node still takes the connection party 2 dials to party 3 itself.
+  CoinTossGroup group({1, 2, 3});
+  auto out = run_over_tcp(cluster, group, 10'000);
+  for (auto& [id, st] : out) CHECK(describe(st) == "ok");
+}
+
+TEST_CASE("a TCP session refuses messages above the size limit") {
+  Cluster cluster({1, 2});
+  TcpOptions o = fast_tcp_options();
+  o.max_message_size = 1000;
+  cluster.start(o);
+  auto view = cluster.nodes.at(1)->open_session(random_session_id()).value();
+  CHECK(view->send(2, Bytes(1000, 1)));
+  auto s = view->send(2, Bytes(1001, 1));
+  REQUIRE_FALSE(s);
+  CHECK(s.error().kind == ErrorKind::InvalidInput);
+  CHECK(s.error().message == "TCP transport: message of 1001 bytes exceeds the size limit");
+}
+
+TEST_CASE("a TCP session that outlives its node refuses to send") {
+  Cluster cluster({1, 2});
+  cluster.start();
+  auto view = cluster.nodes.at(1)->open_session(random_session_id()).value();
+  cluster.nodes.at(1).reset();
+  auto s = view->send(2, Bytes{1, 2, 3});
+  REQUIRE_FALSE(s);
+  CHECK(s.error().kind == ErrorKind::Transport);
+  CHECK(s.error().message == "TCP node stopped");
+}
+
+TEST_CASE("a peer address with port 0 is refused") {
+  Cluster cluster({1, 2});
+  cluster.start();
+  auto s = cluster.nodes.at(1)->set_peer_address(2, "127.0.0.1", 0);
+  REQUIRE_FALSE(s);
+  CHECK(s.error().kind == ErrorKind::InvalidInput);
+  CHECK(s.error().message == "port 0");
+}
