@@ -302,7 +302,7 @@ def make_tree(work, sites):
             dst = tree / f
             if not dst.exists() or dst.stat().st_size != src.stat().st_size or dst.read_bytes() != src.read_bytes():
                 dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dst)
+                shutil.copy(src, dst)  # a fresh time stamp, so that the build sees the change
     write_if_changed(work / "mutant_switch.hpp", SWITCH)
     return tree
 
