@@ -235,7 +235,9 @@ TEST_CASE("ecdsa blame: duplicate, unknown and too few signers; messages from ou
   CHECK(duplicate.error().culprits == std::vector<PartyId>{1});
   auto unknown = create({1, 2, 7});
   REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().kind == ErrorKind::InvalidInput);
   CHECK(unknown.error().culprits == std::vector<PartyId>{7});
+  CHECK_THAT(unknown.error().message, Catch::Contains("signers that do not hold the key"));
   CHECK_FALSE(create({1}).ok());
   CHECK_FALSE(create({2, 3}).ok());  // party 1 is not among them
   CHECK_FALSE(create({2, 1}).ok());  // not ascending
@@ -268,4 +270,84 @@ TEST_CASE("ecdsa blame: a wrong signature share releases nothing and names the s
     CHECK(std::find(culprits.begin(), culprits.end(), p) == culprits.end());
     CHECK_THAT(run.run.error(p).message, Catch::Contains("cannot attribute"));
   }
+}
+
+TEST_CASE("ecdsa blame: a key share without the pair state for a signer is refused before anything is sent") {
+  auto shares = cached_key(2, 3);
+  shares[0].pairs.erase(2);
+  auto refused = EcdsaSignProtocol::create(shares[0], {random_session(), {1, 2}, {}, random_array<32>()});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind == ErrorKind::InvalidKeyShare);
+  CHECK(refused.error().culprits == std::vector<PartyId>{2});
+  CHECK_THAT(refused.error().message, Catch::Contains("no pair state for a signer"));
+  CHECK(EcdsaSignProtocol::create(shares[0], {random_session(), {1, 3}, {}, random_array<32>()}).ok());
+}
+
+TEST_CASE("ecdsa blame: a multiplication request that does not decode") {
+  auto shares = cached_key(2, 3);
+  auto run = sign(shares, {1, 2, 3}, random_array<32>(), {}, [](InFlight& m) {
+    if (m.round != kRequestRound || m.from != 2 || m.to != 1) return;
+    auto request = ei::RequestMessage::decode(m.payload, 3);
+    REQUIRE(request.ok());
+    Bytes mul(request->mul_request.begin(), request->mul_request.end());
+    mul[0] ^= 0x70;  // the OT message type
+    request->mul_request = mul;
+    m.payload = request->encode();
+  });
+  REQUIRE_FALSE(run.run.status.at(1).ok());
+  CHECK(run.run.error(1).culprits == std::vector<PartyId>{2});
+  CHECK_THAT(message_of(run, 1), Catch::Contains("multiplication request: wrong message type"));
+  CHECK(run.signatures.empty());
+}
+
+TEST_CASE("ecdsa blame: a multiplication response that does not decode") {
+  auto shares = cached_key(2, 3);
+  auto kept = std::make_shared<Bytes>();
+  auto run = sign(shares, {1, 2, 3}, random_array<32>(), {}, edit_replies(3, 3, [kept](ei::ReplyMessage& r) {
+                    kept->assign(r.mul_response.begin(), r.mul_response.end());
+                    (*kept)[0] ^= 0x70;  // the OT message type
+                    r.mul_response = *kept;
+                  }));
+  expect_blamed(run, 3);
+  CHECK_THAT(message_of(run, 1), Catch::Contains("multiplication response: wrong message type"));
+}
+
+TEST_CASE("ecdsa blame: without the engine's echo step the protocol's own echo names an equivocating signer") {
+  auto shares = cached_key(3, 4);
+  const std::vector<PartyId> signers{1, 2, 3, 4};
+  const EcdsaSignConfig config{random_session(), signers, {}, random_array<32>()};
+  std::vector<EcdsaSignProtocol> parties;
+  for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaSignProtocol::create(*share, config).value());
+  SimulationOptions options;
+  options.engine = false;
+  // Party 3 shows party 1 another commitment than parties 2 and 4.
+  options.tamper = [](InFlight& m) {
+    if (m.round == kCommitRound && m.from == 3 && m.to == 1) m.payload.back() ^= 1;
+  };
+  auto run = simulate(pointers(parties), options);
+  REQUIRE_FALSE(run.status.at(1).ok());
+  INFO(run.error(1).describe());
+  CHECK(run.error(1).culprits == std::vector<PartyId>{3});
+  CHECK_THAT(run.error(1).message, Catch::Contains("sent different broadcasts to different parties"));
+  CHECK_FALSE(parties[0].take_output().ok());
+}
+
+TEST_CASE("ecdsa blame: a signer whose own share is wrong blames every peer for the sum of the pk_j") {
+  // Party 4 holds a wrong signing share: every peer's pk_j checks out against its verifying
+  // share, so party 4 can name no single one and blames them all.
+  auto shares = cached_key(3, 4);
+  shares[3].key.signing_share.expose_mut() += Secp256k1Scalar::random();
+  const std::vector<PartyId> signers{1, 2, 4};
+  const EcdsaSignConfig config{random_session(), signers, {0, 1}, random_array<32>()};
+  std::vector<EcdsaSignProtocol> parties;
+  for (EcdsaKeyShare* share : pick(shares, signers)) parties.push_back(EcdsaSignProtocol::create(*share, config).value());
+  SimulationOptions options;
+  options.send_aborts = false;  // each party's own verdict
+  auto run = simulate(pointers(parties), options);
+  REQUIRE_FALSE(run.status.at(4).ok());
+  INFO(run.error(4).describe());
+  CHECK(run.error(4).kind == ErrorKind::ProtocolAborted);
+  CHECK(run.error(4).culprits == std::vector<PartyId>{1, 2});
+  CHECK_THAT(run.error(4).message, Catch::Contains("public key shares do not sum to the public key"));
+  for (auto& p : parties) CHECK_FALSE(p.take_output().ok());
 }

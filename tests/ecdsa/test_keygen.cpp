@@ -225,3 +225,70 @@ TEST_CASE("ecdsa keygen: a missing confirmation leaves everyone without a key") 
     CHECK(run.error(p).culprits == std::vector<PartyId>{1});
   }
 }
+
+TEST_CASE("ecdsa keygen: validate refuses pair states that do not match the holders") {
+  auto shares = cached_key(2, 3);
+  REQUIRE(shares[0].validate().ok());
+  auto expect_invalid = [](const EcdsaKeyShare& share, const std::string& why) {
+    const Status status = share.validate();
+    REQUIRE_FALSE(status.ok());
+    INFO(status.error().describe());
+    CHECK(status.error().kind == ErrorKind::InvalidKeyShare);
+    CHECK_THAT(status.error().message, Catch::Contains(why));
+  };
+  SECTION("a pair state for a party that does not hold the key") {
+    EcdsaKeyShare extra = shares[0].clone();
+    extra.pairs.emplace(7, extra.pairs.at(2).clone());
+    expect_invalid(extra, "pair states do not match the holders");
+  }
+  SECTION("a holder's pair state filed under another party") {
+    EcdsaKeyShare moved = shares[0].clone();
+    auto node = moved.pairs.extract(2);
+    node.key() = 7;
+    moved.pairs.insert(std::move(node));
+    expect_invalid(moved, "no pair state for party 2");
+  }
+  SECTION("the pair states of two peers swapped") {
+    EcdsaKeyShare swapped = shares[0].clone();
+    std::swap(swapped.pairs.at(2), swapped.pairs.at(3));
+    expect_invalid(swapped, "the pair state for party 2 belongs to another pair");
+  }
+  SECTION("the other end's pair state") {
+    EcdsaKeyShare other = shares[0].clone();
+    other.pairs.at(2) = shares[1].pairs.at(1).clone();
+    expect_invalid(other, "the pair state for party 2 belongs to another pair");
+  }
+  SECTION("a zero-sharing seed of the wrong size") {
+    EcdsaKeyShare short_seed = shares[0].clone();
+    short_seed.pairs.at(3).zero_seed = SecretBytes(EcdsaPairState::kZeroSeedSize - 1);
+    expect_invalid(short_seed, "zero-sharing seed of the wrong size");
+  }
+}
+
+TEST_CASE("ecdsa keygen: key share decoding refuses pairs out of order and a malformed receiver state") {
+  auto shares = cached_key(2, 3);
+  const SecretBytes encoded = shares[0].encode();
+  const Bytes good(encoded.expose().begin(), encoded.expose().end());
+  const std::size_t inner = (std::size_t{good[6]} << 24) | (std::size_t{good[7]} << 16) | (std::size_t{good[8]} << 8) | good[9];
+  const std::size_t pairs_at = 10 + inner + 4;  // after the pair count
+  constexpr std::size_t kSender = ot::OtSenderSetup::kEncodedSize;
+  constexpr std::size_t kPair = 4 + kSender + ot::OtReceiverSetup::kEncodedSize + EcdsaPairState::kZeroSeedSize;
+  REQUIRE(good.size() == pairs_at + 2 * kPair);
+  REQUIRE(EcdsaKeyShare::decode(good).ok());
+  auto expect_refused = [](const Bytes& bytes, const std::string& why) {
+    auto decoded = EcdsaKeyShare::decode(bytes);
+    REQUIRE_FALSE(decoded.ok());
+    INFO(decoded.error().describe());
+    CHECK(decoded.error().kind == ErrorKind::InvalidInput);
+    CHECK_THAT(decoded.error().message, Catch::Contains(why));
+  };
+  // The pairs with parties 3 and 2, in that order: the same content, not the canonical encoding.
+  Bytes swapped = good;
+  const auto first = swapped.begin() + static_cast<std::ptrdiff_t>(pairs_at);
+  std::rotate(first, first + static_cast<std::ptrdiff_t>(kPair), first + static_cast<std::ptrdiff_t>(2 * kPair));
+  expect_refused(swapped, "pair states not in ascending order of peer");
+  // The receiver state of the pair with party 2 claims the sender's role.
+  Bytes role = good;
+  role[pairs_at + 4 + kSender + 1] = 1;
+  expect_refused(role, "pair with party 2: OT receiver state: wrong role");
+}

@@ -112,3 +112,27 @@ TEST_CASE("ecdsa presign: presigning and the online round over random signer set
     CHECK(verify_ecdsa(run.parties.front().take_output().value(), digest, shares.front().key.group_public_key).ok());
   }
 }
+
+TEST_CASE("ecdsa presign: a share that negates the combined s is refused for its recovery id") {
+  // Party 2 sends w_2' = -2·w_1 - w_2, so party 1 combines -s: the low-s form still verifies, but
+  // R's parity no longer gives the recovery id, which would name another key.
+  auto shares = cached_key(2, 3);
+  auto presignatures = presign(shares, {1, 2});
+  const Digest32 sid = presignatures[0].id();
+  const Digest32 digest = random_array<32>();
+  std::optional<ecdsa_internal::ShareMessage> first;
+  auto run = online(presignatures, {digest, digest}, [&](InFlight& m) {
+    if (m.from == 1) first = ecdsa_internal::ShareMessage::decode(m.payload, sid).value();
+    if (m.from != 2) return;
+    REQUIRE(first.has_value());
+    auto share = ecdsa_internal::ShareMessage::decode(m.payload, sid).value();
+    share.w = -(first->w + first->w + share.w);
+    m.payload = share.encode(sid);
+  });
+  REQUIRE_FALSE(run.run.status.at(1).ok());
+  INFO(run.run.error(1).describe());
+  CHECK(run.run.error(1).kind == ErrorKind::ProtocolAborted);
+  CHECK(run.run.error(1).culprits == std::vector<PartyId>{2});
+  CHECK_THAT(run.run.error(1).message, Catch::Contains("the recovery id does not recover the key"));
+  CHECK_FALSE(run.parties[0].take_output().ok());
+}

@@ -138,7 +138,9 @@ TEMPLATE_TEST_CASE("round 2 refuses a package without our commitment", "[adversa
   Setup<C> s;
   auto pkg = s.r1.package;
   pkg.commitments.erase(pkg.commitments.begin());  // party 1 left out; 3 signers remain
-  check_error(sign(pkg, std::move(s.r1.nonces[0]), s.key(1)), ErrorKind::InvalidInput, {});
+  auto refused = sign(pkg, std::move(s.r1.nonces[0]), s.key(1));
+  check_error(refused, ErrorKind::InvalidInput, {});
+  CHECK_THAT(refused.error().message, Catch::Contains("has no commitment from this party (1)"));
 }
 
 TEMPLATE_TEST_CASE("duplicated signers are refused", "[adversarial]", FrostSecp256k1, FrostSecp256k1Tr, FrostEd25519) {
@@ -205,4 +207,93 @@ TEMPLATE_TEST_CASE("a message or tweak changed after round 1 breaks the signatur
     tweaked.taproot = TaprootTweak::no_scripts();
     check_error(SigningContext<C>::create(tweaked, s.pub), ErrorKind::InvalidInput, {});
   }
+}
+
+namespace {
+
+template <class R>
+void check_refusal(const R& r, ErrorKind kind, std::vector<PartyId> culprits, const std::string& why) {
+  REQUIRE_FALSE(r.ok());
+  INFO(r.error().describe());
+  CHECK(r.error().kind == kind);
+  CHECK(r.error().culprits == culprits);
+  CHECK_THAT(r.error().message, Catch::Contains(why));
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("share verification and aggregation refuse key packages of another key", "[adversarial]",
+                   FrostSecp256k1, FrostSecp256k1Tr, FrostEd25519) {
+  using C = TestType;
+  Setup<C> s;
+  auto z = s.sign_all();
+  const auto context = SigningContext<C>::create(s.r1.package, s.pub).value();
+  const auto other = PublicKeyPackage<C>::from_key_share(deal<C>(3, s.ids).front());
+  const std::string why = "the signing context was built for another key";
+  check_refusal(verify_signature_share(context, z[0], other), ErrorKind::InvalidInput, {}, why);
+  check_refusal(aggregate(context, z, other), ErrorKind::InvalidInput, {}, why);
+  REQUIRE(aggregate(context, z, s.pub).ok());
+}
+
+TEMPLATE_TEST_CASE("share verification refuses a share from a party that is not a signer", "[adversarial]",
+                   FrostSecp256k1, FrostSecp256k1Tr, FrostEd25519) {
+  using C = TestType;
+  Setup<C> s;
+  auto z = s.sign_all();
+  auto foreign = z[0];
+  foreign.identifier = 3;  // holds the key, but did not sign
+  check_refusal(verify_signature_share(s.r1.package, foreign, s.pub), ErrorKind::InvalidInput, {3},
+                "signature share from party 3, which is not a signer");
+}
+
+TEMPLATE_TEST_CASE("share verification and blame need the verifying share of every signer", "[adversarial]",
+                   FrostSecp256k1, FrostSecp256k1Tr, FrostEd25519) {
+  using C = TestType;
+  Setup<C> s;
+  auto z = s.sign_all();
+  // The context comes from a key share that lists party 2; the key package given lacks its share.
+  const auto context = SigningContext<C>::create(s.r1.package, s.key(1)).value();
+  auto partial = s.pub;
+  partial.verifying_shares.erase(2);
+  check_refusal(verify_signature_share(context, z[1], partial), ErrorKind::InvalidInput, {2},
+                "no verifying share for party 2");
+  // A wrong share makes aggregation look for the culprit, which needs every verifying share.
+  z[2].share += C::Scalar::one();  // party 4
+  check_refusal(aggregate(context, z, partial), ErrorKind::InvalidInput, {2}, "no verifying share for signers 2");
+  check_error(aggregate(context, z, s.pub), ErrorKind::ProtocolAborted, {4});
+}
+
+TEMPLATE_TEST_CASE("signing refuses a key share without a signing share or identifier", "[adversarial]", FrostSecp256k1,
+                   FrostSecp256k1Tr, FrostEd25519) {
+  using C = TestType;
+  Setup<C> s;
+  auto empty = s.key(1).clone();
+  empty.signing_share.reset();
+  check_refusal(commit<C>(empty), ErrorKind::InvalidKeyShare, {}, "key share holds no signing share");
+  check_refusal(sign(s.r1.package, std::move(s.r1.nonces[0]), empty), ErrorKind::InvalidKeyShare, {},
+                "key share holds no signing share");
+  auto nameless = s.key(1).clone();
+  nameless.self = 0;
+  check_refusal(commit<C>(nameless), ErrorKind::InvalidKeyShare, {}, "key share has no party identifier");
+}
+
+TEMPLATE_TEST_CASE("signing refuses a context built for another key", "[adversarial]", FrostSecp256k1,
+                   FrostSecp256k1Tr, FrostEd25519) {
+  using C = TestType;
+  Setup<C> s;
+  // The same signers and commitments, judged under another key of the same holders.
+  const auto other = PublicKeyPackage<C>::from_key_share(deal<C>(3, s.ids).front());
+  const auto context = SigningContext<C>::create(s.r1.package, other).value();
+  check_refusal(sign(context, std::move(s.r1.nonces[0]), s.key(1)), ErrorKind::InvalidInput, {},
+                "the signing context was built for another key");
+}
+
+TEMPLATE_TEST_CASE("a signing context refuses the identity as group key", "[adversarial]", FrostSecp256k1,
+                   FrostSecp256k1Tr, FrostEd25519) {
+  using C = TestType;
+  Setup<C> s;
+  auto broken = s.pub;
+  broken.verifying_key = C::Point::identity();
+  check_refusal(SigningContext<C>::create(s.r1.package, broken), ErrorKind::InvalidKeyShare, {},
+                "the group key is the identity");
 }

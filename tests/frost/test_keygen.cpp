@@ -54,6 +54,12 @@ TEMPLATE_TEST_CASE("trusted dealer refuses bad parameters", "[keygen]", Secp256k
   const std::vector<PartyId> zero{0, 1, 2};
   CHECK_FALSE(trusted_dealer_keygen<G>(2, zero).ok());
   CHECK_FALSE(split_secret_key<G>(Secret<typename G::Scalar>(G::Scalar::zero()), 2, ids).ok());
+  Secret<typename G::Scalar> none;
+  none.reset();
+  auto missing = split_secret_key<G>(none, 2, ids);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().kind == ErrorKind::InvalidInput);
+  CHECK_THAT(missing.error().message, Catch::Contains("no key to split"));
 }
 
 TEST_CASE("a secp256k1 wallet key is split and still signs for its BIP-340 key", "[keygen]") {
@@ -123,5 +129,22 @@ TEMPLATE_TEST_CASE("key shares convert to RFC-style packages and back", "[keygen
   CHECK(back->signing_share.expose() == shares[2].signing_share.expose());
   // Packages of another key do not combine.
   auto other = deal<C>(3, ids);
-  CHECK_FALSE(key_share_from_packages(key, PublicKeyPackage<C>::from_key_share(other[0])).ok());
+  auto refuses = [&](const KeyPackage<C>& k, const PublicKeyPackage<C>& p, const std::string& why) {
+    auto r = key_share_from_packages(k, p, shares[2].chain_code);
+    REQUIRE_FALSE(r.ok());
+    INFO(r.error().describe());
+    CHECK(r.error().kind == ErrorKind::InvalidInput);
+    CHECK_THAT(r.error().message, Catch::Contains(why));
+  };
+  refuses(key, PublicKeyPackage<C>::from_key_share(other[0]), "for different keys");
+  // Nor do packages that disagree on the threshold, or on this party's verifying share.
+  auto threshold = KeyPackage<C>::from_key_share(shares[2]);
+  threshold.min_signers = 4;
+  refuses(threshold, pub, "disagree on the threshold");
+  auto renamed = KeyPackage<C>::from_key_share(shares[2]);
+  renamed.identifier = 4;
+  refuses(renamed, pub, "does not hold this party's verifying share");
+  auto outsider = KeyPackage<C>::from_key_share(shares[2]);
+  outsider.identifier = 9;
+  refuses(outsider, pub, "does not hold this party's verifying share");
 }

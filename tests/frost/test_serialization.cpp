@@ -174,6 +174,13 @@ TEMPLATE_TEST_CASE("signature shares and signatures encode strictly", "[serializ
   CHECK(*sig_back == *sig);
   auto sig_decode = [](ByteSpan b) { return Signature<C>::from_bytes(b); };
   check_truncations(sig_bytes, sig_decode);
+  for (std::size_t size : {sig_bytes.size() - 1, sig_bytes.size() + 1}) {
+    Bytes resized(sig_bytes.begin(), sig_bytes.end());
+    resized.resize(size);
+    auto refused = sig_decode(resized);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.error().message, Catch::Contains("must be " + std::to_string(sig_bytes.size()) + " bytes"));
+  }
   Bytes bad_z(sig_bytes.begin(), sig_bytes.end());
   std::fill(bad_z.end() - 32, bad_z.end(), 0xff);
   CHECK_FALSE(sig_decode(bad_z).ok());
@@ -229,6 +236,13 @@ TEMPLATE_TEST_CASE("key packages and public key packages encode strictly", "[ser
   CHECK_FALSE(pub_decode(replaced(pb, at, Bytes{0, 0, 0, 4})).ok());      // more than the holders
   CHECK_FALSE(pub_decode(replaced(pb, at + 8, Bytes{0, 0, 0, 8})).ok());  // ids not ascending (8, 8)
   CHECK_FALSE(pub_decode(replaced(pb, at + 8, Bytes(4, 0))).ok());        // zero id
+  // The entries of parties 3 and 8 swapped: the same content, but not in ascending order.
+  Bytes swapped = pb;
+  const auto first = swapped.begin() + static_cast<std::ptrdiff_t>(at + 8);
+  std::rotate(first, first + static_cast<std::ptrdiff_t>(entry), first + static_cast<std::ptrdiff_t>(2 * entry));
+  auto unordered = pub_decode(swapped);
+  REQUIRE_FALSE(unordered.ok());
+  CHECK_THAT(unordered.error().message, Catch::Contains("identifiers not strictly ascending (or zero) at 3"));
   // A verifying share that does not interpolate to the group key.
   const Point other = Point::base_mul(C::Scalar::random());
   CHECK_FALSE(pub_decode(replaced(pb, at + 8 + 4, other.to_bytes())).ok());

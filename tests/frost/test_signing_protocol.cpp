@@ -152,6 +152,28 @@ TEMPLATE_TEST_CASE("the signing protocol names faulty peers", "[protocol]", Fros
     check_all_blame(r, {4}, {4});
     CHECK(r.outcome.at(4).ok() == false);
   }
+  SECTION("malformed signature shares") {
+    auto r = run<C>(shares, signers, message, {}, [](std::size_t round, PartyId sender, Bytes payload) -> std::optional<Bytes> {
+      if (round == 1 && sender == 3) payload.push_back(0);
+      return payload;
+    });
+    check_all_blame(r, {3}, {3});
+    CHECK_THAT(r.outcome.at(1).error().message, Catch::Contains("malformed signature shares from 3"));
+  }
+  SECTION("signature shares under another identifier") {
+    auto r = run<C>(shares, signers, message, {}, [](std::size_t round, PartyId sender, Bytes payload) -> std::optional<Bytes> {
+      if (round == 1 && sender == 3) {
+        auto share = SignatureShare<C>::decode(payload).value();
+        share.identifier = 2;
+        return share.encode();
+      }
+      return payload;
+    });
+    check_all_blame(r, {3}, {3});
+    for (PartyId p : {1, 2, 4}) {
+      CHECK_THAT(r.outcome.at(p).error().message, Catch::Contains("malformed signature shares from 3"));
+    }
+  }
   SECTION("a missing message") {
     auto r = run<C>(shares, signers, message, {}, [](std::size_t round, PartyId sender, Bytes payload) -> std::optional<Bytes> {
       if (round == 1 && sender == 2) return std::nullopt;
