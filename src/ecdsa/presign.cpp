@@ -311,6 +311,7 @@ struct PresignState final : ProtocolState<Presignature> {
       return blame.status("ECDSA presigning round 2");
     }
     const Point big_r = Point::sum(nonces);
+    // Unreachable by design (tools/mutation/equivalents.txt): each nonce point is committed before any is revealed.
     if (big_r.is_identity()) return make_error(ErrorKind::ProtocolAborted, "ECDSA presigning: R is the identity");
 
     // u_i = r_i·φ_i + Σ_j (c_u + r_i·ψ_j + d_u), v_i likewise with sk_i: additive shares of φ·r and φ·sk.

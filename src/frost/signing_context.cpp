@@ -76,6 +76,7 @@ Result<SigningContext<C>> SigningContext<C>::build(const SigningPackage<C>& pack
     TSIGN_TRY(Scalar t, taproot_tweak_scalar(group_key, ctx.taproot_));
     const Point t_point = Point::base_mul(t);
     const Point q = (negate_internal ? -group_key : group_key) + t_point;
+    // Unreachable by design (tools/mutation/equivalents.txt): it takes a TapTweak preimage.
     if (q.is_identity()) return invalid("the Taproot output key is the identity");
     const bool negate_output = !q.has_even_y();
     ctx.verifying_key_ = negate_output ? -q : q;
@@ -109,6 +110,7 @@ Result<SigningContext<C>> SigningContext<C>::build(const SigningPackage<C>& pack
     terms.push_back(ctx.binding_terms_.back());
   }
   ctx.group_commitment_ = Point::sum(terms);
+  // Unreachable by design (tools/mutation/equivalents.txt): each binding factor hashes every commitment.
   if (ctx.group_commitment_.is_identity()) {
     return make_error(ErrorKind::ProtocolAborted, "FROST group commitment is the identity");
   }

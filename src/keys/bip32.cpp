@@ -55,6 +55,7 @@ Result<ExtendedPublicKey> ExtendedPublicKey::child(std::uint32_t index, Secp256k
                                      std::uint8_t(index)};
   auto i = hmac_sha512(chain_code, {ser_key, ser_index});
   auto il = Secp256k1Scalar::from_bytes(ByteSpan(i.data(), 32));
+  // Unreachable in practice (tools/mutation/equivalents.txt): BIP-32 specifies it for IL >= n (probability 2^-127).
   if (!il.ok()) return make_error(ErrorKind::InvalidInput, "BIP-32: IL is not below n for index " + std::to_string(index) + "; use the next index");
   ExtendedPublicKey out;
   out.version = version;
@@ -63,6 +64,7 @@ Result<ExtendedPublicKey> ExtendedPublicKey::child(std::uint32_t index, Secp256k
   out.child_number = index;
   std::copy(i.begin() + 32, i.end(), out.chain_code.begin());
   out.key = key + Secp256k1Point::base_mul(*il);
+  // Unreachable in practice (tools/mutation/equivalents.txt): BIP-32 specifies it; it takes a key equal to -IL*G.
   if (out.key.is_identity()) return make_error(ErrorKind::InvalidInput, "BIP-32: child key is the identity; use the next index");
   if (tweak != nullptr) *tweak = *il;
   return out;
