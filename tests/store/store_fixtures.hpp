@@ -1,5 +1,6 @@
 #pragma once
 // Shared helpers for the storage tests: temporary directories, sample headers, fast protectors.
+#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,11 +14,31 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <fstream>
+#include <string_view>
+
 #include "tsign/core/bytes.hpp"
+#include "tsign/store/atomic_file.hpp"
 #include "tsign/store/passphrase_protector.hpp"
 #include "tsign/store/share_header.hpp"
 
 namespace tsign::test {
+
+// The call failed, and its error message says `reason` (the check meant to refuse did).
+template <class R>
+void expect_refused(const R& r, std::string_view reason) {
+  REQUIRE_FALSE(r.ok());
+  INFO(r.error().describe());
+  CHECK(r.error().message.find(reason) != std::string::npos);
+}
+
+inline Bytes read_all(const std::filesystem::path& path) { return *read_file(path, 1 << 20); }
+// Plain rewrite (no fsync): tests that corrupt files rewrite them hundreds of times.
+inline void write_all_bytes(const std::filesystem::path& path, ByteSpan data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+  REQUIRE(out.good());
+}
 
 // A fresh directory under the system temporary directory, removed with its contents.
 class TempDir {

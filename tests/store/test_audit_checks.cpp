@@ -35,12 +35,6 @@ void write_be32(std::uint8_t* p, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
 }
 
-Bytes read_all(const std::filesystem::path& path) { return *read_file(path, 1 << 20); }
-void write_raw(const std::filesystem::path& path, ByteSpan data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-  REQUIRE(out.good());
-}
 
 // The offset and size (length prefix included) of every entry of a log file.
 std::vector<std::pair<std::size_t, std::size_t>> entries_of(const Bytes& file) {
@@ -53,7 +47,7 @@ std::vector<std::pair<std::size_t, std::size_t>> entries_of(const Bytes& file) {
   return out;
 }
 
-void expect_refused(const std::filesystem::path& path, std::string_view reason) {
+void expect_log_refused(const std::filesystem::path& path, std::string_view reason) {
   auto verified = verify_audit_log(path, test_identity().public_key());
   REQUIRE_FALSE(verified.ok());
   INFO(verified.error().describe());
@@ -78,8 +72,8 @@ TEST_CASE("audit checks: an entry spliced in from another log of the same identi
   REQUIRE(ea[1].second == eb[1].second);
   std::copy_n(fb.begin() + static_cast<std::ptrdiff_t>(eb[1].first), eb[1].second,
               fa.begin() + static_cast<std::ptrdiff_t>(ea[1].first));
-  write_raw(a, fa);
-  expect_refused(a, "entry 1 does not follow the previous entry");
+  write_all_bytes(a, fa);
+  expect_log_refused(a, "entry 1 does not follow the previous entry");
 }
 
 TEST_CASE("audit checks: the last entry modified fails its signature") {
@@ -90,8 +84,8 @@ TEST_CASE("audit checks: the last entry modified fails its signature") {
   const auto e = entries_of(file);
   // The last byte of the details (just before the 64-byte signature) of the last entry.
   file[e[2].first + e[2].second - 65] ^= 1;
-  write_raw(path, file);
-  expect_refused(path, "entry 2 has an invalid signature");
+  write_all_bytes(path, file);
+  expect_log_refused(path, "entry 2 has an invalid signature");
 }
 
 TEST_CASE("audit checks: an impossible entry length is refused before anything is read") {
@@ -101,8 +95,8 @@ TEST_CASE("audit checks: an impossible entry length is refused before anything i
   for (std::uint32_t len : {std::uint32_t{10}, std::uint32_t{0x7fffffff}}) {
     Bytes file = read_all(path);
     write_be32(file.data() + entries_of(file)[1].first, len);
-    write_raw(path, file);
-    expect_refused(path, "entry 1 has an impossible length");
+    write_all_bytes(path, file);
+    expect_log_refused(path, "entry 1 has an impossible length");
   }
 }
 
@@ -111,12 +105,12 @@ TEST_CASE("audit checks: a truncated header and another version are refused") {
   const auto path = dir.path() / "audit.log";
   write_log(path, 1, "x");
   const Bytes good = read_all(path);
-  write_raw(path, ByteSpan(good).first(kLogHeaderSize - 1));
-  expect_refused(path, "truncated file header");
+  write_all_bytes(path, ByteSpan(good).first(kLogHeaderSize - 1));
+  expect_log_refused(path, "truncated file header");
   Bytes other = good;
   other[9] ^= 0x02;  // the version (big-endian u16 after the 8-byte magic)
-  write_raw(path, other);
-  expect_refused(path, "unsupported version");
+  write_all_bytes(path, other);
+  expect_log_refused(path, "unsupported version");
 }
 
 TEST_CASE("audit checks: a damaged checkpoint is refused, not trusted") {
@@ -126,8 +120,8 @@ TEST_CASE("audit checks: a damaged checkpoint is refused, not trusted") {
   const auto cp = audit_checkpoint_path(path);
   Bytes file = read_all(cp);
   file.resize(file.size() - 1);
-  write_raw(cp, file);
-  expect_refused(path, "audit log: audit checkpoint");
+  write_all_bytes(cp, file);
+  expect_log_refused(path, "audit log: audit checkpoint");
 }
 
 TEST_CASE("audit checks: a log deleted while its checkpoint remains is not started afresh") {

@@ -36,13 +36,6 @@ void write_sample_log(const std::filesystem::path& path) {
   for (const auto& e : sample_events()) REQUIRE(log.append(e).ok());
 }
 
-Bytes read_all(const std::filesystem::path& path) { return *read_file(path, 1 << 20); }
-// Plain rewrite (no fsync): these tests rewrite files hundreds of times.
-void write_all_bytes(const std::filesystem::path& path, ByteSpan data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-  REQUIRE(out.good());
-}
 
 // [start, end) of each entry's frame (length prefix included).
 std::vector<std::pair<std::size_t, std::size_t>> entry_spans(const Bytes& log) {

@@ -73,12 +73,6 @@ class FaultyHsm {
   void (*clear_)() = nullptr;
 };
 
-template <class R>
-void expect_refused(const R& r, std::string_view reason) {
-  REQUIRE_FALSE(r.ok());
-  INFO(r.error().describe());
-  CHECK(r.error().message.find(reason) != std::string::npos);
-}
 
 }  // namespace
 

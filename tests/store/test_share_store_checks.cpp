@@ -14,12 +14,6 @@ namespace {
 
 ShareStore open_store(const std::filesystem::path& root) { return ShareStore::open(root, 1).value(); }
 
-template <class R>
-void expect_refused(const R& r, std::string_view reason) {
-  REQUIRE_FALSE(r.ok());
-  INFO(r.error().describe());
-  CHECK(r.error().message.find(reason) != std::string::npos);
-}
 
 std::filesystem::path key_dir(const std::filesystem::path& root) { return root / to_hex(sample_header().key_id); }
 

@@ -16,12 +16,6 @@ using namespace tsign::test;
 
 namespace {
 
-template <class R>
-void expect_refused(const R& r, std::string_view reason) {
-  REQUIRE_FALSE(r.ok());
-  INFO(r.error().describe());
-  CHECK(r.error().message.find(reason) != std::string::npos);
-}
 
 // A share file with HSM protection under these labels: header, wrapped-key slot, and a body of the
 // smallest size.
