@@ -142,14 +142,19 @@ def if_statement(masked, at):
     return i + 1, close, b, e + 1
 
 
+def if_statements(masked, start=0, end=None):
+    """(position, span) of every `if` statement in masked[start:end], span as if_statement gives it."""
+    for m in IF_TOKEN.finditer(masked, start, len(masked) if end is None else end):
+        span = if_statement(masked, m.start())
+        if span is not None:
+            yield m.start(), span
+
+
 def direct_text(masked, start, end):
     """The masked text of [start, end) with every nested `if` statement blanked."""
     body = list(masked[start:end])
-    for m in IF_TOKEN.finditer(masked, start, end):
-        span = if_statement(masked, m.start())
-        if span is None:
-            continue
-        for k in range(m.start() - start, min(span[3], end) - start):
+    for at, span in if_statements(masked, start, end):
+        for k in range(at - start, min(span[3], end) - start):
             body[k] = " "
     return "".join(body)
 
@@ -188,11 +193,7 @@ def refuses(text, masked, start, end):
 def scan_file(path, text):
     masked = mask(text)
     sites = []
-    for m in IF_TOKEN.finditer(masked):
-        span = if_statement(masked, m.start())
-        if span is None:
-            continue
-        cs, ce, bs, be = span
+    for at, (cs, ce, bs, be) in if_statements(masked):
         if not refuses(text, masked, bs, be):
             continue
         # `if (init; condition)`: only the condition is guarded.
@@ -208,18 +209,14 @@ def scan_file(path, text):
         if DECLARATION.match(masked[k:ce]):
             continue  # a declaration as the condition: nothing to guard without changing its scope
         k = skip_space(masked, k)
-        sites.append(Site(0, path, text.count("\n", 0, m.start()) + 1, text[k:ce], k, ce))
+        sites.append(Site(0, path, text.count("\n", 0, at) + 1, text[k:ce], k, ce))
     return sites
 
 
 def unguarded_refusals(path, text):
     """Refusals that no `if` guards (a switch's default, a function that always refuses)."""
     masked = mask(text)
-    guarded = []
-    for m in IF_TOKEN.finditer(masked):
-        span = if_statement(masked, m.start())
-        if span:
-            guarded.append((span[2], span[3]))
+    guarded = [(bs, be) for _, (_, _, bs, be) in if_statements(masked)]
     out = []
     for m in REFUSAL.finditer(masked):
         if not any(a <= m.start() < b for a, b in guarded):

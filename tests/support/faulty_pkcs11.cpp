@@ -85,23 +85,25 @@ CK_RV encrypt_init(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech, CK_OBJECT_H
   if (const Fault* f = hit("C_EncryptInit")) return f->rv;
   return g_real->C_EncryptInit(session, mech, key);
 }
-CK_RV encrypt(CK_SESSION_HANDLE session, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_PTR out, CK_ULONG_PTR out_len) {
-  const Fault* f = hit("C_Encrypt");
-  CK_RV rv = g_real->C_Encrypt(session, in, in_len, out, out_len);  // a failing call still ends the operation
+// C_Encrypt and C_Decrypt: the real call always runs (a failing call still ends the operation),
+// then the armed fault replaces its result or the length it reports.
+CK_RV transfer(const char* name, CK_C_Encrypt real, CK_SESSION_HANDLE session, CK_BYTE_PTR in, CK_ULONG in_len,
+               CK_BYTE_PTR out, CK_ULONG_PTR out_len) {
+  const Fault* f = hit(name);
+  CK_RV rv = real(session, in, in_len, out, out_len);
   if (f && f->fake < 0) return f->rv;
   if (f && rv == CKR_OK) *out_len = static_cast<CK_ULONG>(f->fake);
   return rv;
+}
+CK_RV encrypt(CK_SESSION_HANDLE session, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_PTR out, CK_ULONG_PTR out_len) {
+  return transfer("C_Encrypt", g_real->C_Encrypt, session, in, in_len, out, out_len);
 }
 CK_RV decrypt_init(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key) {
   if (const Fault* f = hit("C_DecryptInit")) return f->rv;
   return g_real->C_DecryptInit(session, mech, key);
 }
 CK_RV decrypt(CK_SESSION_HANDLE session, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_PTR out, CK_ULONG_PTR out_len) {
-  const Fault* f = hit("C_Decrypt");
-  CK_RV rv = g_real->C_Decrypt(session, in, in_len, out, out_len);  // a failing call still ends the operation
-  if (f && f->fake < 0) return f->rv;
-  if (f && rv == CKR_OK) *out_len = static_cast<CK_ULONG>(f->fake);
-  return rv;
+  return transfer("C_Decrypt", g_real->C_Decrypt, session, in, in_len, out, out_len);
 }
 
 }  // namespace
