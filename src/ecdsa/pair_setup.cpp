@@ -145,16 +145,13 @@ Result<Outgoing> PairSetup::round1(const Inbox& in) {
       blame.add(finished.error());
       continue;
     }
-    auto reversed = ot::SetupSender::reverse(finished->first, pair_session(self_, q));
-    if (!reversed.ok()) {
-      blame.add(reversed.error());
-      continue;
-    }
+    // Uses only this party's own state: a failure is internal, not the peer's doing.
+    TSIGN_TRY(auto reversed, ot::SetupSender::reverse(finished->first, pair_session(self_, q)));
     Writer w;
-    w.var(finished->second.encode()).var(reversed->second.encode());
+    w.var(finished->second.encode()).var(reversed.second.encode());
     out.push_back(direct(q, std::move(w).take()));
     receiver_states_.emplace(q, std::move(finished->first));
-    senders_.emplace(q, std::move(reversed->first));
+    senders_.emplace(q, std::move(reversed.first));
   }
   TSIGN_CHECK(blame.status("pairwise setup round 1"));
   return out;

@@ -34,6 +34,11 @@ class NoiseCipher {
   // Fails on a wrong tag; the nonce only moves on success.
   Result<Bytes> decrypt(ByteSpan ad, ByteSpan ciphertext);
 
+#ifdef TSIGN_TEST_HOOKS
+  // Test builds only: jump to a nonce 2^64 messages away, to reach the exhaustion check.
+  void set_nonce_for_testing(std::uint64_t nonce) { nonce_ = nonce; }
+#endif
+
  private:
   std::optional<Secret<ByteArray<32>>> key_;
   std::uint64_t nonce_ = 0;

@@ -9,11 +9,12 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
+
+#include "tsign/core/file_io.hpp"
 
 namespace tsign {
 
@@ -124,16 +125,10 @@ Result<X25519KeyPair> read_static_key_file(const std::filesystem::path& file) {
   auto fail = [&](const std::string& why) {
     return make_error(ErrorKind::Storage, "static key file " + file.string() + ": " + why);
   };
-  std::error_code ec;
-  auto status = std::filesystem::status(file, ec);
-  if (ec || !std::filesystem::is_regular_file(status)) return fail("not a readable regular file");
-  using std::filesystem::perms;
-  if ((status.permissions() & (perms::group_all | perms::others_all)) != perms::none) {
-    return fail("readable by group or others (chmod 600)");
-  }
-  std::ifstream in(file, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string_view view = text;
+  auto file_bytes = read_file(file, 128, FileAccess::owner_only);
+  if (!file_bytes) return make_error(ErrorKind::Storage, "static key file: " + file_bytes.error().message);
+  Bytes& text = *file_bytes;
+  std::string_view view(reinterpret_cast<const char*>(text.data()), text.size());
   if (view.size() == 65 && view.back() == '\n') view.remove_suffix(1);
   auto key = parse_key_hex(view);
   sodium_memzero(text.data(), text.size());
@@ -145,15 +140,19 @@ Result<X25519KeyPair> read_static_key_file(const std::filesystem::path& file) {
 }
 
 Status write_static_key_file(const std::filesystem::path& file, const X25519KeyPair& key) {
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
+  FileDescriptor fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd.valid()) {
     return make_error(ErrorKind::Storage, "static key file " + file.string() + ": " + std::strerror(errno));
   }
   std::string text = to_hex(key.private_key()) + "\n";
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  Status written = write_all(fd, as_bytes(text), file);
   sodium_memzero(text.data(), text.size());
-  ok = ::close(fd) == 0 && ok;
-  if (!ok) return make_error(ErrorKind::Storage, "static key file " + file.string() + ": write failed");
+  if (written.ok() && ::fsync(fd.get()) != 0) written = posix_error("cannot fsync", file);
+  if (fd.close() != 0 && written.ok()) written = posix_error("cannot close", file);
+  if (!written.ok()) {
+    ::unlink(file.c_str());  // a half-written key would only be refused later
+    return make_error(ErrorKind::Storage, "static key file: " + written.error().message);
+  }
   return {};
 }
 
@@ -259,13 +258,9 @@ Result<PartyConfig> parse_party_config(std::string_view text, const std::filesys
 }
 
 Result<PartyConfig> load_party_config(const std::filesystem::path& file) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(file, ec);
-  if (ec) return make_error(ErrorKind::Storage, "party config " + file.string() + ": " + ec.message());
-  if (size > kMaxConfigBytes) return make_error(ErrorKind::InvalidInput, "party config " + file.string() + ": larger than 1 MiB");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return make_error(ErrorKind::Storage, "party config " + file.string() + ": cannot open");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto bytes = read_file(file, kMaxConfigBytes);
+  if (!bytes) return make_error(bytes.error().kind, "party config: " + bytes.error().message);
+  const std::string text(bytes->begin(), bytes->end());
   auto config = parse_party_config(text, file.parent_path());
   if (!config) return make_error(config.error().kind, file.string() + ": " + config.error().message);
   return config;

@@ -3,13 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
-#include <fstream>
 #include <map>
 #include <mutex>
 
 #include "audit_format.hpp"
-#include "posix_io.hpp"
+#include "tsign/core/file_io.hpp"
 #include "tsign/store/atomic_file.hpp"
 #include "tsign/store/file_lock.hpp"
 
@@ -37,11 +37,10 @@ struct Scan {
 Result<Scan> scan_log(const std::filesystem::path& path, const ByteArray<32>& public_key,
                       const std::vector<std::uint64_t>& counts_of_interest,
                       const std::function<void(const AuditEntry&)>& on_entry) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return detail::posix_error("cannot open", path);
+  TSIGN_TRY(FileDescriptor in, open_regular_file(path));
   Bytes header(detail::kAuditLogHeaderSize);
-  in.read(reinterpret_cast<char*>(header.data()), static_cast<std::streamsize>(header.size()));
-  if (static_cast<std::size_t>(in.gcount()) != header.size()) return audit_error("truncated file header");
+  TSIGN_TRY(std::size_t header_read, read_up_to(in, header, path));
+  if (header_read != header.size()) return audit_error("truncated file header");
   TSIGN_TRY(ByteArray<32> log_key, detail::decode_audit_log_header(header));
   if (log_key != public_key) {
     return audit_error("signed by identity " + to_hex(log_key) + ", expected identity " + to_hex(public_key));
@@ -60,22 +59,21 @@ Result<Scan> scan_log(const std::filesystem::path& path, const ByteArray<32>& pu
 
   Bytes record;
   for (;;) {
-    std::uint8_t len_bytes[4];
-    in.read(reinterpret_cast<char*>(len_bytes), 4);
-    const auto got = static_cast<std::size_t>(in.gcount());
+    std::array<std::uint8_t, 4> len_bytes{};
+    TSIGN_TRY(std::size_t got, read_up_to(in, len_bytes, path));
     if (got == 0) break;
     if (got < 4) {
       scan.torn_tail = true;
       break;
     }
-    const std::uint32_t len = read_be32(len_bytes);
+    const std::uint32_t len = read_be32(len_bytes.data());
     const std::string where = "entry " + std::to_string(scan.head.count);
     if (len < 64 || len > detail::kMaxAuditRecordSize) {
       return audit_error(where + " has an impossible length " + std::to_string(len));
     }
     record.resize(len);
-    in.read(reinterpret_cast<char*>(record.data()), len);
-    if (static_cast<std::size_t>(in.gcount()) != len) {
+    TSIGN_TRY(std::size_t record_read, read_up_to(in, record, path));
+    if (record_read != len) {
       scan.torn_tail = true;
       break;
     }
@@ -97,7 +95,6 @@ Result<Scan> scan_log(const std::filesystem::path& path, const ByteArray<32>& pu
     remember();
     if (on_entry) on_entry(*entry);
   }
-  if (in.bad()) return detail::posix_error("cannot read", path);
   return scan;
 }
 
@@ -174,15 +171,11 @@ struct AuditLog::State {
   std::filesystem::path path;
   IdentityKey identity;
   FileLock lock;
-  int fd = -1;
+  FileDescriptor fd;
   Digest32 genesis{};
   AuditHead head;
   std::uint64_t size = 0;  // bytes of complete entries: where the next one starts
   mutable std::mutex mutex;
-
-  ~State() {
-    if (fd >= 0) ::close(fd);
-  }
 };
 
 AuditLog::AuditLog(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -214,13 +207,13 @@ Result<AuditLog> AuditLog::open(std::filesystem::path path, IdentityKey identity
   if (cp) TSIGN_CHECK(check_checkpoint(scan, *cp, identity.public_key()));
 
   auto state = std::make_unique<State>(std::move(path), std::move(identity), std::move(lock));
-  state->fd = ::open(state->path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (state->fd < 0) return detail::posix_error("cannot open", state->path);
+  state->fd = FileDescriptor(::open(state->path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW));
+  if (!state->fd.valid()) return posix_error("cannot open", state->path);
   if (scan.torn_tail) {
     // Only entries past the checkpoint can be torn here (check_checkpoint passed), i.e. an append
     // that never completed: cut it off.
-    if (::ftruncate(state->fd, static_cast<off_t>(scan.valid_end)) != 0 || ::fsync(state->fd) != 0) {
-      return detail::posix_error("cannot cut the incomplete entry off", state->path);
+    if (::ftruncate(state->fd.get(), static_cast<off_t>(scan.valid_end)) != 0 || ::fsync(state->fd.get()) != 0) {
+      return posix_error("cannot cut the incomplete entry off", state->path);
     }
   }
   if (!cp || cp->head != scan.head) {
@@ -256,11 +249,11 @@ Result<AuditEntry> AuditLog::append(AuditEvent event) {
   Writer frame;
   frame.u32(static_cast<std::uint32_t>(body.size() + entry.signature.size())).raw(body).raw(entry.signature);
   const Bytes bytes = std::move(frame).take();
-  Status written = detail::write_all(s.fd, bytes, s.path);
-  if (written.ok() && ::fsync(s.fd) != 0) written = detail::posix_error("cannot fsync", s.path);
+  Status written = write_all(s.fd, bytes, s.path);
+  if (written.ok() && ::fsync(s.fd.get()) != 0) written = posix_error("cannot fsync", s.path);
   if (!written.ok()) {
     // Leave no partial entry for the next append to follow.
-    if (::ftruncate(s.fd, static_cast<off_t>(s.size)) != 0) {
+    if (::ftruncate(s.fd.get(), static_cast<off_t>(s.size)) != 0) {
       return audit_error("append failed and the partial entry could not be removed: " + written.error().message);
     }
     return written.error();

@@ -6,20 +6,20 @@
 
 #include <utility>
 
-#include "posix_io.hpp"
+#include "tsign/core/file_io.hpp"
 
 namespace tsign {
 
 Result<FileLock> FileLock::acquire(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return detail::posix_error("cannot open lock file", path);
+  if (fd < 0) return posix_error("cannot open lock file", path);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     ::close(fd);
     if (err == EWOULDBLOCK) {
       return make_error(ErrorKind::Storage, path.string() + " is locked: another process or object is using it");
     }
-    return detail::posix_error("cannot lock", path, err);
+    return posix_error("cannot lock", path, err);
   }
   return FileLock(fd);
 }

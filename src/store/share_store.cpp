@@ -7,7 +7,7 @@
 #include <charconv>
 #include <cstdio>
 
-#include "posix_io.hpp"
+#include "tsign/core/file_io.hpp"
 
 namespace tsign {
 
@@ -68,7 +68,7 @@ Result<Listing> list_key_dir(const std::filesystem::path& dir) {
   Listing out;
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
-  if (ec) return detail::posix_error("cannot list", dir, ec.value());
+  if (ec) return posix_error("cannot list", dir, ec.value());
   for (const auto& entry : it) {
     const std::string name = entry.path().filename().string();
     if (is_temporary_file_name(name)) {
@@ -93,7 +93,7 @@ Result<Listing> list_key_dir(const std::filesystem::path& dir) {
 
 Status make_private_dir(const std::filesystem::path& dir) {
   if (::mkdir(dir.c_str(), 0700) != 0) {
-    if (errno != EEXIST) return detail::posix_error("cannot create directory", dir);
+    if (errno != EEXIST) return posix_error("cannot create directory", dir);
     if (!std::filesystem::is_directory(dir)) return make_error(ErrorKind::Storage, dir.string() + " is not a directory");
     return {};
   }
@@ -201,7 +201,7 @@ Status ShareStore::discard(const KeyId& key_id, std::uint64_t epoch) {
   TSIGN_CHECK(wipe_all(listing.temporaries));
   if (listing.committed.empty()) {
     // A key generation that never committed leaves nothing behind.
-    if (::rmdir(dir.c_str()) != 0) return detail::posix_error("cannot remove", dir);
+    if (::rmdir(dir.c_str()) != 0) return posix_error("cannot remove", dir);
     TSIGN_CHECK(fsync_directory(root_));
   }
   return {};
@@ -266,7 +266,7 @@ Result<std::vector<KeyId>> ShareStore::keys() const {
   std::vector<KeyId> out;
   std::error_code ec;
   std::filesystem::directory_iterator it(root_, ec);
-  if (ec) return detail::posix_error("cannot list", root_, ec.value());
+  if (ec) return posix_error("cannot list", root_, ec.value());
   for (const auto& entry : it) {
     if (!entry.is_directory()) continue;
     if (auto id = parse_key_dir_name(entry.path().filename().string())) out.push_back(*id);
@@ -282,7 +282,7 @@ Status ShareStore::decommission(const KeyId& key_id, std::optional<UnsealedShare
   std::vector<std::filesystem::path> files;
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
-  if (ec) return detail::posix_error("cannot list", dir, ec.value());
+  if (ec) return posix_error("cannot list", dir, ec.value());
   for (const auto& entry : it) {
     if (!entry.is_regular_file()) {
       return make_error(ErrorKind::Storage, "unexpected entry " + entry.path().string() + " in a share directory");
@@ -290,7 +290,7 @@ Status ShareStore::decommission(const KeyId& key_id, std::optional<UnsealedShare
     files.push_back(entry.path());
   }
   TSIGN_CHECK(wipe_all(files));
-  if (::rmdir(dir.c_str()) != 0) return detail::posix_error("cannot remove", dir);
+  if (::rmdir(dir.c_str()) != 0) return posix_error("cannot remove", dir);
   return fsync_directory(root_);
 }
 

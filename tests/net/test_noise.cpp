@@ -1,4 +1,8 @@
 #include <catch2/catch.hpp>
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
 
 #include "support/test_support.hpp"
 #include "net/noise.hpp"
@@ -157,6 +161,28 @@ TEST_CASE("a Noise transport message shorter than its tag is refused before decr
   CHECK(cipher.nonce() == 0);
   // 16 bytes is an empty plaintext's tag: it reaches authentication.
   CHECK(says(cipher.decrypt({}, Bytes(16, 0)), "noise: message failed authentication"));
+}
+
+TEST_CASE("a Noise cipher stops at the reserved last nonce in both directions") {
+  NoiseCipher sender(Bytes(32, 5)), receiver(Bytes(32, 5));
+  const std::uint64_t last_usable = ~std::uint64_t{0} - 1;
+  sender.set_nonce_for_testing(last_usable);
+  receiver.set_nonce_for_testing(last_usable);
+  auto sealed = sender.encrypt({}, Bytes{1, 2, 3});
+  REQUIRE(sealed);
+  CHECK(receiver.decrypt({}, *sealed).value() == Bytes{1, 2, 3});
+  // 2^64 - 1 is reserved: neither side may use it, even for a message that would authenticate.
+  CHECK(says(sender.encrypt({}, Bytes{4}), "noise: nonce exhausted"));
+  // A ciphertext sealed (outside Noise) under the reserved nonce itself is refused unopened.
+  const Bytes key(32, 5), plaintext{4};
+  std::array<std::uint8_t, crypto_aead_chacha20poly1305_IETF_NPUBBYTES> reserved{};
+  std::fill(reserved.begin() + 4, reserved.end(), 0xff);
+  Bytes forged(plaintext.size() + NoiseCipher::kTagSize);
+  unsigned long long forged_len = 0;
+  crypto_aead_chacha20poly1305_ietf_encrypt(forged.data(), &forged_len, plaintext.data(), plaintext.size(), nullptr, 0,
+                                            nullptr, reserved.data(), key.data());
+  CHECK(says(receiver.decrypt({}, forged), "noise: nonce exhausted"));
+  CHECK(receiver.nonce() == ~std::uint64_t{0});
 }
 
 TEST_CASE("a Noise handshake message above 65535 bytes is neither written nor read") {

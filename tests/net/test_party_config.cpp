@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/syscall_faults.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/net/party_config.hpp"
 
@@ -239,12 +240,15 @@ TEST_CASE("static key files: each refusal for its own reason") {
   TempDir dir;
   SECTION("a directory or a missing file is not a key file") {
     fs::create_directory(dir.path / "keys");
-    for (const fs::path& p : {dir.path / "keys", dir.path / "missing.key"}) {
-      auto r = read_static_key_file(p);
-      REQUIRE_FALSE(r);
-      CHECK(r.error().kind == ErrorKind::Storage);
-      CHECK(r.error().message == "static key file " + p.string() + ": not a readable regular file");
-    }
+    auto directory = read_static_key_file(dir.path / "keys");
+    REQUIRE_FALSE(directory);
+    CHECK(directory.error().kind == ErrorKind::Storage);
+    CHECK(directory.error().message == "static key file: " + (dir.path / "keys").string() + " is not a regular file");
+    const fs::path missing = dir.path / "missing.key";
+    auto absent = read_static_key_file(missing);
+    REQUIRE_FALSE(absent);
+    CHECK(absent.error().kind == ErrorKind::Storage);
+    CHECK(absent.error().message == "static key file: cannot open " + missing.string() + ": " + std::strerror(ENOENT));
   }
   SECTION("text that is not 64 hex digits") {
     fs::path bad = dir.path / "bad.key";
@@ -290,8 +294,7 @@ TEST_CASE("loading a party configuration file: refusals name the file") {
     auto r = load_party_config(none);
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == ErrorKind::Storage);
-    CHECK(r.error().message.rfind("party config " + none.string() + ": ", 0) == 0);
-    CHECK(r.error().message.find("larger") == std::string::npos);
+    CHECK(r.error().message == "party config: cannot open " + none.string() + ": " + std::strerror(ENOENT));
   }
   SECTION("a file larger than 1 MiB is refused by its size") {
     fs::path big = dir.path / "big.conf";
@@ -299,7 +302,7 @@ TEST_CASE("loading a party configuration file: refusals name the file") {
     auto r = load_party_config(big);
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == ErrorKind::InvalidInput);
-    CHECK(r.error().message == "party config " + big.string() + ": larger than 1 MiB");
+    CHECK(r.error().message == "party config: " + big.string() + " is larger than " + std::to_string(kMaxConfigBytes) + " bytes");
   }
   SECTION("a malformed file") {
     fs::path bad = dir.path / "bad.conf";
@@ -309,4 +312,57 @@ TEST_CASE("loading a party configuration file: refusals name the file") {
     CHECK(r.error().kind == ErrorKind::InvalidInput);
     CHECK(r.error().message == bad.string() + ": party config line 3: unknown key 'colour'");
   }
+}
+
+TEST_CASE("a static key file that cannot be written whole is refused and removed") {
+  TempDir dir;
+  auto key = X25519KeyPair::generate();
+  for (auto call : {test::Syscall::Write, test::Syscall::Fsync, test::Syscall::Close}) {
+    INFO(static_cast<int>(call));
+    const fs::path file = dir.path / "party.key";
+    {
+      test::SyscallFault fault(call);
+      auto written = write_static_key_file(file, key);
+      REQUIRE(fault.fired());
+      REQUIRE_FALSE(written);
+      CHECK(written.error().message.find("static key file") != std::string::npos);
+    }
+    // Nothing half-written is left to be refused later: a retry succeeds.
+    CHECK_FALSE(fs::exists(file));
+    REQUIRE(write_static_key_file(file, key));
+    fs::remove(file);
+  }
+}
+
+TEST_CASE("configuration and static key files behind a symbolic link or a FIFO are refused without blocking") {
+  TempDir dir;
+  auto key = X25519KeyPair::generate();
+  const fs::path real = dir.path / "real.key";
+  REQUIRE(write_static_key_file(real, key));
+  fs::create_symlink(real, dir.path / "link.key");
+  auto via_link = read_static_key_file(dir.path / "link.key");
+  REQUIRE_FALSE(via_link);
+  CHECK(via_link.error().message.find("symbolic link") != std::string::npos);
+
+  const fs::path fifo = dir.path / "party.conf";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto from_fifo = load_party_config(fifo);  // would block forever if opened for a blocking read
+  REQUIRE_FALSE(from_fifo);
+  CHECK(from_fifo.error().message.find("not a regular file") != std::string::npos);
+  CHECK_FALSE(read_static_key_file(fifo));
+}
+
+TEST_CASE("a configuration file that cannot be read names the file and the reason") {
+  TempDir dir;
+  const fs::path file = dir.path / "party.conf";
+  {
+    std::ofstream out(file);
+    out << "version = 1\n";
+  }
+  test::SyscallFault fault(test::Syscall::Read);
+  auto loaded = load_party_config(file);
+  REQUIRE(fault.fired());
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error().kind == ErrorKind::Storage);
+  CHECK(loaded.error().message.find("cannot read " + file.string()) != std::string::npos);
 }

@@ -6,6 +6,7 @@
 
 #include "store/audit_format.hpp"
 #include "store_fixtures.hpp"
+#include "support/syscall_faults.hpp"
 #include "tsign/store/atomic_file.hpp"
 #include "tsign/store/audit_log.hpp"
 
@@ -171,4 +172,21 @@ TEST_CASE("audit checks: verifying a log that is gone while its checkpoint remai
   auto verified = verify_audit_log(path, test_identity().public_key());
   REQUIRE_FALSE(verified.ok());
   CHECK(verified.error().message.find("cannot open") != std::string::npos);
+}
+
+TEST_CASE("audit checks: a read error in the log is reported as one, not taken for its end") {
+  TempDir dir;
+  const auto path = dir.path() / "audit.log";
+  write_log(path, 2, "read");
+  // Reads 0 and 1 take the checkpoint (its bytes, then its end); then the log's header, the first
+  // entry's length, its record, the second entry's length.
+  for (int nth : {2, 3, 4, 5}) {
+    INFO(nth);
+    SyscallFault fault(Syscall::Read, nth);
+    auto verified = verify_audit_log(path, test_identity().public_key());
+    REQUIRE(fault.fired());
+    REQUIRE_FALSE(verified.ok());
+    CHECK(verified.error().message.find("cannot read " + path.string()) != std::string::npos);
+  }
+  CHECK(verify_audit_log(path, test_identity().public_key()).ok());
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Fault injection for the storage tests: the test binaries that link support/syscall_faults.cpp
-// with `tsign_wrap_syscalls` (tests/CMakeLists.txt) reach these system calls through wrappers
+// (TSIGN_WRAPPED_SYSCALLS in tests/CMakeLists.txt) reach these system calls through wrappers
 // (the linker's --wrap), which pass every call through unless a SyscallFault is armed.
 #include <cerrno>
 

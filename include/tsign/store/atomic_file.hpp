@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "tsign/core/bytes.hpp"
+#include "tsign/core/file_io.hpp"  // read_file
 #include "tsign/core/result.hpp"
 
 namespace tsign {
@@ -21,9 +22,6 @@ Status write_file_atomic(const std::filesystem::path& path, ByteSpan data, const
 
 // True for the names write_file_atomic gives its temporary files.
 bool is_temporary_file_name(std::string_view file_name);
-
-// A whole regular file of at most max_size bytes.
-Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size);
 
 // rename(2) within one directory, then fsync of that directory.
 Status rename_durable(const std::filesystem::path& from, const std::filesystem::path& to);
