@@ -78,6 +78,14 @@ void EcdsaKeyShare::disable_pair(PartyId peer) {
   it->second.receiver.mark_poisoned();
 }
 
+Status EcdsaKeyShare::attach_journal(const std::shared_ptr<ot::CheckJournal>& journal) const {
+  for (const auto& [peer, state] : pairs) {
+    TSIGN_CHECK(state.sender.guard().attach(journal));
+    TSIGN_CHECK(state.receiver.guard().attach(journal));
+  }
+  return {};
+}
+
 SecretBytes EcdsaKeyShare::encode() const {
   const SecretBytes inner = key.encode();
   SecretSink sink(4 + 2 + 4 + inner.size() + 4 + pairs.size() * kPairSize);

@@ -237,9 +237,19 @@ struct PresignState final : ProtocolState<Presignature> {
       blame.add(response.error());
       return std::nullopt;
     }
+    // The Γ checks below judge the multiplication's output as much as μ does: one attempt, on
+    // record before the output is computed, spans both; the pair is disabled unless all pass.
+    auto attempt = setup.guard().begin(j);
+    if (!attempt.ok()) {
+      blame.add(attempt.error());
+      return std::nullopt;
+    }
     auto node = receivers.extract(j);
     auto d = std::move(node.mapped()).finish(setup, *response);
     if (!d.ok()) {
+      // Either μ failed, and the OT layer has disabled the pair itself, or the response was
+      // refused before any secret met it: nothing more for this attempt to guard.
+      attempt->pass();
       blame.add(d.error());
       return std::nullopt;
     }
@@ -253,8 +263,7 @@ struct PresignState final : ProtocolState<Presignature> {
       blame.add(j, "Gamma_v check failed: the multiplication did not use the sk_j behind pk_j");
       consistent = false;
     }
-    // An inconsistent multiplication is as terminal for the pair as a failed μ.
-    if (!consistent) setup.mark_poisoned();
+    if (consistent) attempt->pass();  // else as terminal for the pair as a failed μ
     return std::move(d).value();
   }
 

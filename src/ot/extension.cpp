@@ -190,6 +190,9 @@ Result<SenderBatch> extend_sender(OtSenderSetup& setup, const Digest32& digest, 
   if (payload.corrections.size() != (kChunks - 1) * bytes) {
     return blame(ErrorKind::InvalidInput, setup.peer(), "OT extension: corrections of the wrong size");
   }
+  // From here on Δ meets the receiver's data: the attempt is on record before, and the pair is
+  // disabled unless the check below passes.
+  TSIGN_TRY(CheckAttempt attempt, setup.guard().begin(setup.peer()));
   std::uint8_t nonce[12];
   session_nonce(digest, nonce);
   const ByteSpan delta = StateAccess::delta(setup);
@@ -232,9 +235,9 @@ Result<SenderBatch> extend_sender(OtSenderSetup& setup, const Digest32& digest, 
   const std::uint64_t got[4] = {q_check[0].lo, q_check[0].hi, q_check[1].lo, q_check[1].hi};
   const std::uint64_t want[4] = {expect_lo.lo, expect_lo.hi, expect_hi.lo, expect_hi.hi};
   if (published(sodium_memcmp(got, want, sizeof got) != 0)) {
-    setup.mark_poisoned();
-    return abort_by(setup.peer(), "OT extension consistency check failed");
+    return abort_by(setup.peer(), "OT extension consistency check failed");  // `attempt` disables the pair
   }
+  attempt.pass();
 
   SenderBatch out;
   row_words.truncate(ots * kRowWords);

@@ -242,6 +242,8 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
   if (response.products != l || response.a_tilde.size() != kMulOts * width) {
     return detail::blame(ErrorKind::InvalidInput, peer_, "multiplication response: wrong number of products");
   }
+  // The sender's response meets this party's choice bits: on record first, disabled unless μ holds.
+  TSIGN_TRY(CheckAttempt attempt, setup.guard().begin(peer_));
   const std::vector<Secp256k1Scalar> th = theta(digest_, l, response.a_tilde);
 
   Limbs theta_plain[kMaxProducts];
@@ -285,9 +287,9 @@ Result<std::vector<Secp256k1Scalar>> MulReceiver::finish(OtReceiverSetup& setup,
   wipe(w);
   const Digest32 expect = mu.finish();
   if (detail::published(sodium_memcmp(expect.data(), response.mu.data(), expect.size()) != 0)) {
-    setup.mark_poisoned();
-    return detail::abort_by(peer_, "multiplication check (mu) failed");
+    return detail::abort_by(peer_, "multiplication check (mu) failed");  // `attempt` disables the pair
   }
+  attempt.pass();
   return shares;
 }
 

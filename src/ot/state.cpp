@@ -1,6 +1,8 @@
 #include "tsign/ot/state.hpp"
 
 #include "tsign/core/codec.hpp"
+#include "tsign/core/hash.hpp"
+#include "core/declassify.hpp"
 
 namespace tsign::ot {
 
@@ -51,11 +53,29 @@ Result<Header> read_header(Reader& r, std::uint8_t role) {
   return h;
 }
 
+std::shared_ptr<PairGuard> guard_for(std::uint8_t role, PartyId self, PartyId peer, const SecretBytes& secret,
+                                     bool poisoned) {
+  Sha256 h;
+  h.update("tsign OT pair guard v1").update(ByteSpan(&role, 1)).update_u32(self).update_u32(peer);
+  h.update(secret.expose());
+  // A hash of the seeds names them and reveals nothing of them.
+  auto guard = PairGuard::of(detail::declassified(h.finish()));
+  if (poisoned) guard->disable();
+  return guard;
+}
+
 }  // namespace
+
+OtSenderSetup::OtSenderSetup(PartyId self, PartyId peer, bool poisoned, SecretBytes secret)
+    : self_(self), peer_(peer), guard_(guard_for(kRoleSender, self, peer, secret, poisoned)), secret_(std::move(secret)) {}
+
+OtReceiverSetup::OtReceiverSetup(PartyId self, PartyId peer, bool poisoned, SecretBytes secret)
+    : self_(self), peer_(peer), guard_(guard_for(kRoleReceiver, self, peer, secret, poisoned)),
+      secret_(std::move(secret)) {}
 
 SecretBytes OtSenderSetup::encode() const {
   Writer w;
-  write_header(w, kRoleSender, self_, peer_, poisoned_);
+  write_header(w, kRoleSender, self_, peer_, poisoned());
   return to_secret(w, secret_.expose());
 }
 
@@ -69,7 +89,7 @@ Result<OtSenderSetup> OtSenderSetup::decode(ByteSpan in) {
 
 SecretBytes OtReceiverSetup::encode() const {
   Writer w;
-  write_header(w, kRoleReceiver, self_, peer_, poisoned_);
+  write_header(w, kRoleReceiver, self_, peer_, poisoned());
   return to_secret(w, secret_.expose());
 }
 

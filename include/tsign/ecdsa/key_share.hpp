@@ -3,16 +3,17 @@
 // every other holder, the pairwise state that signing reuses: the OT-extension setups in both
 // directions (this party as multiplication sender and as receiver) and a seed for zero-sharing.
 //
-// All of it is secret. The OT states carry a poison flag: a failed multiplication check with a
-// peer disables the pair for good (retrying with the same setup would let the peer learn secret
-// bits one failure at a time). The flag is part of the encoding, so a share written back after a
-// failed signature stays disabled for that peer until a refresh (or rebuild_pairs) replaces the
-// pairwise state.
+// All of it is secret. A failed multiplication check with a peer disables the pair for good
+// (retrying with the same setup would let the peer learn secret bits one failure at a time). The
+// disabled state lives in the OT states' guards (ot/pair_guard.hpp): every clone and every decode
+// of the same pair state in the process sees it at once, and with a journal attached it is on
+// disk before the check runs, so neither a crash nor an older copy of the share re-enables the
+// pair. It is also part of the encoding. Only fresh pair state (a refresh, or rebuild_pairs)
+// re-enables a pair.
 //
-// Signing reads the pair state and writes it only when a check fails. Protocols that share one
-// EcdsaKeyShare object must therefore run on one thread; to sign on several threads at once, give
-// each protocol its own clone() and carry disabled pairs back with disable_pair().
+// Signing only reads the pair state, so clones may sign on several threads at once.
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "tsign/keys/key_share.hpp"
@@ -43,9 +44,12 @@ struct EcdsaKeyShare {
   Status validate() const;
   // Holders whose pair with this party is disabled by a failed check.
   std::vector<PartyId> disabled_peers() const;
-  // Disables the pair with `peer` in both directions (e.g. to carry a failure seen on a copy of
-  // this share back to the stored one); only fresh pair state re-enables it.
+  // Disables the pair with `peer` in both directions, in every copy; only fresh pair state
+  // re-enables it.
   void disable_pair(PartyId peer);
+  // Records every pair's check attempts in `journal` from now on (for every copy of this share in
+  // the process); pairs the journal holds as disabled are disabled. Fails if it cannot be read.
+  Status attach_journal(const std::shared_ptr<ot::CheckJournal>& journal) const;
 
   // Secret: callers seal the result (store/) before it touches a disk.
   SecretBytes encode() const;

@@ -7,14 +7,17 @@
 // A failed OT-extension or multiplication check poisons the state: from then on every use is
 // refused with ProtocolAborted naming the peer. Retrying with the same seeds would let a cheating
 // peer learn the sender's correlation, or the receiver's choices, one bit per attempt. The flag
-// is part of the encoding, so a store that writes the state back keeps the pair disabled; the
-// pair needs a fresh setup (a key refresh) to be usable again.
+// lives in the state's PairGuard (pair_guard.hpp), shared by every copy of the same seeds in the
+// process and, with a journal attached, on disk; it is also part of the encoding. The pair needs
+// a fresh setup (a key refresh) to be usable again.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/result.hpp"
 #include "tsign/core/secret.hpp"
+#include "tsign/ot/pair_guard.hpp"
 #include "tsign/ot/params.hpp"
 
 namespace tsign::ot {
@@ -32,21 +35,29 @@ class OtSenderSetup {
 
   PartyId self() const { return self_; }
   PartyId peer() const { return peer_; }
-  bool poisoned() const { return poisoned_; }
+  bool poisoned() const { return guard_->disabled(); }
   // For a protocol built on top (e.g. threshold ECDSA) whose own check caught this peer.
-  void mark_poisoned() { poisoned_ = true; }
+  void mark_poisoned() { guard_->disable(); }
+  PairGuard& guard() const { return *guard_; }
 
   SecretBytes encode() const;
   static Result<OtSenderSetup> decode(ByteSpan in);
-  OtSenderSetup clone() const { return OtSenderSetup(self_, peer_, poisoned_, secret_.clone()); }
+  // The copy shares this state's guard: a check that fails on either disables both.
+  OtSenderSetup clone() const { return OtSenderSetup(self_, peer_, guard_, secret_.clone()); }
+#ifdef TSIGN_TEST_HOOKS
+  // Test builds only: an abort state of this copy's own, as if its seeds were fresh, for tests
+  // that reuse one generated key in independent scenarios.
+  void isolate_guard_for_testing() { guard_ = std::make_shared<PairGuard>(guard_->fingerprint()); }
+#endif
 
  private:
   friend struct StateAccess;
-  OtSenderSetup(PartyId self, PartyId peer, bool poisoned, SecretBytes secret)
-      : self_(self), peer_(peer), poisoned_(poisoned), secret_(std::move(secret)) {}
+  OtSenderSetup(PartyId self, PartyId peer, bool poisoned, SecretBytes secret);
+  OtSenderSetup(PartyId self, PartyId peer, std::shared_ptr<PairGuard> guard, SecretBytes secret)
+      : self_(self), peer_(peer), guard_(std::move(guard)), secret_(std::move(secret)) {}
   PartyId self_;
   PartyId peer_;
-  bool poisoned_;
+  std::shared_ptr<PairGuard> guard_;
   SecretBytes secret_;
 };
 
@@ -58,20 +69,28 @@ class OtReceiverSetup {
 
   PartyId self() const { return self_; }
   PartyId peer() const { return peer_; }
-  bool poisoned() const { return poisoned_; }
-  void mark_poisoned() { poisoned_ = true; }
+  bool poisoned() const { return guard_->disabled(); }
+  void mark_poisoned() { guard_->disable(); }
+  PairGuard& guard() const { return *guard_; }
 
   SecretBytes encode() const;
   static Result<OtReceiverSetup> decode(ByteSpan in);
-  OtReceiverSetup clone() const { return OtReceiverSetup(self_, peer_, poisoned_, secret_.clone()); }
+  // The copy shares this state's guard: a check that fails on either disables both.
+  OtReceiverSetup clone() const { return OtReceiverSetup(self_, peer_, guard_, secret_.clone()); }
+#ifdef TSIGN_TEST_HOOKS
+  // Test builds only: an abort state of this copy's own, as if its seeds were fresh, for tests
+  // that reuse one generated key in independent scenarios.
+  void isolate_guard_for_testing() { guard_ = std::make_shared<PairGuard>(guard_->fingerprint()); }
+#endif
 
  private:
   friend struct StateAccess;
-  OtReceiverSetup(PartyId self, PartyId peer, bool poisoned, SecretBytes secret)
-      : self_(self), peer_(peer), poisoned_(poisoned), secret_(std::move(secret)) {}
+  OtReceiverSetup(PartyId self, PartyId peer, bool poisoned, SecretBytes secret);
+  OtReceiverSetup(PartyId self, PartyId peer, std::shared_ptr<PairGuard> guard, SecretBytes secret)
+      : self_(self), peer_(peer), guard_(std::move(guard)), secret_(std::move(secret)) {}
   PartyId self_;
   PartyId peer_;
-  bool poisoned_;
+  std::shared_ptr<PairGuard> guard_;
   SecretBytes secret_;
 };
 
