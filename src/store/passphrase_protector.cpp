@@ -24,20 +24,12 @@ Result<SecretBytes> derive_passphrase_key(const SecretBytes& passphrase, const P
   return key;
 }
 
-PassphraseProtector::PassphraseProtector(SecretBytes passphrase, Argon2Params params, Argon2Params ceiling)
-    : passphrase_(std::move(passphrase)), params_(params), ceiling_(ceiling) {}
-
-static Status within(const Argon2Params& params, const Argon2Params& ceiling) {
-  if (params.opslimit > ceiling.opslimit || params.memlimit > ceiling.memlimit) {
-    return make_error(ErrorKind::InvalidInput, "Argon2id cost (opslimit " + std::to_string(params.opslimit) +
-                                                   ", memlimit " + std::to_string(params.memlimit) +
-                                                   ") exceeds the configured ceiling");
-  }
-  return {};
-}
+PassphraseProtector::PassphraseProtector(SecretBytes passphrase, Argon2Params params,
+                                         std::optional<Argon2Params> ceiling)
+    : passphrase_(std::move(passphrase)), params_(params), ceiling_(ceiling.value_or(Argon2Params::ceiling_for(params))) {}
 
 Result<KeyProtector::FileKey> PassphraseProtector::new_file_key() {
-  TSIGN_CHECK(within(params_, ceiling_));
+  TSIGN_CHECK(params_.within(ceiling_));
   PassphraseKdf kdf{params_, random_array<16>()};
   TSIGN_TRY(SecretBytes key, derive_passphrase_key(passphrase_, kdf));
   return FileKey{kdf, std::move(key)};
@@ -52,7 +44,8 @@ Result<SecretBytes> PassphraseProtector::file_key(const KeyProtection& protectio
   if (kdf == nullptr) {
     return make_error(ErrorKind::InvalidInput, "the file's key is held by an HSM, not derived from a passphrase");
   }
-  TSIGN_CHECK(within(kdf->params, ceiling_));
+  TSIGN_CHECK(kdf->params.validate());
+  TSIGN_CHECK(kdf->params.within(ceiling_));
   return derive_passphrase_key(passphrase_, *kdf);
 }
 

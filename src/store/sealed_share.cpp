@@ -1,5 +1,7 @@
 #include "tsign/store/sealed_share.hpp"
 
+#include <algorithm>
+
 #include <sodium.h>
 
 #include <string>
@@ -34,13 +36,32 @@ Result<std::string> read_label(Reader& r, std::size_t max_len, std::string_view 
 
 }  // namespace
 
+static_assert(crypto_pwhash_argon2id_OPSLIMIT_SENSITIVE == 4);
+static_assert(crypto_pwhash_argon2id_MEMLIMIT_SENSITIVE == std::uint64_t{1} << 30);
+
 Status Argon2Params::validate() const {
-  if (opslimit < crypto_pwhash_argon2id_OPSLIMIT_MIN || opslimit > 64) {
-    return make_error(ErrorKind::InvalidInput, "Argon2id opslimit " + std::to_string(opslimit) + " is outside 1..64");
+  const Argon2Params most = sensitive();
+  if (opslimit < crypto_pwhash_argon2id_OPSLIMIT_MIN || opslimit > most.opslimit) {
+    return make_error(ErrorKind::InvalidInput, "Argon2id opslimit " + std::to_string(opslimit) + " is outside 1..4");
   }
-  if (memlimit < crypto_pwhash_argon2id_MEMLIMIT_MIN || memlimit > (std::uint64_t{4} << 30) || memlimit % 1024 != 0) {
+  if (memlimit < crypto_pwhash_argon2id_MEMLIMIT_MIN || memlimit > most.memlimit || memlimit % 1024 != 0) {
     return make_error(ErrorKind::InvalidInput,
-                      "Argon2id memlimit " + std::to_string(memlimit) + " is not a whole number of KiB in 8 KiB..4 GiB");
+                      "Argon2id memlimit " + std::to_string(memlimit) + " is not a whole number of KiB in 8 KiB..1 GiB");
+  }
+  return {};
+}
+
+Argon2Params Argon2Params::ceiling_for(const Argon2Params& created) {
+  const Argon2Params most = sensitive();
+  return {std::min(created.opslimit * 2, most.opslimit), std::min(created.memlimit * 2, most.memlimit)};
+}
+
+Status Argon2Params::within(const Argon2Params& ceiling) const {
+  if (opslimit > ceiling.opslimit || memlimit > ceiling.memlimit) {
+    return make_error(ErrorKind::InvalidInput, "Argon2id cost (opslimit " + std::to_string(opslimit) + ", memlimit " +
+                                                   std::to_string(memlimit) + ") exceeds the ceiling (opslimit " +
+                                                   std::to_string(ceiling.opslimit) + ", memlimit " +
+                                                   std::to_string(ceiling.memlimit) + ")");
   }
   return {};
 }

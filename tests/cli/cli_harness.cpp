@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -74,6 +75,7 @@ TsignProcess::TsignProcess(std::vector<std::string> args, std::map<std::string, 
   const int out_fd = ::open(out_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   const int err_fd = ::open(err_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  started_ = std::chrono::steady_clock::now();
   pid_ = ::fork();
   if (pid_ == 0) {
     ::setsid();  // no controlling terminal: the passphrase must come from the file or variable
@@ -102,9 +104,12 @@ RunResult TsignProcess::wait() {
   RunResult r;
   int status = 0;
   for (;;) {
-    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    struct rusage usage {};
+    const pid_t done = ::wait4(pid_, &status, WNOHANG, &usage);
     if (done == pid_) {
       r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      r.peak_memory_kib = usage.ru_maxrss;
+      r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
       break;
     }
     if (std::chrono::steady_clock::now() >= deadline_) {

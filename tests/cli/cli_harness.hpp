@@ -17,6 +17,8 @@ namespace tsign::test {
 
 struct RunResult {
   int exit_code = -1;  // -1: killed at the deadline
+  long peak_memory_kib = 0;  // the process's largest resident set
+  std::chrono::milliseconds elapsed{0};
   std::string out;
   std::string err;
   nlohmann::json json() const;  // stdout parsed (tests pass --json)
@@ -50,6 +52,7 @@ class TsignProcess {
 
  private:
   pid_t pid_ = -1;
+  std::chrono::steady_clock::time_point started_;
   std::filesystem::path out_file_, err_file_;
   std::chrono::steady_clock::time_point deadline_;
   std::optional<RunResult> result_;

@@ -84,6 +84,26 @@ TEST_CASE("tsign refuses bad input with a clear error, its exit code and the fil
     std::filesystem::rename(renamed, file);
   }
 
+  {  // a share or identity file whose header asks Argon2id for 4 GiB: refused before Argon2 runs
+    // The cluster's parties use opslimit 1 and 8 KiB, written as two big-endian u64 in each header.
+    const std::string cost = std::string("\0\0\0\0\0\0\0\x01\0\0\0\0\0\0\x20\0", 16);
+    const std::string greedy = std::string("\0\0\0\0\0\0\0\x01\0\0\0\x01\0\0\0\0", 16);  // 4 GiB
+    for (const auto& file : {committed_share_file(cluster, 2, key_id), cluster.dir(2) / "identity"}) {
+      INFO(file);
+      const std::string original = read_text(file);
+      const auto at = original.find(cost);
+      REQUIRE(at != std::string::npos);
+      write_text(file, original.substr(0, at) + greedy + original.substr(at + greedy.size()));
+      const RunResult r = cluster.run(2, "pubkey", {"--key", key_id}, false);
+      INFO(describe(r));
+      CHECK(r.exit_code != 0);
+      CHECK(error_message(r).find("Argon2id memlimit 4294967296") != std::string::npos);
+      CHECK(r.elapsed < std::chrono::seconds(1));
+      CHECK(r.peak_memory_kib < 64 * 1024);
+      write_text(file, original);
+    }
+  }
+
   {  // an unavailable HSM: exit 5
     const RunResult r = run_tsign(cluster.args(2, "pubkey", {"--key", key_id, "--hsm-module", "/nonexistent/libpkcs11.so",
                                                              "--hsm-token", "tsign"},

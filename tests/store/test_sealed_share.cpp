@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "store_fixtures.hpp"
 #include "tsign/store/sealed_share.hpp"
 
@@ -168,15 +170,21 @@ TEST_CASE("sealed share: header validation and KDF bounds") {
   CHECK(Argon2Params::moderate().validate().ok());
   CHECK(Argon2Params::minimal().validate().ok());
   CHECK_FALSE((Argon2Params{0, 8192}).validate().ok());
-  CHECK_FALSE((Argon2Params{65, 8192}).validate().ok());
+  CHECK(Argon2Params::sensitive().validate().ok());
+  CHECK_FALSE((Argon2Params{5, 8192}).validate().ok());
   CHECK_FALSE((Argon2Params{1, 4096}).validate().ok());
   CHECK_FALSE((Argon2Params{1, 8193}).validate().ok());
-  CHECK_FALSE((Argon2Params{1, (std::uint64_t{4} << 30) + 1024}).validate().ok());
+  CHECK_FALSE((Argon2Params{1, (std::uint64_t{1} << 30) + 1024}).validate().ok());
+  CHECK_FALSE((Argon2Params{1, std::uint64_t{4} << 30}).validate().ok());
+  // A file may ask twice the cost its party was created with, never more than SENSITIVE.
+  CHECK(Argon2Params::ceiling_for(Argon2Params::minimal()) == Argon2Params{2, 16384});
+  CHECK(Argon2Params::ceiling_for(Argon2Params::moderate()) == Argon2Params{4, 512u << 20});
+  CHECK(Argon2Params::ceiling_for(Argon2Params::sensitive()) == Argon2Params::sensitive());
 
   PassphraseProtector capped(secret_text("pw"), Argon2Params::moderate(), Argon2Params::minimal());
   auto over = seal_share(sample_header(), sample_share(), capped);
   REQUIRE_FALSE(over.ok());
-  CHECK(over.error().message.find("exceeds the configured ceiling") != std::string::npos);
+  CHECK(over.error().message.find("exceeds the ceiling") != std::string::npos);
 
   PassphraseProtector empty(SecretBytes{}, Argon2Params::minimal());
   auto r = seal_share(sample_header(), sample_share(), empty);
@@ -193,4 +201,34 @@ TEST_CASE("sealed share: suite names") {
   }
   CHECK_FALSE(share_suite_from_string("frost"));
   CHECK_FALSE(share_suite_from_code(0));
+}
+
+TEST_CASE("sealed share: a header asking more Argon2id cost than allowed is refused before Argon2 runs") {
+  auto protector = PassphraseProtector(secret_text("pw"), Argon2Params::minimal());  // ceiling {2, 16 KiB}
+  auto file = seal_share(sample_header(), sample_share(), protector);
+  REQUIRE(file.ok());
+  auto parsed = parse_sealed_share(*file);
+  REQUIRE(parsed.ok());
+  auto with_cost = [&](Argon2Params params) {
+    SealedShareHeader header = parsed->header;
+    std::get<PassphraseKdf>(header.protection).params = params;
+    Bytes edited = encode(header);
+    append(edited, parsed->body);
+    return unseal_share(edited, protector);
+  };
+  const auto started = std::chrono::steady_clock::now();
+  auto format_max = with_cost({1, std::uint64_t{4} << 30});
+  REQUIRE_FALSE(format_max.ok());
+  CHECK(format_max.error().message.find("Argon2id memlimit 4294967296") != std::string::npos);
+  auto over_ceiling = with_cost({1, 32768});  // valid, but above twice this party's cost
+  REQUIRE_FALSE(over_ceiling.ok());
+  CHECK(over_ceiling.error().message.find("exceeds the ceiling (opslimit 2, memlimit 16384)") != std::string::npos);
+  auto more_passes = with_cost({3, 8192});
+  REQUIRE_FALSE(more_passes.ok());
+  CHECK(more_passes.error().message.find("exceeds the ceiling") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+  // Twice the cost is still allowed (it fails only its authentication: the header is bound).
+  auto twice = with_cost({2, 16384});
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.error().message.find("ceiling") == std::string::npos);
 }

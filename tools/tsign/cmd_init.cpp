@@ -20,19 +20,19 @@ new Ed25519 audit key, sealed with the passphrase, an empty share store and an e
 Prints the public keys and the line to add to the cluster configuration.
 
   --address HOST:PORT  where this party will listen (only used to print the cluster line)
-  --kdf-ops N          Argon2id passes for this directory's files (default 3)
-  --kdf-mem KIB        Argon2id memory in KiB (default 262144 = 256 MiB; 8 is the minimum,
-                       for tests only))";
+  --kdf-ops N          Argon2id passes for this directory's files (default 3, at most 4)
+  --kdf-mem KIB        Argon2id memory in KiB (default 262144 = 256 MiB, at most 1048576;
+                       8 is the minimum, for tests only))";
 
 Result<Report> run(const Args& args, const Context&) {
   const PartyPaths paths = party_paths(args);
   TSIGN_TRY(PartyId id, parse_party_id(args.require("id"), "--id"));
   Argon2Params kdf = Argon2Params::moderate();
   if (auto ops = args.get("kdf-ops")) {
-    TSIGN_TRY(kdf.opslimit, parse_number(*ops, 64, "--kdf-ops"));
+    TSIGN_TRY(kdf.opslimit, parse_number(*ops, Argon2Params::sensitive().opslimit, "--kdf-ops"));
   }
   if (auto mem = args.get("kdf-mem")) {
-    TSIGN_TRY(std::uint64_t kib, parse_number(*mem, std::uint64_t{4} << 20, "--kdf-mem"));
+    TSIGN_TRY(std::uint64_t kib, parse_number(*mem, Argon2Params::sensitive().memlimit / 1024, "--kdf-mem"));
     kdf.memlimit = kib * 1024;
   }
   if (auto valid = kdf.validate(); !valid) return make_error(ErrorKind::InvalidInput, valid.error().message);

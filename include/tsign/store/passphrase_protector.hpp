@@ -1,5 +1,7 @@
 #pragma once
 // Data keys derived from a passphrase with Argon2id (libsodium crypto_pwhash).
+#include <optional>
+
 #include "tsign/core/secret.hpp"
 #include "tsign/store/sealed_share.hpp"
 
@@ -8,9 +10,10 @@ namespace tsign {
 class PassphraseProtector final : public KeyProtector {
  public:
   // `params` applies to new files; existing files are opened with the parameters in their header,
-  // as long as neither exceeds `ceiling` (a modified header must not buy an attacker gigabytes).
+  // as long as neither exceeds `ceiling` (a modified header must not buy an attacker gigabytes),
+  // by default Argon2Params::ceiling_for(params). Both are checked before Argon2 runs.
   explicit PassphraseProtector(SecretBytes passphrase, Argon2Params params = Argon2Params::moderate(),
-                               Argon2Params ceiling = Argon2Params{64, std::uint64_t{4} << 30});
+                               std::optional<Argon2Params> ceiling = std::nullopt);
 
   Result<FileKey> new_file_key() override;
   Result<Bytes> wrap_file_key(const KeyProtection& protection, ByteSpan header_bytes,

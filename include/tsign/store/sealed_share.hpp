@@ -29,8 +29,16 @@ struct Argon2Params {
 
   static Argon2Params moderate() { return {}; }
   static Argon2Params minimal() { return {1, 8192}; }  // libsodium's lower bounds: tests only
-  // opslimit 1..64, memlimit 8 KiB..4 GiB in whole KiB: bounds a hostile file's cost too.
+  // libsodium's SENSITIVE preset (opslimit 4, 1 GiB): the most any file may ask for.
+  static Argon2Params sensitive() { return {4, std::uint64_t{1} << 30}; }
+  // What a file sealed by a party created with `created` may ask for when it is opened: twice
+  // that cost, never above sensitive(). Checked before Argon2 runs, so an edited header costs
+  // an attacker's victim no more than that.
+  static Argon2Params ceiling_for(const Argon2Params& created);
+  // opslimit 1..4, memlimit 8 KiB..1 GiB in whole KiB (at most sensitive()).
   Status validate() const;
+  // Neither component above the ceiling's (InvalidInput naming both).
+  Status within(const Argon2Params& ceiling) const;
   bool operator==(const Argon2Params&) const = default;
 };
 
