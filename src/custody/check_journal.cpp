@@ -12,8 +12,9 @@ namespace tsign {
 Result<std::shared_ptr<FileCheckJournal>> FileCheckJournal::open(std::filesystem::path dir, Options options) {
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return posix_error("cannot create directory", dir);
   struct stat st {};
-  if (::lstat(dir.c_str(), &st) != 0) return posix_error("cannot stat", dir);
-  if (!S_ISDIR(st.st_mode)) return make_error(ErrorKind::Storage, dir.string() + " is not a directory");
+  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return make_error(ErrorKind::Storage, dir.string() + " is not a directory");
+  }
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
     return make_error(ErrorKind::Storage, dir.string() + " is writable by group or others (chmod 700)");
   }

@@ -40,6 +40,16 @@ bool PairGuard::disabled() const {
   return disabled_;
 }
 
+Status PairGuard::usable_locked(PartyId peer) const {
+  if (disabled_) return detail::abort_by(peer, "the OT state of this pair is disabled by an earlier failed check");
+  return {};
+}
+
+Status PairGuard::usable(PartyId peer) const {
+  std::lock_guard lock(mutex_);
+  return usable_locked(peer);
+}
+
 void PairGuard::disable_locked() {
   if (disabled_) return;
   disabled_ = true;
@@ -70,7 +80,7 @@ Status PairGuard::attach(std::shared_ptr<CheckJournal> journal) {
 
 Result<CheckAttempt> PairGuard::begin(PartyId peer) {
   std::lock_guard lock(mutex_);
-  if (disabled_) return detail::abort_by(peer, "the OT state of this pair is disabled by an earlier failed check");
+  TSIGN_CHECK(usable_locked(peer));  // under the same lock as the count: no check starts after a failure
   if (journal_ && in_flight_ == 0) TSIGN_CHECK(journal_->begin(fingerprint_));
   ++in_flight_;
   return CheckAttempt(shared_from_this());

@@ -41,10 +41,7 @@ Status check_usable(const Setup& setup, PartyId self, PartyId peer) {
                                                    std::to_string(setup.peer()) + "), not to (" +
                                                    std::to_string(self) + ", " + std::to_string(peer) + ")");
   }
-  if (setup.poisoned()) {
-    return abort_by(peer, "the OT state of this pair is disabled by an earlier failed check");
-  }
-  return {};
+  return setup.guard().usable(peer);
 }
 
 }  // namespace detail

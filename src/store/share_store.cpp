@@ -141,7 +141,7 @@ Status ShareStore::stage(const ShareHeader& header, ByteSpan share, KeyProtector
       return make_error(ErrorKind::InvalidInput, "epoch " + std::to_string(header.epoch) +
                                                      " is not above the committed epoch " + std::to_string(current));
     }
-    TSIGN_TRY(Bytes committed_file, read_file(dir / epoch_file_name(current, false), kMaxFileSize));
+    TSIGN_TRY(Bytes committed_file, read_file(dir / epoch_file_name(current, false), kMaxFileSize, FileAccess::owner_only));
     TSIGN_TRY(SealedShareFile committed, parse_sealed_share(committed_file));
     if (committed.header.share.suite != header.suite) {
       return make_error(ErrorKind::InvalidInput, std::string("key is ") + to_string(committed.header.share.suite) +
@@ -172,7 +172,7 @@ Status ShareStore::commit(const KeyId& key_id, std::uint64_t epoch) {
     // The staged file must really be this party's share of this key and epoch before it becomes
     // the one load() returns.
     const auto staged = dir / epoch_file_name(epoch, true);
-    TSIGN_TRY(Bytes file, read_file(staged, kMaxFileSize));
+    TSIGN_TRY(Bytes file, read_file(staged, kMaxFileSize, FileAccess::owner_only));
     TSIGN_TRY(SealedShareFile parsed, parse_sealed_share(file));
     TSIGN_CHECK(check_expectation(parsed.header.share, {key_id, party_, epoch, std::nullopt}));
     TSIGN_CHECK(rename_durable(staged, dir / epoch_file_name(epoch, false)));
@@ -214,7 +214,7 @@ Status ShareStore::rewrite(const ShareHeader& header, ByteSpan share, KeyProtect
                                                    to_hex(header.key_id) + " is not the committed epoch");
   }
   const auto path = key_dir(header.key_id) / epoch_file_name(header.epoch, false);
-  TSIGN_TRY(Bytes current_file, read_file(path, kMaxFileSize));
+  TSIGN_TRY(Bytes current_file, read_file(path, kMaxFileSize, FileAccess::owner_only));
   TSIGN_TRY(SealedShareFile current, parse_sealed_share(current_file));
   if (!(current.header.share == header)) {
     return make_error(ErrorKind::InvalidInput, "a rewrite must keep the header of the committed file");
@@ -225,7 +225,7 @@ Status ShareStore::rewrite(const ShareHeader& header, ByteSpan share, KeyProtect
 
 Result<UnsealedShare> ShareStore::load_file(const KeyId& key_id, std::uint64_t epoch, bool staged,
                                             KeyProtector& protector) const {
-  TSIGN_TRY(Bytes file, read_file(key_dir(key_id) / epoch_file_name(epoch, staged), kMaxFileSize));
+  TSIGN_TRY(Bytes file, read_file(key_dir(key_id) / epoch_file_name(epoch, staged), kMaxFileSize, FileAccess::owner_only));
   return unseal_share(file, protector, {key_id, party_, epoch, std::nullopt});
 }
 
@@ -250,7 +250,7 @@ Result<ShareHeader> ShareStore::read_header(const KeyId& key_id, bool staged) co
                                               to_hex(key_id));
   }
   const std::uint64_t epoch = staged ? *s.staged : s.committed.back();
-  TSIGN_TRY(Bytes file, read_file(key_dir(key_id) / epoch_file_name(epoch, staged), kMaxFileSize));
+  TSIGN_TRY(Bytes file, read_file(key_dir(key_id) / epoch_file_name(epoch, staged), kMaxFileSize, FileAccess::owner_only));
   TSIGN_TRY(SealedShareFile parsed, parse_sealed_share(file));
   return parsed.header.share;
 }

@@ -82,6 +82,16 @@ TsignProcess::TsignProcess(std::vector<std::string> args, std::map<std::string, 
     ::dup2(null_fd, 0);
     ::dup2(out_fd, 1);
     ::dup2(err_fd, 2);
+    ::chdir(scratch.c_str());  // where a core dump would land
+    // Core dumps as large as allowed: tsign must turn them off itself.
+    rlimit core{};
+    if (::getrlimit(RLIMIT_CORE, &core) == 0) {
+      core.rlim_cur = core.rlim_max = RLIM_INFINITY;
+      if (::setrlimit(RLIMIT_CORE, &core) != 0 && ::getrlimit(RLIMIT_CORE, &core) == 0) {
+        core.rlim_cur = core.rlim_max;
+        ::setrlimit(RLIMIT_CORE, &core);
+      }
+    }
     ::execve(binary.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }
@@ -99,6 +109,10 @@ TsignProcess::~TsignProcess() {
   }
 }
 
+void TsignProcess::signal(int signal) {
+  if (!result_ && pid_ > 0) ::kill(pid_, signal);
+}
+
 RunResult TsignProcess::wait() {
   if (result_) return *result_;
   RunResult r;
@@ -108,6 +122,7 @@ RunResult TsignProcess::wait() {
     const pid_t done = ::wait4(pid_, &status, WNOHANG, &usage);
     if (done == pid_) {
       r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      r.core_dumped = WIFSIGNALED(status) && WCOREDUMP(status);
       r.peak_memory_kib = usage.ru_maxrss;
       r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
       break;
@@ -179,8 +194,12 @@ std::string read_text(const std::filesystem::path& file) {
 }
 
 void write_text(const std::filesystem::path& file, const std::string& text) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out << text;
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << text;
+  }
+  // Owner-only, as tsign requires of secret files (passphrase, PIN, backup secret).
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 std::map<std::string, Bytes> snapshot(const std::filesystem::path& dir) {

@@ -18,6 +18,7 @@ namespace tsign::test {
 struct RunResult {
   int exit_code = -1;  // -1: killed at the deadline
   long peak_memory_kib = 0;  // the process's largest resident set
+  bool core_dumped = false;
   std::chrono::milliseconds elapsed{0};
   std::string out;
   std::string err;
@@ -49,6 +50,7 @@ class TsignProcess {
 
   // Waits for the exit (or kills the process at the deadline) and collects its output.
   RunResult wait();
+  void signal(int signal);
 
  private:
   pid_t pid_ = -1;
@@ -74,6 +76,7 @@ std::vector<RunResult> run_together(const std::vector<std::vector<std::string>>&
 std::vector<std::uint16_t> free_ports(std::size_t count);
 
 std::string read_text(const std::filesystem::path& file);
+// Mode 0600, as tsign wants a secret file.
 void write_text(const std::filesystem::path& file, const std::string& text);
 // Every regular file under dir with its contents, to show that a failed command left them alone.
 std::map<std::string, Bytes> snapshot(const std::filesystem::path& dir);

@@ -3,6 +3,9 @@
 // the old epoch in use; backup and restore; repair; resharing to a new threshold.
 #include <catch2/catch.hpp>
 
+#include <csignal>
+#include <thread>
+
 #include "cli_cluster.hpp"
 #include "independent_verify.hpp"
 #include "tsign/core/hash.hpp"
@@ -101,6 +104,20 @@ TEST_CASE("tsign refuses bad input with a clear error, its exit code and the fil
       CHECK(r.elapsed < std::chrono::seconds(1));
       CHECK(r.peak_memory_kib < 64 * 1024);
       write_text(file, original);
+    }
+  }
+
+  {  // a signing process that crashes while it holds the share leaves no core dump
+    TsignProcess signer(cluster.args(2, "sign", {"--key", key_id, "--signers", "2,3", "--message", "m", "--timeout", "30"}),
+                        cluster.env(2), cluster.scratch());
+    std::this_thread::sleep_for(std::chrono::seconds(1));  // unsealed, waiting for party 3
+    signer.signal(SIGABRT);
+    const RunResult r = signer.wait();
+    INFO(describe(r));
+    CHECK(r.exit_code == 128 + SIGABRT);
+    CHECK_FALSE(r.core_dumped);
+    for (const auto& entry : std::filesystem::directory_iterator(cluster.scratch())) {
+      CHECK(entry.path().filename().string().rfind("core", 0) != 0);
     }
   }
 

@@ -105,3 +105,22 @@ TEST_CASE("check journal: a directory open to others or not a directory is refus
   REQUIRE_FALSE(not_dir.ok());
   CHECK(not_dir.error().message.find("is not a directory") != std::string::npos);
 }
+
+TEST_CASE("check journal: a directory that cannot be made, or that vanished, is an error, never a clean record") {
+  JournalDir dir;
+  auto missing_parent = FileCheckJournal::open(dir.path / "no" / "such");
+  REQUIRE_FALSE(missing_parent.ok());
+  CHECK(missing_parent.error().message.find("cannot create directory") != std::string::npos);
+
+  auto journal = FileCheckJournal::open(dir.path).value();
+  fs::remove_all(dir.path);
+  { std::ofstream(dir.path) << "not a directory any more"; }
+  auto read = journal->disabled(random_array<32>());
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().message.find("cannot stat") != std::string::npos);
+  // A state attached to it is disabled: an unreadable record is not taken for a clean one.
+  auto pair = ot::test::run_setup(kS, kR);
+  CHECK_FALSE(pair.sender.guard().attach(journal).ok());
+  CHECK(pair.sender.poisoned());
+  fs::remove(dir.path);
+}

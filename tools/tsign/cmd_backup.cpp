@@ -81,7 +81,7 @@ Result<Report> run_backup(const Args& args, const Context&) {
 Result<Report> run_restore(const Args& args, const Context&) {
   TSIGN_TRY(Bytes backup, read_file(args.require("in"), kMaxSharePayload + 8192));
   TSIGN_TRY(BackupInfo info, inspect_backup(backup));
-  TSIGN_TRY(Bytes secret_hex, read_file(args.require("backup-secret"), 200));
+  TSIGN_TRY(Bytes secret_hex, read_file(args.require("backup-secret"), 200, FileAccess::owner_only));
   std::string_view text(reinterpret_cast<const char*>(secret_hex.data()), secret_hex.size());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
   auto secret = parse_hex(text, "--backup-secret", 32);

@@ -30,7 +30,7 @@ Result<Report> run_list(const Args& args, const Context&) {
   if (!std::filesystem::exists(paths.identity())) {
     return make_error(ErrorKind::InvalidInput, paths.dir.string() + " is not a party directory (no identity)");
   }
-  TSIGN_TRY(Bytes identity_file, read_file(paths.identity(), kIdentityFileSize + 1));
+  TSIGN_TRY(Bytes identity_file, read_file(paths.identity(), kIdentityFileSize + 1, FileAccess::owner_only));
   TSIGN_TRY(IdentityHeader header, read_identity_header(identity_file));
   TSIGN_TRY(ShareStore store, ShareStore::open(paths.shares(), header.id));
   TSIGN_TRY(std::vector<KeyId> keys, store.keys());

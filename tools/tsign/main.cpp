@@ -8,6 +8,8 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 
+#include "tsign/custody/process.hpp"
+
 namespace tsign::cli {
 
 namespace {
@@ -107,6 +109,10 @@ int run(std::vector<std::string> argv) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
+  if (auto hardened = tsign::harden_process(); !hardened) {
+    std::cerr << "tsign: " << hardened.error().message << std::endl;
+    return static_cast<int>(tsign::cli::ExitCode::Internal);
+  }
   try {
     return tsign::cli::run(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const std::exception& e) {

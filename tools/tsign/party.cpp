@@ -5,6 +5,7 @@
 #include "exit_codes.hpp"
 #include "parse.hpp"
 #include "passphrase.hpp"
+#include "tsign/custody/process.hpp"
 #include "tsign/store/atomic_file.hpp"
 #include "tsign/store/hsm_protector.hpp"
 #include "tsign/store/passphrase_protector.hpp"
@@ -25,12 +26,12 @@ Result<std::unique_ptr<KeyProtector>> make_protector(const Args& args, const Sec
   if (auto module = args.get("hsm-module")) config.module_path = *module;
   config.token_label = args.require("hsm-token");
   if (auto pin_file = args.get("hsm-pin-file")) {
-    TSIGN_TRY(Bytes pin, read_file(*pin_file, 256));
+    TSIGN_TRY(Bytes pin, read_file(*pin_file, 256, FileAccess::owner_only));
     while (!pin.empty() && (pin.back() == '\n' || pin.back() == '\r')) pin.pop_back();
     config.pin = SecretBytes::copy_of(pin);
     detail::secure_wipe(pin.data(), pin.size());
-  } else if (const char* env = std::getenv("TSIGN_HSM_PIN"); env != nullptr) {
-    config.pin = SecretBytes::copy_of(as_bytes(env));
+  } else if (auto env = take_secret_from_environment("TSIGN_HSM_PIN")) {
+    config.pin = std::move(*env);
   } else {
     return make_error(ErrorKind::InvalidInput, "the HSM needs a PIN: --hsm-pin-file or TSIGN_HSM_PIN");
   }
@@ -100,7 +101,7 @@ Result<Party> open_party(const Args& args) {
   if (!std::filesystem::exists(paths.identity())) {
     return make_error(ErrorKind::InvalidInput, paths.dir.string() + " is not a party directory (no identity): run `tsign init`");
   }
-  TSIGN_TRY(Bytes identity_file, read_file(paths.identity(), kIdentityFileSize + 1));
+  TSIGN_TRY(Bytes identity_file, read_file(paths.identity(), kIdentityFileSize + 1, FileAccess::owner_only));
   TSIGN_TRY(IdentityHeader header, read_identity_header(identity_file));
   std::optional<std::filesystem::path> passphrase_file;
   if (auto f = args.get("passphrase-file")) passphrase_file = *f;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "tsign/custody/process.hpp"
 #include "tsign/store/atomic_file.hpp"
 
 namespace tsign::cli {
@@ -26,7 +27,7 @@ SecretBytes without_line_break(std::span<const std::uint8_t> bytes) {
 }
 
 Result<SecretBytes> from_file(const std::filesystem::path& file) {
-  TSIGN_TRY(Bytes raw, read_file(file, kMaxPassphrase + 2));
+  TSIGN_TRY(Bytes raw, read_file(file, kMaxPassphrase + 2, FileAccess::owner_only));
   SecretBytes out = without_line_break(raw);
   detail::secure_wipe(raw.data(), raw.size());
   return out;
@@ -89,8 +90,8 @@ Result<SecretBytes> read_passphrase(const std::optional<std::filesystem::path>& 
   Result<SecretBytes> passphrase = invalid("no passphrase");
   if (file) {
     passphrase = from_file(*file);
-  } else if (const char* env = std::getenv("TSIGN_PASSPHRASE"); env != nullptr) {
-    passphrase = without_line_break({reinterpret_cast<const std::uint8_t*>(env), std::strlen(env)});
+  } else if (auto env = take_secret_from_environment("TSIGN_PASSPHRASE")) {
+    passphrase = without_line_break(env->expose());
   } else {
     passphrase = from_terminal(prompt, confirm);
   }

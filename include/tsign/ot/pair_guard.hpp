@@ -64,6 +64,8 @@ class PairGuard : public std::enable_shared_from_this<PairGuard> {
 
   const PairFingerprint& fingerprint() const { return fingerprint_; }
   bool disabled() const;
+  // ProtocolAborted naming `peer` (whose earlier message failed a check) if disabled.
+  Status usable(PartyId peer) const;
   // Disables the pair (another layer's check failed); durable if a journal is attached.
   void disable();
   // From now on attempts are recorded in `journal`; disables the pair if the journal says so.
@@ -79,6 +81,7 @@ class PairGuard : public std::enable_shared_from_this<PairGuard> {
   friend class CheckAttempt;
   void end(bool passed);
   void disable_locked();
+  Status usable_locked(PartyId peer) const;
 
   const PairFingerprint fingerprint_;
   mutable std::mutex mutex_;

@@ -1,0 +1,35 @@
+#include "tsign/custody/process.hpp"
+
+#include <sodium.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace tsign {
+
+Status harden_process() {
+  const rlimit none{0, 0};
+  if (::setrlimit(RLIMIT_CORE, &none) != 0) {
+    return make_error(ErrorKind::Internal, std::string("cannot disable core dumps: ") + std::strerror(errno));
+  }
+  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+    return make_error(ErrorKind::Internal, std::string("cannot make the process non-dumpable: ") + std::strerror(errno));
+  }
+  return {};
+}
+
+std::optional<SecretBytes> take_secret_from_environment(const char* name) {
+  char* value = std::getenv(name);
+  if (value == nullptr) return std::nullopt;
+  const std::size_t size = std::strlen(value);
+  SecretBytes out = SecretBytes::copy_of({reinterpret_cast<const std::uint8_t*>(value), size});
+  sodium_memzero(value, size);
+  ::unsetenv(name);
+  return out;
+}
+
+}  // namespace tsign
