@@ -10,14 +10,23 @@ namespace tsign {
 namespace {
 
 constexpr std::string_view kMagic = "TSIGNBAK";
+constexpr std::string_view kSignatureDomain = "tsign backup signature v2";
 constexpr std::size_t kSealOverhead = crypto_box_SEALBYTES;
+constexpr std::size_t kSignatureSize = 64;
 static_assert(crypto_box_PUBLICKEYBYTES == 32 && crypto_box_SECRETKEYBYTES == 32);
 
-// Magic, version, recipient and share header: the bytes repeated inside the box.
-Bytes clear_part(const ShareHeader& header, const ByteArray<32>& recipient) {
+// Magic, version, recipient, signer and share header: the bytes repeated inside the box.
+Bytes clear_part(const ShareHeader& header, const ByteArray<32>& recipient, const ByteArray<32>& signer) {
   Writer w;
-  w.raw(as_bytes(kMagic)).u16(kBackupFileVersion).raw(recipient);
+  w.raw(as_bytes(kMagic)).u16(kBackupFileVersion).raw(recipient).raw(signer);
   encode(w, header);
+  return std::move(w).take();
+}
+
+// What the signature covers: everything before it, under a domain of its own.
+Bytes signed_message(ByteSpan signed_part) {
+  Writer w;
+  w.raw(as_bytes(kSignatureDomain)).raw(signed_part);
   return std::move(w).take();
 }
 
@@ -25,6 +34,8 @@ struct ParsedBackup {
   BackupInfo info;
   ByteSpan clear;
   ByteSpan sealed;
+  ByteSpan signed_part;  // clear part and sealed box, as written
+  ByteArray<64> signature{};
 };
 
 Result<ParsedBackup> parse_backup(ByteSpan backup) {
@@ -35,11 +46,14 @@ Result<ParsedBackup> parse_backup(ByteSpan backup) {
   if (version != kBackupFileVersion) return r.fail("unsupported backup version " + std::to_string(version));
   ParsedBackup out;
   TSIGN_TRY(out.info.recipient, r.array<32>());
+  TSIGN_TRY(out.info.signer, r.array<32>());
   TSIGN_TRY(out.info.header, decode_share_header(r));
   out.clear = backup.first(backup.size() - r.remaining());
   const std::size_t min_sealed = out.clear.size() + 1 + kSealOverhead;
   TSIGN_TRY(out.sealed, r.var(out.clear.size() + kMaxSharePayload + kSealOverhead));
   if (out.sealed.size() < min_sealed) return r.fail("sealed part too short");
+  out.signed_part = backup.first(backup.size() - r.remaining());
+  TSIGN_TRY(out.signature, r.array<kSignatureSize>());
   TSIGN_CHECK(r.finish());
   return out;
 }
@@ -67,13 +81,14 @@ Result<BackupKeyPair> BackupKeyPair::from_secret_key(SecretBytes secret_key) {
   return kp;
 }
 
-Result<Bytes> export_backup(const ShareHeader& header, ByteSpan share, const ByteArray<32>& backup_public_key) {
+Result<Bytes> export_backup(const ShareHeader& header, ByteSpan share, const ByteArray<32>& backup_public_key,
+                            const IdentityKey& signer) {
   ensure_sodium();
   TSIGN_CHECK(validate(header));
   if (share.empty() || share.size() > kMaxSharePayload) {
     return make_error(ErrorKind::InvalidInput, "share of " + std::to_string(share.size()) + " bytes cannot be backed up");
   }
-  const Bytes clear = clear_part(header, backup_public_key);
+  const Bytes clear = clear_part(header, backup_public_key, signer.public_key());
   SecretBytes inner(clear.size() + share.size());
   auto in = inner.expose_mut();
   std::copy(clear.begin(), clear.end(), in.begin());
@@ -85,6 +100,7 @@ Result<Bytes> export_backup(const ShareHeader& header, ByteSpan share, const Byt
   }
   Writer w;
   w.raw(clear).var(sealed);
+  w.raw(signer.sign(signed_message(w.bytes())));
   return std::move(w).take();
 }
 
@@ -93,9 +109,17 @@ Result<BackupInfo> inspect_backup(ByteSpan backup) {
   return parsed.info;
 }
 
-Result<UnsealedShare> restore_backup(ByteSpan backup, const BackupKeyPair& key, const ShareExpectation& expect) {
+Result<UnsealedShare> restore_backup(ByteSpan backup, const BackupKeyPair& key, const ByteArray<32>& trusted_signer,
+                                     const ShareExpectation& expect) {
   ensure_sodium();
   TSIGN_TRY(ParsedBackup parsed, parse_backup(backup));
+  if (parsed.info.signer != trusted_signer) {
+    return make_error(ErrorKind::InvalidInput, "backup is signed by identity " + to_hex(parsed.info.signer) +
+                                                   ", not by the trusted identity " + to_hex(trusted_signer));
+  }
+  if (!verify_identity_signature(trusted_signer, signed_message(parsed.signed_part), parsed.signature)) {
+    return make_error(ErrorKind::Storage, "backup signature does not verify: the file was forged or modified");
+  }
   if (parsed.info.recipient != key.public_key) {
     return make_error(ErrorKind::InvalidInput, "backup is sealed to backup key " + to_hex(parsed.info.recipient) +
                                                    ", not to " + to_hex(key.public_key));

@@ -9,6 +9,9 @@
 #include "cli_cluster.hpp"
 #include "independent_verify.hpp"
 #include "tsign/core/hash.hpp"
+#include "tsign/keys/key_share.hpp"
+#include "tsign/sss/shamir.hpp"
+#include "tsign/store/backup.hpp"
 
 namespace tsign::test {
 
@@ -32,6 +35,28 @@ std::string generate_key(const CliCluster& cluster, const std::string& suite, co
 }
 
 std::string error_message(const RunResult& r) { return r.json()["error"]["message"].get<std::string>(); }
+
+// What an attacker holding only the backup public key can make: a share of a key of its own,
+// filed under the victim's key id and party at a later epoch, sealed to the backup key and signed
+// by the attacker's identity.
+Bytes forged_backup(const std::string& key_id, PartyId party, const std::string& backup_public_key) {
+  const std::vector<PartyId> ids{1, 2, 3};
+  const auto secret = Ed25519::Scalar::random();
+  auto dealing = shamir_split<Ed25519>(secret, 2, ids).value();
+  KeyShare<Ed25519> share;
+  std::copy_n(from_hex(key_id).begin(), 32, share.key_id.begin());
+  share.epoch = 1;
+  share.self = party;
+  share.threshold = 2;
+  share.parties = ids;
+  share.signing_share = Secret<Ed25519::Scalar>(dealing.shares[party - 1].value);
+  for (PartyId p : ids) share.verifying_shares[p] = dealing.commitment.evaluate(p);
+  share.group_public_key = Ed25519::Point::base_mul(secret);
+  const ShareHeader header{share.key_id, party, 1, ShareSuite::FrostEd25519, 2, 3};
+  ByteArray<32> recipient{};
+  std::copy_n(from_hex(backup_public_key).begin(), 32, recipient.begin());
+  return export_backup(header, share.encode().expose(), recipient, IdentityKey::generate()).value();
+}
 
 }  // namespace
 
@@ -289,6 +314,20 @@ TEST_CASE("tsign key life: aborted refresh, backup and restore, repair, resharin
                                                     "--out", backup_file.string()}, false);
   INFO(describe(backup));
   REQUIRE(backup.exit_code == 0);
+
+  {  // a backup forged with the backup public key alone: refused, the real share intact
+    const auto forged_file = cluster.scratch() / "forged.backup";
+    const Bytes forged = forged_backup(key_id, 3, backup_key.json()["public_key"].get<std::string>());
+    write_text(forged_file, std::string(forged.begin(), forged.end()));
+    const auto before = snapshot(cluster.dir(3) / "shares");
+    const RunResult r = cluster.run(3, "restore", {"--in", forged_file.string(), "--backup-secret", backup_secret.string()}, false);
+    INFO(describe(r));
+    CHECK(r.exit_code != 0);
+    CHECK(error_message(r).find("backup is signed by identity") != std::string::npos);
+    CHECK(snapshot(cluster.dir(3) / "shares") == before);
+    CHECK(cluster.run(3, "pubkey", {"--key", key_id}, false).json()["public_key"] == public_key);
+  }
+
   REQUIRE(cluster.run(3, "decommission", {"--key", key_id, "--yes"}, false).exit_code == 0);
   CHECK(cluster.run(3, "pubkey", {"--key", key_id}, false).exit_code == 2);
   CHECK(cluster.run(2, "restore", {"--in", backup_file.string(), "--backup-secret", backup_secret.string()}, false).exit_code == 2);

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "tsign/keys/key_id.hpp"
 #include "tsign/keys/key_share.hpp"
 #include "tsign/sss/shamir.hpp"
 
@@ -12,7 +13,6 @@ static std::vector<KeyShare<G>> dealt_key(std::uint32_t t, std::vector<PartyId> 
   std::vector<KeyShare<G>> out;
   for (const auto& s : dealing.shares) {
     KeyShare<G> ks;
-    ks.key_id.fill(7);
     ks.epoch = 3;
     ks.self = s.id;
     ks.threshold = t;
@@ -20,6 +20,7 @@ static std::vector<KeyShare<G>> dealt_key(std::uint32_t t, std::vector<PartyId> 
     ks.signing_share = Secret<typename G::Scalar>(s.value);
     for (PartyId p : ids) ks.verifying_shares[p] = dealing.commitment.evaluate(p);
     ks.group_public_key = G::Point::base_mul(secret);
+    ks.key_id = derive_key_id<G>(ks.group_public_key);
     out.push_back(std::move(ks));
   }
   return out;
@@ -63,4 +64,15 @@ TEST_CASE("a key share of one group does not decode as the other") {
   auto wrong = KeyShare<Ed25519>::decode(enc.expose());
   REQUIRE_FALSE(wrong.ok());
   CHECK(wrong.error().message.find("group") != std::string::npos);
+}
+
+TEMPLATE_TEST_CASE("a stored key share filed under another key's id is refused", "", Secp256k1, Ed25519) {
+  auto shares = dealt_key<TestType>(2, {1, 2, 3});
+  KeyShare<TestType> relabelled = shares[0].clone();
+  relabelled.key_id[0] ^= 1;
+  REQUIRE(relabelled.validate().ok());  // consistent in itself: only the id is wrong
+  auto decoded = KeyShare<TestType>::decode(relabelled.encode().expose());
+  REQUIRE_FALSE(decoded.ok());
+  CHECK(decoded.error().kind == ErrorKind::InvalidKeyShare);
+  CHECK(decoded.error().message == "key id is not derived from the group key");
 }

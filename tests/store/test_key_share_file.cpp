@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "tsign/keys/key_id.hpp"
+
 #include "store_fixtures.hpp"
 #include "tsign/sss/shamir.hpp"
 #include "tsign/store/key_share_file.hpp"
@@ -15,7 +17,6 @@ KeyShare<G> dealt_share(PartyId self, std::uint64_t epoch) {
   auto secret = G::Scalar::random();
   auto dealing = shamir_split<G>(secret, 2, ids).value();
   KeyShare<G> ks;
-  ks.key_id.fill(0x33);
   ks.epoch = epoch;
   ks.self = self;
   ks.threshold = 2;
@@ -25,6 +26,7 @@ KeyShare<G> dealt_share(PartyId self, std::uint64_t epoch) {
   }
   for (PartyId p : ids) ks.verifying_shares[p] = dealing.commitment.evaluate(p);
   ks.group_public_key = G::Point::base_mul(secret);
+  ks.key_id = derive_key_id<G>(ks.group_public_key);
   return ks;
 }
 

@@ -74,7 +74,7 @@ TEST_CASE("store decoders: a share header with an unknown suite") {
 
 TEST_CASE("store decoders: backup magic version and sealed part") {
   const auto key = BackupKeyPair::generate();
-  const Bytes good = export_backup(sample_header(), sample_share(), key.public_key).value();
+  const Bytes good = export_backup(sample_header(), sample_share(), key.public_key, IdentityKey::generate()).value();
   REQUIRE(inspect_backup(good).ok());
   Bytes bad_magic = good;
   bad_magic[0] ^= 1;
@@ -87,22 +87,23 @@ TEST_CASE("store decoders: backup magic version and sealed part") {
   Writer header;
   encode(header, sample_header());
   const Bytes header_bytes = std::move(header).take();
-  const std::size_t clear = 8 + 2 + 32 + header_bytes.size();
+  const std::size_t clear = 8 + 2 + 32 + 32 + header_bytes.size();
   Writer w;
-  w.raw(ByteSpan(good).first(8 + 2 + 32)).raw(header_bytes).var(Bytes(clear + crypto_box_SEALBYTES));
+  w.raw(ByteSpan(good).first(8 + 2 + 32 + 32)).raw(header_bytes).var(Bytes(clear + crypto_box_SEALBYTES));
   expect_refused(inspect_backup(std::move(w).take()), "sealed part too short");
 }
 
 TEST_CASE("store decoders: backups of an empty or oversized share and keys of the wrong size are refused") {
   const auto key = BackupKeyPair::generate();
-  expect_refused(export_backup(sample_header(), Bytes{}, key.public_key), "cannot be backed up");
-  expect_refused(export_backup(sample_header(), Bytes(kMaxSharePayload + 1), key.public_key), "cannot be backed up");
+  expect_refused(export_backup(sample_header(), Bytes{}, key.public_key, IdentityKey::generate()), "cannot be backed up");
+  expect_refused(export_backup(sample_header(), Bytes(kMaxSharePayload + 1), key.public_key, IdentityKey::generate()), "cannot be backed up");
   expect_refused(BackupKeyPair::from_secret_key(SecretBytes(31)), "must be 32 bytes");
   expect_refused(IdentityKey::from_seed(Bytes(31)), "identity seed must be 32 bytes");
   // A restore with a key pair whose secret part has the wrong size.
-  const Bytes backup = export_backup(sample_header(), sample_share(), key.public_key).value();
+  const IdentityKey signer = IdentityKey::generate();
+  const Bytes backup = export_backup(sample_header(), sample_share(), key.public_key, signer).value();
   BackupKeyPair broken;
   broken.public_key = key.public_key;
   broken.secret_key = SecretBytes(16);
-  expect_refused(restore_backup(backup, broken), "32 bytes");
+  expect_refused(restore_backup(backup, broken, signer.public_key()), "32 bytes");
 }

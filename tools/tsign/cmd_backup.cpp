@@ -22,15 +22,18 @@ constexpr std::string_view kBackupUsage = R"(usage: tsign backup --dir DIR --key
 
 Writes this party's current share of KEY to FILE, sealed to the backup public key HEX
 (crypto_box_seal): only the holder of the backup secret key can open it. The share header
-(key, party, epoch, suite) is readable without it and authenticated inside. Recorded in the
-audit log. A backup of an older epoch is useless after a refresh: back up again after each.)";
+(key, party, epoch, suite) is readable without it and authenticated inside; the file is signed by
+this party's identity key, which a restore checks. Recorded in the audit log. A backup of an older epoch is useless after a refresh: back up again after each.)";
 
 constexpr std::string_view kRestoreUsage = R"(usage: tsign restore --dir DIR --in FILE --backup-secret FILE [--group-key HEX]
+                     [--signer HEX]
 
-Opens a backup with the backup secret key, checks that it is a share of this party and that it
-is consistent (its verifying shares interpolate to the group key; with --group-key, that this is
-the expected key), and stores it as the key's committed epoch. Refused when the directory
-already holds that epoch or a later one. Recorded in the audit log.)";
+Checks the backup's signature (by this party's identity, or the identity public key --signer
+names), opens it with the backup secret key, checks that it is a share of this party and that it
+is consistent (its key id is its group key's, its verifying shares interpolate to the group key;
+with --group-key, that this is the expected key), and stores it as the key's committed epoch once
+the stored file reads back whole. Refused when the directory already holds that epoch or a later
+one. Recorded in the audit log.)";
 
 Status write_new_file(const std::filesystem::path& path, std::string_view text) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -61,7 +64,7 @@ Result<Report> run_backup(const Args& args, const Context&) {
   TSIGN_TRY(Party party, open_party(args));
   TSIGN_TRY(KeyId key_id, resolve_key_id(party.store, args.require("key")));
   TSIGN_TRY(UnsealedShare unsealed, party.store.load(key_id, *party.protector));
-  TSIGN_TRY(Bytes backup, export_backup(unsealed.header, unsealed.share.expose(), recipient));
+  TSIGN_TRY(Bytes backup, export_backup(unsealed.header, unsealed.share.expose(), recipient, party.identity_key));
   TSIGN_CHECK(write_file_atomic(out, backup));
   AuditEvent event;
   event.kind = AuditEventKind::Exported;
@@ -96,7 +99,12 @@ Result<Report> run_restore(const Args& args, const Context&) {
     return make_error(ErrorKind::InvalidInput, "the backup holds a share of party " + std::to_string(info.header.party_id) +
                                                    ", this directory is party " + std::to_string(party.id));
   }
-  TSIGN_TRY(UnsealedShare unsealed, restore_backup(backup, pair, {std::nullopt, party.id, std::nullopt, std::nullopt}));
+  ByteArray<32> trusted_signer = party.audit_key;
+  if (auto signer = args.get("signer")) {
+    TSIGN_TRY(trusted_signer, parse_hex_array<32>(*signer, "--signer"));
+  }
+  TSIGN_TRY(UnsealedShare unsealed,
+            restore_backup(backup, pair, trusted_signer, {std::nullopt, party.id, std::nullopt, std::nullopt}));
   TSIGN_TRY(StoredKey key, decode_stored_key(unsealed));
   TSIGN_TRY(PublicView view, public_view(key, {}));
   if (auto expected = args.get("group-key")) {
@@ -106,6 +114,12 @@ Result<Report> run_restore(const Args& args, const Context&) {
     }
   }
   TSIGN_CHECK(stage_stored_key(party.store, key, *party.protector));
+  // The staged file must open as the share it was made from before it replaces anything.
+  auto staged = party.store.load_staged(key.header.key_id, *party.protector);
+  if (!staged || !ct_equal(staged->share.expose(), unsealed.share.expose())) {
+    (void)party.store.discard(key.header.key_id, key.header.epoch);
+    return make_error(ErrorKind::Storage, "the restored share did not read back whole; nothing was replaced");
+  }
   TSIGN_CHECK(party.store.commit(key.header.key_id, key.header.epoch));
   AuditEvent event;
   event.kind = AuditEventKind::Restored;
@@ -132,7 +146,7 @@ Command backup_command() {
 
 Command restore_command() {
   std::vector<std::string_view> options = party_options();
-  for (auto o : {"in", "backup-secret", "group-key"}) options.push_back(o);
+  for (auto o : {"in", "backup-secret", "group-key", "signer"}) options.push_back(o);
   return {"restore", "restore a share from a cold backup", kRestoreUsage, {{}, options}, run_restore};
 }
 

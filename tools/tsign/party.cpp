@@ -110,9 +110,10 @@ Result<Party> open_party(const Args& args) {
   TSIGN_TRY(std::unique_ptr<KeyProtector> protector, make_protector(args, passphrase, identity.kdf));
   TSIGN_TRY(ShareStore store, ShareStore::open(paths.shares(), identity.id));
   const ByteArray<32> audit_key = identity.audit.public_key();
+  TSIGN_TRY(IdentityKey signer, IdentityKey::from_seed(identity.audit.seed().expose()));
   TSIGN_TRY(AuditLog log, AuditLog::open(paths.audit_log(), std::move(identity.audit)));
-  return Party{paths, identity.id, std::move(identity.transport), audit_key, std::move(store), std::move(log),
-               std::move(protector)};
+  return Party{paths,           identity.id,      std::move(identity.transport), audit_key,
+               std::move(signer), std::move(store), std::move(log),               std::move(protector)};
 }
 
 }  // namespace tsign::cli

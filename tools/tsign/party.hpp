@@ -49,6 +49,7 @@ struct Party {
   PartyId id = 0;
   X25519KeyPair transport_key;
   ByteArray<32> audit_key{};
+  IdentityKey identity_key;  // signs the audit log and the backups this party exports
   ShareStore store;
   AuditLog log;
   std::unique_ptr<KeyProtector> protector;

@@ -7,6 +7,7 @@
 
 #include "tsign/core/codec.hpp"
 #include "tsign/core/secret.hpp"
+#include "tsign/keys/key_id.hpp"
 #include "tsign/sss/lagrange.hpp"
 
 namespace tsign {
@@ -116,6 +117,11 @@ struct KeyShare {
     ks.signing_share = Secret<Scalar>(std::move(share).value());
     TSIGN_CHECK(r.finish());
     TSIGN_CHECK(ks.validate());
+    // A stored share names its own key (a BIP-32 child, derived in memory, keeps its parent's id):
+    // one relabelled under another key's id, or a key filed under a forged id, is refused.
+    if (!(derive_key_id<G>(ks.group_public_key) == ks.key_id)) {
+      return make_error(ErrorKind::InvalidKeyShare, "key id is not derived from the group key");
+    }
     return ks;
   }
 };
