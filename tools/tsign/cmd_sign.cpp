@@ -73,6 +73,7 @@ Result<Signed> frost_sign(Network& network, const KeyShare<Secp256k1>* secp, con
 Result<Signed> ecdsa_sign(Party& party, Network& network, StoredKey& key, const SigningRequest& request,
                           const SessionId& session, const std::optional<Error>& denial) {
   auto& share = std::get<EcdsaKeyShare>(key.share);
+  TSIGN_CHECK(share.attach_journal(party.pair_checks));
   const Digest32 digest = ecdsa_digest(request.content);
   TSIGN_TRY(EcdsaSignProtocol protocol,
             EcdsaSignProtocol::create(share, EcdsaSignConfig{session, request.signers, request.derivation_path, digest}));
@@ -83,7 +84,7 @@ Result<Signed> ecdsa_sign(Party& party, Network& network, StoredKey& key, const 
   const auto disabled_before = share.disabled_peers();
   Status ran = network.run(protocol, session, "sign");
   if (share.disabled_peers() != disabled_before) {
-    // A failed multiplication check disabled a pair for good: it must stay disabled after a restart.
+    // The journal already holds the failure; the share file says so too, for a reader without it.
     if (auto kept = rewrite_stored_key(party.store, key, *party.protector); !kept) return kept.error();
   }
   TSIGN_CHECK(ran);

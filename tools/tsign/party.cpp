@@ -112,8 +112,10 @@ Result<Party> open_party(const Args& args) {
   const ByteArray<32> audit_key = identity.audit.public_key();
   TSIGN_TRY(IdentityKey signer, IdentityKey::from_seed(identity.audit.seed().expose()));
   TSIGN_TRY(AuditLog log, AuditLog::open(paths.audit_log(), std::move(identity.audit)));
+  TSIGN_TRY(std::shared_ptr<FileCheckJournal> pair_checks, FileCheckJournal::open(paths.pair_checks()));
   return Party{paths,           identity.id,      std::move(identity.transport), audit_key,
-               std::move(signer), std::move(store), std::move(log),               std::move(protector)};
+               std::move(signer), std::move(store), std::move(log),               std::move(protector),
+               std::move(pair_checks)};
 }
 
 }  // namespace tsign::cli

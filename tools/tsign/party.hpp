@@ -5,6 +5,7 @@
 //   <dir>/identity.pub    the public keys, as `tsign init` printed them
 //   <dir>/shares/         the share store (store/share_store.hpp)
 //   <dir>/audit.log       the audit log and its signed checkpoint audit.log.head
+//   <dir>/pair-checks/    the record of ECDSA pair checks (custody/check_journal.hpp)
 //
 // Opening a party asks for the passphrase once: it unseals the identity, and it (or, with the HSM
 // options, a PKCS#11 token) seals and unseals the shares.
@@ -16,6 +17,7 @@
 
 #include "args.hpp"
 #include "identity_file.hpp"
+#include "tsign/custody/check_journal.hpp"
 #include "tsign/store/audit_log.hpp"
 #include "tsign/store/share_store.hpp"
 
@@ -31,6 +33,7 @@ struct PartyPaths {
   std::filesystem::path identity_public() const { return dir / "identity.pub"; }
   std::filesystem::path shares() const { return dir / "shares"; }
   std::filesystem::path audit_log() const { return dir / "audit.log"; }
+  std::filesystem::path pair_checks() const { return dir / "pair-checks"; }
 };
 
 // --dir, else TSIGN_DIR; UsageError when neither is given.
@@ -53,6 +56,9 @@ struct Party {
   ShareStore store;
   AuditLog log;
   std::unique_ptr<KeyProtector> protector;
+  // Every ECDSA share is attached to it before it signs: a check that failed, or never finished,
+  // disables its pair for every copy of the share, backups included.
+  std::shared_ptr<FileCheckJournal> pair_checks;
 };
 
 // Unseals the identity (reading the passphrase), opens the share store, the audit log and the key
