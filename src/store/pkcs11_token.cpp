@@ -15,6 +15,7 @@ struct Pkcs11Token::Impl {
   std::shared_ptr<detail::Pkcs11Module> module;
   CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
   std::string label;
+  bool accept_imported_key = false;
   std::mutex mutex;
 
   CK_FUNCTION_LIST* fn() const { return module->functions(); }
@@ -92,6 +93,7 @@ Result<std::shared_ptr<Pkcs11Token>> Pkcs11Token::open(Pkcs11Config config) {
   }
   auto impl = std::make_unique<Impl>();
   impl->label = config.token_label;
+  impl->accept_imported_key = config.accept_imported_key;
   TSIGN_TRY(impl->module, detail::Pkcs11Module::load(config.module_path));
   CK_FUNCTION_LIST* fn = impl->fn();
   TSIGN_TRY(CK_SLOT_ID slot, find_slot(fn, config.token_label, config.module_path));
@@ -140,18 +142,30 @@ Result<std::optional<CK_OBJECT_HANDLE>> lookup_key(Pkcs11Token::Impl& impl, cons
   }
 
   CK_ULONG value_len = 0;
-  CK_BBOOL on_token = CK_FALSE, sensitive = CK_FALSE, extractable = CK_TRUE;
+  CK_BBOOL on_token = CK_FALSE, is_private = CK_FALSE, sensitive = CK_FALSE, extractable = CK_TRUE;
+  CK_BBOOL never_extractable = CK_FALSE, generated_here = CK_FALSE;
   CK_ATTRIBUTE props[] = {
       attribute(CKA_VALUE_LEN, &value_len, sizeof value_len),
       attribute(CKA_TOKEN, &on_token, sizeof on_token),
+      attribute(CKA_PRIVATE, &is_private, sizeof is_private),
       attribute(CKA_SENSITIVE, &sensitive, sizeof sensitive),
       attribute(CKA_EXTRACTABLE, &extractable, sizeof extractable),
+      attribute(CKA_NEVER_EXTRACTABLE, &never_extractable, sizeof never_extractable),
+      attribute(CKA_LOCAL, &generated_here, sizeof generated_here),
   };
   rv = fn->C_GetAttributeValue(impl.session, found[0], props, std::size(props));
   if (rv != CKR_OK) return pkcs11_error("cannot read the attributes of key \"" + label + "\"", rv);
-  if (value_len != kAesKeyBytes || on_token != CK_TRUE || sensitive != CK_TRUE || extractable != CK_FALSE) {
-    return make_error(ErrorKind::Storage,
-                      "key \"" + label + "\" is not a sensitive, non-extractable AES-256 token key: refusing it");
+  const std::string refused = "key \"" + label + "\" is refused: ";
+  if (value_len != kAesKeyBytes || on_token != CK_TRUE) {
+    return make_error(ErrorKind::Storage, refused + "not an AES-256 token object");
+  }
+  if (is_private != CK_TRUE) return make_error(ErrorKind::Storage, refused + "public (readable without login)");
+  if (sensitive != CK_TRUE || extractable != CK_FALSE) {
+    return make_error(ErrorKind::Storage, refused + "not sensitive and non-extractable");
+  }
+  if (!impl.accept_imported_key && (generated_here != CK_TRUE || never_extractable != CK_TRUE)) {
+    return make_error(ErrorKind::Storage, refused + "imported, or once extractable: its value may exist outside the "
+                                                    "token (accept_imported_key allows it)");
   }
   return std::optional<CK_OBJECT_HANDLE>{found[0]};
 }

@@ -277,6 +277,34 @@ class RawSession {
     return v;
   }
 
+  // A key generated on the token with these attributes (token, 32 bytes, label).
+  void generate(std::string label, CK_BBOOL is_private, CK_BBOOL sensitive, CK_BBOOL extractable) {
+    CK_MECHANISM mech{CKM_AES_KEY_GEN, nullptr, 0};
+    CK_ULONG len = 32;
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE tmpl[] = {{CKA_VALUE_LEN, &len, sizeof len},        {CKA_TOKEN, &yes, sizeof yes},
+                           {CKA_PRIVATE, &is_private, sizeof is_private}, {CKA_SENSITIVE, &sensitive, sizeof sensitive},
+                           {CKA_EXTRACTABLE, &extractable, sizeof extractable}, {CKA_LABEL, label.data(), label.size()}};
+    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+    REQUIRE(fn_->C_GenerateKey(session_, &mech, tmpl, std::size(tmpl), &key) == CKR_OK);
+  }
+
+  // A key whose value came from outside (C_CreateObject): private, sensitive, not extractable.
+  void import(std::string label) {
+    CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+    CK_KEY_TYPE type = CKK_AES;
+    CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+    unsigned char value[32];
+    for (unsigned i = 0; i < 32; ++i) value[i] = static_cast<unsigned char>(i * 7 + 1);
+    CK_ATTRIBUTE tmpl[] = {{CKA_CLASS, &cls, sizeof cls},         {CKA_KEY_TYPE, &type, sizeof type},
+                           {CKA_TOKEN, &yes, sizeof yes},          {CKA_PRIVATE, &yes, sizeof yes},
+                           {CKA_SENSITIVE, &yes, sizeof yes},      {CKA_EXTRACTABLE, &no, sizeof no},
+                           {CKA_ENCRYPT, &yes, sizeof yes},        {CKA_DECRYPT, &yes, sizeof yes},
+                           {CKA_VALUE, value, sizeof value},       {CKA_LABEL, label.data(), label.size()}};
+    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+    REQUIRE(fn_->C_CreateObject(session_, tmpl, std::size(tmpl), &key) == CKR_OK);
+  }
+
   void generate_extractable(std::string label) {
     CK_MECHANISM mech{CKM_AES_KEY_GEN, nullptr, 0};
     CK_ULONG len = 32;
@@ -311,6 +339,38 @@ TEST_CASE("hsm: the wrapping key is generated sensitive and non-extractable; wea
   auto r = HsmProtector::open(open_token(), "weak");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message.find("non-extractable") != std::string::npos);
+}
+
+TEST_CASE("hsm: a wrapping key that is public, imported or once extractable is refused") {
+  SoftHsm hsm;
+  {
+    RawSession raw;
+    raw.generate("public", CK_FALSE, CK_TRUE, CK_FALSE);
+    raw.generate("insensitive", CK_TRUE, CK_FALSE, CK_FALSE);
+    raw.import("imported");
+    CHECK(raw.flag(raw.find("imported"), CKA_LOCAL) == CK_FALSE);
+    raw.generate("good", CK_TRUE, CK_TRUE, CK_FALSE);
+  }
+  auto token = open_token();
+  auto expect_refused_key = [&](const std::string& label, const std::string& why) {
+    auto r = HsmProtector::open(token, label);
+    INFO(label);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "key \"" + label + "\" is refused: " + why);
+  };
+  expect_refused_key("public", "public (readable without login)");
+  expect_refused_key("insensitive", "not sensitive and non-extractable");
+  expect_refused_key("imported",
+                     "imported, or once extractable: its value may exist outside the token (accept_imported_key allows it)");
+  CHECK(HsmProtector::open(token, "good").ok());
+
+  // Told otherwise, an imported key passes; a public one still does not.
+  Pkcs11Config config = SoftHsm::config();
+  config.accept_imported_key = true;
+  auto relaxed = Pkcs11Token::open(std::move(config));
+  REQUIRE(relaxed.ok());
+  CHECK(HsmProtector::open(*relaxed, "imported").ok());
+  CHECK_FALSE(HsmProtector::open(*relaxed, "public").ok());
 }
 
 TEST_CASE("hsm: a protector without a token and a passphrase-sealed file are refused for those reasons") {

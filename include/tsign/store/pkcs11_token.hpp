@@ -15,6 +15,10 @@ struct Pkcs11Config {
   std::string module_path = "/usr/lib/softhsm/libsofthsm2.so";
   std::string token_label;  // CK_TOKEN_INFO.label without its trailing spaces
   SecretBytes pin;          // user PIN; wiped once the login is done
+  // A wrapping key must have been generated on the token and never been extractable. A key
+  // imported on purpose (say, the same key on several tokens) passes only with this set; it must
+  // still be private, sensitive and not extractable.
+  bool accept_imported_key = false;
 };
 
 // Thread-safe: calls are serialized on one session. Several tokens may be open at once, on the same
@@ -35,8 +39,9 @@ class Pkcs11Token {
   struct KeyHandle {
     unsigned long object = 0;
   };
-  // The one AES key with this label; refused unless it is 32 bytes, a token object, sensitive and
-  // not extractable.
+  // The one AES key with this label; refused unless it is 32 bytes, a private token object,
+  // sensitive, not extractable, and (unless accept_imported_key) generated on the token and never
+  // extractable.
   Result<KeyHandle> find_key(std::string_view label);
   // As find_key, but generates the key inside the token when no key has this label.
   Result<KeyHandle> find_or_generate_key(std::string_view label);
