@@ -15,6 +15,8 @@ const char* to_string(AuditEventKind kind) {
     case AuditEventKind::Exported: return "exported";
     case AuditEventKind::Restored: return "restored";
     case AuditEventKind::Decommissioned: return "decommissioned";
+    case AuditEventKind::Approved: return "approved";
+    case AuditEventKind::Failed: return "failed";
   }
   return "unknown";
 }
@@ -28,7 +30,7 @@ constexpr std::uint16_t kVersion = 1;
 constexpr std::string_view kEntryDomain = "tsign/audit/entry/v1";
 constexpr std::string_view kHeadDomain = "tsign/audit/head/v1";
 
-bool known_kind(std::uint8_t k) { return k >= 1 && k <= static_cast<std::uint8_t>(AuditEventKind::Decommissioned); }
+bool known_kind(std::uint8_t k) { return k >= 1 && k <= static_cast<std::uint8_t>(AuditEventKind::Failed); }
 
 Result<ByteSpan> read_magic(Reader& r, std::string_view magic, std::string_view what) {
   TSIGN_TRY(ByteSpan got, r.raw(magic.size()));

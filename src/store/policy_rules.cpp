@@ -12,7 +12,6 @@ namespace {
 
 constexpr std::string_view kVersionLine = "tsign-policy";
 constexpr std::uint32_t kHardened = 0x80000000u;
-constexpr std::size_t kMaxRuleFile = 1u << 20;
 
 // The state of parsing one line; errors name it.
 struct Line {

@@ -11,6 +11,7 @@
 #include "tsign/core/hash.hpp"
 #include "tsign/keys/key_share.hpp"
 #include "tsign/sss/shamir.hpp"
+#include "tsign/store/audit_log.hpp"
 #include "tsign/store/backup.hpp"
 
 namespace tsign::test {
@@ -200,10 +201,26 @@ TEST_CASE("tsign refuses bad input with a clear error, its exit code and the fil
     INFO(describe(r));
     CHECK(r.exit_code == 4);
     CHECK(r.json()["error"]["culprits"] == nlohmann::json::array({3}));
-    // Nothing was signed, and the share is as it was (the audit log is compared below too).
+    // Nothing was signed, and the share is as it was (compared below); the attempt is on record.
   }
 
-  CHECK(snapshot(cluster.dir(2)) == before);
+  // Every file as it was, except the audit log: each signing attempt above is in it, approved
+  // before the share could leave and then failed (a crash leaves only the approval).
+  auto without_audit = [](std::map<std::string, Bytes> files) {
+    std::erase_if(files, [](const auto& f) { return f.first.find("audit.log") != std::string::npos; });
+    return files;
+  };
+  CHECK(without_audit(snapshot(cluster.dir(2))) == without_audit(before));
+  std::vector<AuditEventKind> kinds;
+  AuditVerifyOptions options;
+  options.on_entry = [&](const AuditEntry& e) { kinds.push_back(e.event.kind); };
+  ByteArray<32> audit_key{};
+  std::copy_n(from_hex(cluster.audit_key(2)).begin(), 32, audit_key.begin());
+  REQUIRE(verify_audit_log(cluster.dir(2) / "audit.log", audit_key, options).ok());
+  REQUIRE(kinds.size() >= 3);
+  CHECK(kinds[kinds.size() - 3] == AuditEventKind::Approved);  // the crashed signer
+  CHECK(kinds[kinds.size() - 2] == AuditEventKind::Approved);  // the missing signer ...
+  CHECK(kinds[kinds.size() - 1] == AuditEventKind::Failed);    // ... timed out
   CHECK(cluster.run(2, "pubkey", {"--key", key_id}, false).json()["public_key"] == public_key);
 }
 
@@ -278,6 +295,17 @@ TEST_CASE("tsign sign: a policy denial is recorded, the other signers are told",
   REQUIRE(ok[1].exit_code == 0);
   const auto j = ok[0].json();
   CHECK(bip340_verifies(j["public_key"].get<std::string>(), from_hex(allowed), j["signature"].get<std::string>()));
+
+  // The party's own rules apply to every signature, with no --policy on the command line.
+  write_text(cluster.dir(2) / "signing-policy", "tsign-policy 1\nallow-scheme frost-secp256k1-tr\nallow-digest " + allowed + "\n");
+  const auto own_rules = run_together(
+      {cluster.args(1, "sign", {"--key", key_id, "--signers", "1,2", "--message", "pay mallory", "--timeout", "20"}),
+       cluster.args(2, "sign", {"--key", key_id, "--signers", "1,2", "--message", "pay mallory", "--timeout", "20"})},
+      {cluster.env(1), cluster.env(2)}, cluster.scratch());
+  INFO(describe(own_rules[1]));
+  CHECK(own_rules[1].exit_code == 6);
+  CHECK(own_rules[0].exit_code == 3);
+  CHECK(own_rules[0].json()["error"]["culprits"] == nlohmann::json::array({2}));
 }
 
 TEST_CASE("tsign key life: aborted refresh, backup and restore, repair, resharing", "[cli]") {

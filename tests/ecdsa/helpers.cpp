@@ -18,21 +18,7 @@ std::vector<EcdsaKeyShare> generate_key(std::uint32_t t, const std::vector<Party
   return shares;
 }
 
-std::vector<EcdsaKeyShare> cached_key(std::uint32_t t, std::uint32_t n) {
-  static std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<EcdsaKeyShare>> cache;
-  auto& key = cache[{t, n}];
-  if (key.empty()) key = generate_key(t, ids_1_to(n));
-  // Clones share their pairs' abort state (ot/pair_guard.hpp); each test gets its own.
-  std::vector<EcdsaKeyShare> copy;
-  for (const auto& share : key) {
-    copy.push_back(share.clone());
-    for (auto& [peer, pair] : copy.back().pairs) {
-      pair.sender.isolate_guard_for_testing();
-      pair.receiver.isolate_guard_for_testing();
-    }
-  }
-  return copy;
-}
+std::vector<EcdsaKeyShare> fresh_key(std::uint32_t t, std::uint32_t n) { return generate_key(t, ids_1_to(n)); }
 
 std::vector<Presignature> presign(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& signers,
                                   const std::vector<std::uint32_t>& path) {

@@ -28,9 +28,9 @@ inline std::vector<PartyId> ids_1_to(std::uint32_t n) {
 // Runs the ECDSA key generation and returns every share, in party order.
 std::vector<EcdsaKeyShare> generate_key(std::uint32_t t, const std::vector<PartyId>& ids);
 
-// A copy of a key generated once per (t, n) for the whole test binary (key generation is the
-// slow part); tests that disable pairs work on their own copy.
-std::vector<EcdsaKeyShare> cached_key(std::uint32_t t, std::uint32_t n);
+// A key of its own for each test: copies of one key would share their pairs' abort state
+// (ot/pair_guard.hpp), so a test that disables a pair would disable it for the next.
+std::vector<EcdsaKeyShare> fresh_key(std::uint32_t t, std::uint32_t n);
 
 // The shares of the listed parties, by pointer into `shares`.
 std::vector<EcdsaKeyShare*> pick(std::vector<EcdsaKeyShare>& shares, const std::vector<PartyId>& ids);

@@ -42,8 +42,7 @@ int in_child(F body) {
 }  // namespace
 
 TEST_CASE("ecdsa abort state: a clone refuses the pair whose multiplication check failed on another clone") {
-  // A key of its own: cached_key's copies are kept apart from the cache's abort state.
-  auto shares = generate_key(2, ids_1_to(3));
+  auto shares = fresh_key(2, 3);
   EcdsaKeyShare twin = shares[1].clone();
   const SecretBytes before = shares[1].encode();
   auto run = sign(shares, {2, 3}, random_array<32>(), {}, [](InFlight& m) {
@@ -60,7 +59,7 @@ TEST_CASE("ecdsa abort state: a clone refuses the pair whose multiplication chec
 }
 
 TEST_CASE("ecdsa abort state: a clone refuses the pair whose OT-extension check failed on another clone") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   EcdsaKeyShare twin = shares[0].clone();
   auto run = sign(shares, {1, 2}, random_array<32>(), {}, [](InFlight& m) {
     if (m.round == kRequestRound && m.from == 2) m.payload[m.payload.size() - 20] ^= 1;  // the extension's check
@@ -73,7 +72,7 @@ TEST_CASE("ecdsa abort state: a clone refuses the pair whose OT-extension check 
 
 TEST_CASE("ecdsa abort state: a process killed after recording a check attempt leaves the pair disabled") {
   JournalDir dir;
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const SecretBytes stored = shares[1].encode();  // party 2's share file, as it was before
   const int ended = in_child([&] {
     FileCheckJournal::Options options;
@@ -99,7 +98,7 @@ TEST_CASE("ecdsa abort state: a process killed after recording a check attempt l
 
 TEST_CASE("ecdsa abort state: an older share file or a same-epoch backup does not re-enable a disabled pair") {
   JournalDir dir;
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const SecretBytes older = shares[1].encode();  // e.g. a backup taken at this epoch
   auto journal = FileCheckJournal::open(dir.path);
   REQUIRE(journal.ok());
@@ -121,7 +120,7 @@ TEST_CASE("ecdsa abort state: an older share file or a same-epoch backup does no
 
 TEST_CASE("ecdsa abort state: honest signing with a journal leaves no record behind") {
   JournalDir dir;
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto journal = FileCheckJournal::open(dir.path);
   REQUIRE(journal.ok());
   for (auto& share : shares) REQUIRE(share.attach_journal(*journal).ok());

@@ -37,7 +37,7 @@ std::string message_of(const SignRun& run, PartyId p) { return run.run.error(p).
 }  // namespace
 
 TEST_CASE("ecdsa blame: a nonce that does not open its commitment") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto run = sign(shares, {1, 2, 3}, random_array<32>(), {},
                   edit_replies(2, 3, [](ei::ReplyMessage& r) { r.blind[0] ^= 1; }));
   expect_blamed(run, 2);
@@ -45,7 +45,7 @@ TEST_CASE("ecdsa blame: a nonce that does not open its commitment") {
 }
 
 TEST_CASE("ecdsa blame: a different R opened than committed") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto run = sign(shares, {1, 3}, random_array<32>(), {},
                   edit_replies(3, 2, [](ei::ReplyMessage& r) { r.nonce = random_point(); }));
   expect_blamed(run, 3);
@@ -53,7 +53,7 @@ TEST_CASE("ecdsa blame: a different R opened than committed") {
 }
 
 TEST_CASE("ecdsa blame: Gamma_u that does not match the multiplication and R_j") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto run = sign(shares, {1, 2, 3}, random_array<32>(), {},
                   edit_replies(3, 3, [](ei::ReplyMessage& r) { r.gamma_u = random_point(); }));
   expect_blamed(run, 3);
@@ -64,7 +64,7 @@ TEST_CASE("ecdsa blame: Gamma_u that does not match the multiplication and R_j")
 }
 
 TEST_CASE("ecdsa blame: Gamma_v that does not match the multiplication and pk_j") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto run = sign(shares, {1, 2}, random_array<32>(), {},
                   edit_replies(2, 2, [](ei::ReplyMessage& r) { r.gamma_v = random_point(); }));
   expect_blamed(run, 2);
@@ -72,7 +72,7 @@ TEST_CASE("ecdsa blame: Gamma_v that does not match the multiplication and pk_j"
 }
 
 TEST_CASE("ecdsa blame: a claimed pk_j that is not sk_j·G") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto run = sign(shares, {1, 2, 3}, random_array<32>(), {},
                   edit_replies(1, 3, [](ei::ReplyMessage& r) { r.public_share = random_point(); }));
   expect_blamed(run, 1);
@@ -82,7 +82,7 @@ TEST_CASE("ecdsa blame: a claimed pk_j that is not sk_j·G") {
 TEST_CASE("ecdsa blame: a wrong sk_j used consistently is caught by the sum of the pk_j") {
   // The multiplications and pk_j agree (the Γ checks pass), but the shares no longer sum to the
   // key: only the sum check sees it, and the per-signer check names the liar.
-  auto shares = cached_key(3, 4);
+  auto shares = fresh_key(3, 4);
   // Party 4 signs with a wrong signing share, and so a wrong sk_4 in everything it sends.
   shares[3].key.signing_share.expose_mut() += Secp256k1Scalar::random();
   const std::vector<PartyId> signers{1, 2, 4};
@@ -97,7 +97,7 @@ TEST_CASE("ecdsa blame: a wrong sk_j used consistently is caught by the sum of t
 }
 
 TEST_CASE("ecdsa blame: a wrong zero-share point for the pair") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto run = sign(shares, {1, 2, 3}, random_array<32>(), {},
                   edit_replies(2, 3, [](ei::ReplyMessage& r) { r.zero_points[0] = random_point(); }));
   // Party 2 lists its points in signer order without itself: index 0 is its pair with party 1.
@@ -108,7 +108,7 @@ TEST_CASE("ecdsa blame: a wrong zero-share point for the pair") {
 }
 
 TEST_CASE("ecdsa blame: a multiplication reply whose mu does not check out") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   // μ is the last field of the multiplication response, itself the last field of the reply.
   auto run = sign(shares, {2, 3}, random_array<32>(), {}, [](InFlight& m) {
     if (m.round == kReplyRound && m.from == 3) m.payload.back() ^= 0x40;
@@ -131,7 +131,7 @@ TEST_CASE("ecdsa blame: a multiplication reply whose mu does not check out") {
 }
 
 TEST_CASE("ecdsa blame: a tampered multiplication request fails the sender's OT-extension check") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto run = sign(shares, {1, 2}, random_array<32>(), {}, [](InFlight& m) {
     // The request's extension payload ends with the check values x̃ and t̃.
     if (m.round == kRequestRound && m.from == 2) m.payload[m.payload.size() - 20] ^= 1;
@@ -143,7 +143,7 @@ TEST_CASE("ecdsa blame: a tampered multiplication request fails the sender's OT-
 }
 
 TEST_CASE("ecdsa blame: a broadcast sent differently to different signers") {
-  auto shares = cached_key(3, 4);
+  auto shares = fresh_key(3, 4);
   // Party 3 shows party 1 another commitment than parties 2 and 4.
   auto run = sign(shares, {1, 2, 3, 4}, random_array<32>(), {}, [](InFlight& m) {
     if (m.round == kCommitRound && m.from == 3 && m.to == 1) m.payload.back() ^= 1;
@@ -161,7 +161,7 @@ TEST_CASE("ecdsa blame: a broadcast sent differently to different signers") {
 }
 
 TEST_CASE("ecdsa blame: a signer asked to sign another message, key path or signer set") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const std::vector<PartyId> signers{1, 2, 3};
   const SessionId session = random_session();
   const Digest32 digest = random_array<32>();
@@ -184,7 +184,7 @@ TEST_CASE("ecdsa blame: a signer asked to sign another message, key path or sign
 }
 
 TEST_CASE("ecdsa blame: messages replayed from another session") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const Digest32 digest = random_array<32>();
   auto recorded = sign(shares, {1, 3}, digest);
   REQUIRE(recorded.run.all_finished());
@@ -205,7 +205,7 @@ TEST_CASE("ecdsa blame: messages replayed from another session") {
 }
 
 TEST_CASE("ecdsa blame: a wrong session id in a direct message") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   for (std::size_t round : {kRequestRound, kReplyRound}) {
     auto run = sign(shares, {1, 2, 3}, random_array<32>(), {}, [&](InFlight& m) {
       if (m.round == round && m.from == 1) m.payload[5] ^= 1;  // inside the session id
@@ -215,7 +215,7 @@ TEST_CASE("ecdsa blame: a wrong session id in a direct message") {
 }
 
 TEST_CASE("ecdsa blame: malformed messages name their sender") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   for (std::size_t round : {kCommitRound, kRequestRound, kReplyRound, kShareRound}) {
     INFO("round " << round);
     auto run = sign(shares, {1, 2, 3}, random_array<32>(), {}, [&](InFlight& m) {
@@ -226,7 +226,7 @@ TEST_CASE("ecdsa blame: malformed messages name their sender") {
 }
 
 TEST_CASE("ecdsa blame: duplicate, unknown and too few signers; messages from outsiders") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto create = [&](std::vector<PartyId> signers) {
     return EcdsaSignProtocol::create(shares[0], {random_session(), std::move(signers), {}, random_array<32>()});
   };
@@ -254,7 +254,7 @@ TEST_CASE("ecdsa blame: duplicate, unknown and too few signers; messages from ou
 }
 
 TEST_CASE("ecdsa blame: a wrong signature share releases nothing and names the suspects") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto run = sign(shares, {1, 2, 3}, random_array<32>(), {}, [](InFlight& m) {
     if (m.round != kShareRound || m.from != 2) return;
     const Digest32 sid = sid_of(m.payload);
@@ -273,7 +273,7 @@ TEST_CASE("ecdsa blame: a wrong signature share releases nothing and names the s
 }
 
 TEST_CASE("ecdsa blame: a key share without the pair state for a signer is refused before anything is sent") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   shares[0].pairs.erase(2);
   auto refused = EcdsaSignProtocol::create(shares[0], {random_session(), {1, 2}, {}, random_array<32>()});
   REQUIRE_FALSE(refused.ok());
@@ -284,7 +284,7 @@ TEST_CASE("ecdsa blame: a key share without the pair state for a signer is refus
 }
 
 TEST_CASE("ecdsa blame: a multiplication request that does not decode") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto run = sign(shares, {1, 2, 3}, random_array<32>(), {}, [](InFlight& m) {
     if (m.round != kRequestRound || m.from != 2 || m.to != 1) return;
     auto request = ei::RequestMessage::decode(m.payload, 3);
@@ -301,7 +301,7 @@ TEST_CASE("ecdsa blame: a multiplication request that does not decode") {
 }
 
 TEST_CASE("ecdsa blame: a multiplication response that does not decode") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto kept = std::make_shared<Bytes>();
   auto run = sign(shares, {1, 2, 3}, random_array<32>(), {}, edit_replies(3, 3, [kept](ei::ReplyMessage& r) {
                     kept->assign(r.mul_response.begin(), r.mul_response.end());
@@ -313,7 +313,7 @@ TEST_CASE("ecdsa blame: a multiplication response that does not decode") {
 }
 
 TEST_CASE("ecdsa blame: without the engine's echo step the protocol's own echo names an equivocating signer") {
-  auto shares = cached_key(3, 4);
+  auto shares = fresh_key(3, 4);
   const std::vector<PartyId> signers{1, 2, 3, 4};
   const EcdsaSignConfig config{random_session(), signers, {}, random_array<32>()};
   std::vector<EcdsaSignProtocol> parties;
@@ -335,7 +335,7 @@ TEST_CASE("ecdsa blame: without the engine's echo step the protocol's own echo n
 TEST_CASE("ecdsa blame: a signer whose own share is wrong blames every peer for the sum of the pk_j") {
   // Party 4 holds a wrong signing share: every peer's pk_j checks out against its verifying
   // share, so party 4 can name no single one and blames them all.
-  auto shares = cached_key(3, 4);
+  auto shares = fresh_key(3, 4);
   shares[3].key.signing_share.expose_mut() += Secp256k1Scalar::random();
   const std::vector<PartyId> signers{1, 2, 4};
   const EcdsaSignConfig config{random_session(), signers, {0, 1}, random_array<32>()};

@@ -48,7 +48,7 @@ TEST_CASE("ecdsa over the engine: key generation and signing through the in-proc
 }
 
 TEST_CASE("ecdsa over the engine: a payload replayed from another session is caught by the protocol") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const std::vector<PartyId> signers{1, 2};
   auto run = [&](MemoryHub& hub) {
     const EcdsaSignConfig config{random_session(), signers, {}, random_array<32>()};

@@ -47,7 +47,7 @@ TEST_CASE("ecdsa keygen: consistent shares with complete pair state") {
 }
 
 TEST_CASE("ecdsa keygen: the key share encodes and decodes strictly") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const SecretBytes encoded = shares[1].encode();
   auto decoded = EcdsaKeyShare::decode(encoded.expose());
   REQUIRE(decoded.ok());
@@ -84,7 +84,7 @@ TEST_CASE("ecdsa keygen: the key share encodes and decodes strictly") {
 }
 
 TEST_CASE("ecdsa keygen: refresh keeps the key and rebuilds every pair") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const SessionId session = random_session();
   std::vector<EcdsaKeyProtocol> parties;
   for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::refresh(s, session).value());
@@ -106,7 +106,7 @@ TEST_CASE("ecdsa keygen: refresh keeps the key and rebuilds every pair") {
 }
 
 TEST_CASE("ecdsa keygen: a refresh re-enables a pair disabled by a failed check") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   // A failure seen on a copy of party 1's share, carried back to the share itself.
   EcdsaKeyShare copy = shares[0].clone();
   copy.pairs.at(2).receiver.mark_poisoned();
@@ -124,7 +124,7 @@ TEST_CASE("ecdsa keygen: a refresh re-enables a pair disabled by a failed check"
 }
 
 TEST_CASE("ecdsa keygen: rebuild_pairs gives fresh pair state for the same key share") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const SessionId session = random_session();
   std::vector<EcdsaKeyProtocol> parties;
   for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::rebuild_pairs(s.key, session).value());
@@ -137,7 +137,7 @@ TEST_CASE("ecdsa keygen: rebuild_pairs gives fresh pair state for the same key s
 }
 
 TEST_CASE("ecdsa keygen: resharing 2-of-3 to 3-of-4 with a new member") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const ReshareConfig config{random_session(), {1, 3}, {1, 2, 3, 4}, 3};
   std::vector<EcdsaKeyProtocol> parties;
   for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::reshare(s, config).value());
@@ -157,7 +157,7 @@ TEST_CASE("ecdsa keygen: resharing 2-of-3 to 3-of-4 with a new member") {
 }
 
 TEST_CASE("ecdsa keygen: resharing to a committee without some old holders") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const ReshareConfig config{random_session(), {1, 2}, {2, 3}, 2};
   std::vector<EcdsaKeyProtocol> parties;
   for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::reshare(s, config).value());
@@ -227,7 +227,7 @@ TEST_CASE("ecdsa keygen: a missing confirmation leaves everyone without a key") 
 }
 
 TEST_CASE("ecdsa keygen: validate refuses pair states that do not match the holders") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   REQUIRE(shares[0].validate().ok());
   auto expect_invalid = [](const EcdsaKeyShare& share, const std::string& why) {
     const Status status = share.validate();
@@ -266,7 +266,7 @@ TEST_CASE("ecdsa keygen: validate refuses pair states that do not match the hold
 }
 
 TEST_CASE("ecdsa keygen: key share decoding refuses pairs out of order and a malformed receiver state") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const SecretBytes encoded = shares[0].encode();
   const Bytes good(encoded.expose().begin(), encoded.expose().end());
   const std::size_t inner = (std::size_t{good[6]} << 24) | (std::size_t{good[7]} << 16) | (std::size_t{good[8]} << 8) | good[9];

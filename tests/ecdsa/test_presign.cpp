@@ -25,7 +25,7 @@ OnlineRun online(std::vector<Presignature>& presignatures, const std::vector<Dig
 }  // namespace
 
 TEST_CASE("ecdsa presign: presignatures made ahead sign a message chosen later") {
-  auto shares = cached_key(3, 5);
+  auto shares = fresh_key(3, 5);
   for (const std::vector<std::uint32_t>& path : {std::vector<std::uint32_t>{}, {1, 2, 3}}) {
     auto presignatures = presign(shares, {1, 4, 5}, path);
     const auto& key = shares.front().key;
@@ -49,7 +49,7 @@ TEST_CASE("ecdsa presign: presignatures made ahead sign a message chosen later")
 }
 
 TEST_CASE("ecdsa presign: a presignature is consumed by its first use") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto presignatures = presign(shares, {1, 2});
   Presignature& mine = presignatures[0];
   const Digest32 digest = random_array<32>();
@@ -68,7 +68,7 @@ TEST_CASE("ecdsa presign: a presignature is consumed by its first use") {
 }
 
 TEST_CASE("ecdsa presign: signers fed different messages name each other, nothing released") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto presignatures = presign(shares, {1, 2, 3});
   const Digest32 digest = random_array<32>();
   Digest32 other = digest;
@@ -83,7 +83,7 @@ TEST_CASE("ecdsa presign: signers fed different messages name each other, nothin
 }
 
 TEST_CASE("ecdsa presign: an online share from another presignature is refused") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto a = presign(shares, {1, 2});
   auto b = presign(shares, {1, 2});
   const Digest32 digest = random_array<32>();
@@ -102,7 +102,7 @@ TEST_CASE("ecdsa presign: an online share from another presignature is refused")
 }
 
 TEST_CASE("ecdsa presign: presigning and the online round over random signer sets") {
-  auto shares = cached_key(2, 4);
+  auto shares = fresh_key(2, 4);
   for (const std::vector<PartyId>& signers : {std::vector<PartyId>{1, 2}, {3, 4}, {1, 3, 4}, {1, 2, 3, 4}}) {
     auto presignatures = presign(shares, signers);
     const Digest32 digest = random_array<32>();
@@ -116,7 +116,7 @@ TEST_CASE("ecdsa presign: presigning and the online round over random signer set
 TEST_CASE("ecdsa presign: a share that negates the combined s is refused for its recovery id") {
   // Party 2 sends w_2' = -2·w_1 - w_2, so party 1 combines -s: the low-s form still verifies, but
   // R's parity no longer gives the recovery id, which would name another key.
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   auto presignatures = presign(shares, {1, 2});
   const Digest32 sid = presignatures[0].id();
   const Digest32 digest = random_array<32>();

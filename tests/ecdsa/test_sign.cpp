@@ -27,7 +27,7 @@ TEST_CASE("ecdsa: signatures of random signer sets verify and recover, up to 5-o
   shapes.emplace_back(static_cast<std::uint32_t>(2 + random_below(n - 1)), n);
   for (const auto& [t, n_parties] : shapes) {
     INFO("t = " << t << ", n = " << n_parties);
-    auto shares = cached_key(t, n_parties);
+    auto shares = fresh_key(t, n_parties);
     for (int run = 0; run < 2; ++run) {
       const std::size_t k = t + random_below(n_parties - t + 1);
       const auto signers = random_subset(shares.front().key.parties, k);
@@ -38,7 +38,7 @@ TEST_CASE("ecdsa: signatures of random signer sets verify and recover, up to 5-o
 }
 
 TEST_CASE("ecdsa: every t-subset of a 3-of-4 key signs, and so do all four") {
-  auto shares = cached_key(3, 4);
+  auto shares = fresh_key(3, 4);
   const Digest32 digest = random_array<32>();
   for (const std::vector<PartyId>& signers :
        {std::vector<PartyId>{1, 2, 3}, {1, 2, 4}, {1, 3, 4}, {2, 3, 4}, {1, 2, 3, 4}}) {
@@ -47,7 +47,7 @@ TEST_CASE("ecdsa: every t-subset of a 3-of-4 key signs, and so do all four") {
 }
 
 TEST_CASE("ecdsa: signing for a BIP-32 child key given by path at signing time") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   const auto& key = shares.front().key;
   const auto root = ExtendedPublicKey::root(key.group_public_key, key.chain_code);
   for (const std::vector<std::uint32_t>& path :
@@ -66,7 +66,7 @@ TEST_CASE("ecdsa: signing for a BIP-32 child key given by path at signing time")
 }
 
 TEST_CASE("ecdsa: signatures are low-s with a recovery id, in compact, recoverable and DER forms") {
-  auto shares = cached_key(2, 3);
+  auto shares = fresh_key(2, 3);
   for (int i = 0; i < 8; ++i) {
     const Digest32 digest = random_array<32>();
     auto run = sign(shares, {1, 2}, digest);

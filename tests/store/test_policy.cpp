@@ -3,6 +3,8 @@
 #include <fstream>
 
 #include "store_fixtures.hpp"
+#include "tsign/core/random.hpp"
+#include "support/syscall_faults.hpp"
 #include "tsign/store/policy_rules.hpp"
 
 using namespace tsign;
@@ -202,7 +204,7 @@ TEST_CASE("policy rules: loaded from a file, errors name the file") {
   CHECK_FALSE(PolicyRules::load(dir.path() / "missing").ok());
 }
 
-TEST_CASE("policy: denials are recorded in the audit log, allowed requests are not") {
+TEST_CASE("policy: every answer is recorded in the audit log before anything is released") {
   TempDir dir;
   const auto log_path = dir.path() / "audit.log";
   IdentityKey identity = IdentityKey::generate();
@@ -211,34 +213,41 @@ TEST_CASE("policy: denials are recorded in the audit log, allowed requests are n
   REQUIRE(log.ok());
   const SigningPolicy policy = rules().as_policy();
 
-  CHECK(enforce_policy(policy, good_request(), *log, 4).ok());
-  CHECK(log->head().count == 0);
+  SigningRequest taproot = good_request();
+  taproot.taproot_root = random_array<32>();
+  CHECK(authorize_signing(policy, taproot, *log, 4, "rules 0123").ok());
+  CHECK(log->head().count == 1);
 
   SigningRequest refused = good_request();
   refused.scheme = "frost-ed25519";
-  auto st = enforce_policy(policy, refused, *log, 4);
+  auto st = authorize_signing(policy, refused, *log, 4);
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().kind == ErrorKind::PolicyDenied);
   CHECK(st.error().message == "signing request denied: scheme 'frost-ed25519' is not allowed");
 
   // Fails closed without a policy or when the policy throws.
-  auto none = enforce_policy(SigningPolicy{}, good_request(), *log, 4);
+  auto none = authorize_signing(SigningPolicy{}, good_request(), *log, 4);
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().message.find("no signing policy") != std::string::npos);
-  auto throwing = enforce_policy([](const SigningRequest&) -> PolicyDecision { throw std::runtime_error("boom"); },
-                                 good_request(), *log, 4);
+  auto throwing = authorize_signing([](const SigningRequest&) -> PolicyDecision { throw std::runtime_error("boom"); },
+                                    good_request(), *log, 4);
   REQUIRE_FALSE(throwing.ok());
   CHECK(throwing.error().message.find("the policy failed: boom") != std::string::npos);
 
-  // After signing, the caller logs the signature with the same helper.
+  // After signing, the caller logs the outcome with the same helpers.
   REQUIRE(log->append(signing_audit_event(good_request(), AuditEventKind::Signed, 4)).ok());
+  REQUIRE(record_signing_failure(good_request(), Error{ErrorKind::Timeout, "round 1: no message from 3", {3}}, *log, 4).ok());
 
   std::vector<AuditEntry> entries;
   AuditVerifyOptions options;
   options.on_entry = [&](const AuditEntry& e) { entries.push_back(e); };
   REQUIRE(verify_audit_log(log_path, public_key, options).ok());
-  REQUIRE(entries.size() == 4);
-  const AuditEvent& denial = entries[0].event;
+  REQUIRE(entries.size() == 6);
+  const AuditEvent& approval = entries[0].event;
+  CHECK(approval.kind == AuditEventKind::Approved);
+  CHECK(approval.details == "taproot root " + to_hex(*taproot.taproot_root) + "; policy rules 0123");
+  CHECK(approval.digest == std::optional<Digest32>{sha256(std::get<Bytes>(taproot.content))});
+  const AuditEvent& denial = entries[1].event;
   CHECK(denial.kind == AuditEventKind::Denied);
   CHECK(denial.details == "scheme 'frost-ed25519' is not allowed");
   CHECK(denial.key_id == refused.key_id);
@@ -246,8 +255,29 @@ TEST_CASE("policy: denials are recorded in the audit log, allowed requests are n
   CHECK(denial.digest == std::optional<Digest32>{sha256(std::get<Bytes>(refused.content))});
   CHECK(denial.derivation_path == refused.derivation_path);
   CHECK(denial.signers == refused.signers);
-  CHECK(entries[1].event.details == "no signing policy is configured");
-  CHECK(entries[3].event.kind == AuditEventKind::Signed);
+  CHECK(entries[2].event.details == "no signing policy is configured");
+  CHECK(entries[4].event.kind == AuditEventKind::Signed);
+  CHECK(entries[5].event.kind == AuditEventKind::Failed);
+  CHECK(entries[5].event.details.find("round 1: no message from 3") != std::string::npos);
+}
+
+TEST_CASE("policy: an approval that cannot be recorded releases nothing") {
+  TempDir dir;
+  auto log = AuditLog::open(dir.path() / "audit.log", IdentityKey::generate());
+  REQUIRE(log.ok());
+  const SigningPolicy allow_all = [](const SigningRequest&) { return PolicyDecision::allow(); };
+  for (auto call : {Syscall::Write, Syscall::Fsync}) {
+    INFO(static_cast<int>(call));
+    SyscallFault fault(call);
+    auto st = authorize_signing(allow_all, good_request(), *log, 1);
+    REQUIRE(fault.fired());
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().kind == ErrorKind::Storage);
+    CHECK(st.error().message.find("could not be recorded, so nothing is released") != std::string::npos);
+    CHECK(log->head().count == 0);
+  }
+  CHECK(authorize_signing(allow_all, good_request(), *log, 1).ok());
+  CHECK(log->head().count == 1);
 }
 
 TEST_CASE("policy: derivation paths print in BIP-32 notation") {

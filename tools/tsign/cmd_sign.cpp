@@ -30,9 +30,42 @@ Prints the signature and the public key it verifies under.
   --path     non-hardened BIP-32 path from the key (secp256k1 keys): signs for that child
   --taproot-root  BIP-340/Taproot keys: the Merkle root of the output's script tree; without
              it the output has the key path only (BIP-86), the key `tsign pubkey` prints
-  --policy   a rule file (docs/signing-policy.md): a refused request is recorded in the audit
-             log, the other signers are told, and the command exits with code 6
+  --policy   a rule file (docs/signing-policy.md) applied on top of the party's own
+             DIR/signing-policy (which, once present, applies to every signature): a refused
+             request is recorded in the audit log, the other signers are told, and the command
+             exits with code 6. An allowed one is recorded (`approved`) before this party's share
+             leaves, and an attempt that produces no signature is recorded as `failed`.
   --session  tells apart two runs with the same key, message, path and signers)";
+
+// The rules every signature of this party must pass: the party's own file (<dir>/signing-policy),
+// which once present applies to every signature, and a --policy file, which must allow as well.
+// With neither, any request is approved (and still recorded before release).
+struct SigningRules {
+  SigningPolicy policy;
+  std::string id;  // SHA-256 of each rule file in force, for the audit log
+};
+
+Result<SigningRules> load_signing_rules(const PartyPaths& paths, std::optional<std::string> extra) {
+  std::vector<std::filesystem::path> files;
+  if (std::filesystem::exists(paths.signing_policy())) files.push_back(paths.signing_policy());
+  if (extra) files.push_back(*extra);
+  std::vector<PolicyRules> all;
+  SigningRules out;
+  for (const auto& file : files) {
+    TSIGN_TRY(Bytes text, read_file(file, kMaxRuleFile));
+    auto parsed = PolicyRules::parse(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()));
+    if (!parsed) return make_error(ErrorKind::InvalidInput, file.string() + ": " + parsed.error().message);
+    all.push_back(std::move(parsed).value());
+    out.id += (out.id.empty() ? "" : ",") + to_hex(sha256(text));
+  }
+  out.policy = [all = std::move(all)](const SigningRequest& request) {
+    for (const auto& rules : all) {
+      if (PolicyDecision d = rules.evaluate(request); !d.allowed) return d;
+    }
+    return PolicyDecision::allow(all.empty() ? "no signing policy is configured for this party" : "");
+  };
+  return out;
+}
 
 // The signature and what goes with it, as report fields.
 struct Signed {
@@ -101,14 +134,9 @@ Result<Signed> ecdsa_sign(Party& party, Network& network, StoredKey& key, const 
 Result<Report> run(const Args& args, const Context& context) {
   TSIGN_TRY(MessageContent content, read_message(args));
   TSIGN_TRY(std::vector<PartyId> signers, parse_party_list(args.require("signers"), "--signers"));
-  std::optional<PolicyRules> rules;
-  if (auto file = args.get("policy")) {
-    auto loaded = PolicyRules::load(*file);
-    if (!loaded) return make_error(ErrorKind::InvalidInput, "--policy: " + loaded.error().message);
-    rules = std::move(loaded).value();
-  }
   TSIGN_TRY(Cluster cluster, load_cluster(args.require("cluster")));  // fails before the passphrase is asked
   TSIGN_TRY(Party party, open_party(args));
+  TSIGN_TRY(SigningRules rules, load_signing_rules(party.paths, args.get("policy")));
   TSIGN_TRY(KeyId key_id, resolve_key_id(party.store, args.require("key")));
   TSIGN_TRY(StoredKey key, load_stored_key(party.store, key_id, *party.protector));
   TSIGN_TRY(std::vector<std::uint32_t> path, parse_path_option(args.get("path"), key.header.suite));
@@ -134,6 +162,7 @@ Result<Report> run(const Args& args, const Context& context) {
   request.content = content;
   request.derivation_path = path;
   request.signers = signers;
+  if (taproot.mode == frost::TaprootTweak::Mode::MerkleRoot) request.taproot_root = taproot.merkle_root;
   const Digest32 audit_digest = request.audit_digest();
   Writer path_and_tweak;  // signers given another path or script tree meet in another session
   for (std::uint32_t index : path) path_and_tweak.u32(index);
@@ -142,10 +171,12 @@ Result<Report> run(const Args& args, const Context& context) {
                                                  {key_id, audit_digest, path_and_tweak.bytes()}, false));
   TSIGN_TRY(Network network, start_network(args, cluster, party, signers, context));
 
+  // Approved and recorded before this party's share can leave; an approval the log cannot take
+  // stops here, and the other signers time out.
   std::optional<Error> denial;
-  if (rules) {
-    Status allowed = enforce_policy(rules->as_policy(), request, party.log, key.header.epoch);
-    if (!allowed) denial = allowed.error();
+  if (Status authorized = authorize_signing(rules.policy, request, party.log, key.header.epoch, rules.id); !authorized) {
+    if (authorized.error().kind != ErrorKind::PolicyDenied) return authorized.error();
+    denial = authorized.error();
   }
 
   Result<Signed> result = make_error(ErrorKind::Internal, "no suite");
@@ -163,7 +194,11 @@ Result<Report> run(const Args& args, const Context& context) {
       result = ecdsa_sign(party, network, key, request, session, denial);
       break;
   }
-  if (!result) return result.error();
+  if (!result) {
+    // Every attempt is on record: a denial already is, anything else as `failed`.
+    if (!denial) (void)record_signing_failure(request, result.error(), party.log, key.header.epoch);
+    return result.error();
+  }
   TSIGN_CHECK(party.log.append(signing_audit_event(request, AuditEventKind::Signed, key.header.epoch)));
 
   Report report;

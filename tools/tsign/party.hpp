@@ -6,6 +6,7 @@
 //   <dir>/shares/         the share store (store/share_store.hpp)
 //   <dir>/audit.log       the audit log and its signed checkpoint audit.log.head
 //   <dir>/pair-checks/    the record of ECDSA pair checks (custody/check_journal.hpp)
+//   <dir>/signing-policy  optional rules every signature must pass (docs/signing-policy.md)
 //
 // Opening a party asks for the passphrase once: it unseals the identity, and it (or, with the HSM
 // options, a PKCS#11 token) seals and unseals the shares.
@@ -34,6 +35,7 @@ struct PartyPaths {
   std::filesystem::path shares() const { return dir / "shares"; }
   std::filesystem::path audit_log() const { return dir / "audit.log"; }
   std::filesystem::path pair_checks() const { return dir / "pair-checks"; }
+  std::filesystem::path signing_policy() const { return dir / "signing-policy"; }
 };
 
 // --dir, else TSIGN_DIR; UsageError when neither is given.

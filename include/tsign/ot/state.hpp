@@ -44,11 +44,6 @@ class OtSenderSetup {
   static Result<OtSenderSetup> decode(ByteSpan in);
   // The copy shares this state's guard: a check that fails on either disables both.
   OtSenderSetup clone() const { return OtSenderSetup(self_, peer_, guard_, secret_.clone()); }
-#ifdef TSIGN_TEST_HOOKS
-  // Test builds only: an abort state of this copy's own, as if its seeds were fresh, for tests
-  // that reuse one generated key in independent scenarios.
-  void isolate_guard_for_testing() { guard_ = std::make_shared<PairGuard>(guard_->fingerprint()); }
-#endif
 
  private:
   friend struct StateAccess;
@@ -77,11 +72,6 @@ class OtReceiverSetup {
   static Result<OtReceiverSetup> decode(ByteSpan in);
   // The copy shares this state's guard: a check that fails on either disables both.
   OtReceiverSetup clone() const { return OtReceiverSetup(self_, peer_, guard_, secret_.clone()); }
-#ifdef TSIGN_TEST_HOOKS
-  // Test builds only: an abort state of this copy's own, as if its seeds were fresh, for tests
-  // that reuse one generated key in independent scenarios.
-  void isolate_guard_for_testing() { guard_ = std::make_shared<PairGuard>(guard_->fingerprint()); }
-#endif
 
  private:
   friend struct StateAccess;

@@ -32,6 +32,8 @@ enum class AuditEventKind : std::uint8_t {
   Exported = 7,
   Restored = 8,
   Decommissioned = 9,
+  Approved = 10,  // a signing request passed the policy; recorded before this party's share leaves
+  Failed = 11,    // a signing attempt that produced no signature (error, abort, timeout)
 };
 const char* to_string(AuditEventKind kind);
 

@@ -4,6 +4,7 @@
 // file. Denials are recorded in the audit log.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -22,6 +23,7 @@ struct SigningRequest {
   std::variant<Bytes, Digest32> content;       // the message, or a 32-byte digest signed as given
   std::vector<std::uint32_t> derivation_path;  // BIP-32 indices from the key's root; empty for the root
   std::vector<PartyId> signers;                // every party taking part, this one included
+  std::optional<Digest32> taproot_root;        // BIP-341 script tree root; none: key path only
 
   bool is_digest() const { return std::holds_alternative<Digest32>(content); }
   // What the audit log records: the digest itself, or SHA-256 of the message.
@@ -41,14 +43,20 @@ struct PolicyDecision {
 
 using SigningPolicy = std::function<PolicyDecision(const SigningRequest&)>;
 
-// The audit event describing a signing request (digest, path, signers), for `signed` once the
-// signature exists and for `denied`. `epoch` is the key's current epoch.
+// The audit event describing a signing request (digest, path, signers; the Taproot root in the
+// details), for `approved`, `signed`, `failed` and `denied`. `epoch` is the key's current epoch.
 AuditEvent signing_audit_event(const SigningRequest& request, AuditEventKind kind, std::uint64_t epoch,
                                std::string details = {});
 
-// Asks the policy. Fails closed: an empty policy or one that throws denies. A denial is appended to
-// the audit log (kind denied, the reason as details) and returned as ErrorKind::PolicyDenied.
-// Allowed requests are not logged here: log `signed` when the signature is produced.
-Status enforce_policy(const SigningPolicy& policy, const SigningRequest& request, AuditLog& log, std::uint64_t epoch);
+// Asks the policy and records its answer before anything leaves this party. A denial is appended
+// as `denied` (the reason as details) and returned as ErrorKind::PolicyDenied; an approval is
+// appended, and fsynced, as `approved` (with `policy_id`, say a digest of the rule file, and the
+// Taproot root). Fails closed: an empty policy or one that throws denies, and an approval that
+// cannot be recorded is an error (ErrorKind::Storage): the caller must not release its share.
+Status authorize_signing(const SigningPolicy& policy, const SigningRequest& request, AuditLog& log,
+                         std::uint64_t epoch, std::string_view policy_id = {});
+
+// Records a signing attempt that produced no signature (`failed`, the error as details).
+Status record_signing_failure(const SigningRequest& request, const Error& error, AuditLog& log, std::uint64_t epoch);
 
 }  // namespace tsign

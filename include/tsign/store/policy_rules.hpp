@@ -16,6 +16,8 @@
 
 namespace tsign {
 
+inline constexpr std::size_t kMaxRuleFile = 1u << 20;  // a rule file's size limit
+
 struct PolicyRules {
   std::vector<std::string> schemes;                        // allow-scheme
   std::vector<KeyId> keys;                                 // allow-key; empty: every key
