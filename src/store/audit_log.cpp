@@ -183,12 +183,17 @@ AuditLog::AuditLog(AuditLog&&) noexcept = default;
 AuditLog& AuditLog::operator=(AuditLog&&) noexcept = default;
 AuditLog::~AuditLog() = default;
 
-Result<AuditLog> AuditLog::open(std::filesystem::path path, IdentityKey identity) {
+Result<AuditLog> AuditLog::open(std::filesystem::path path, IdentityKey identity, Missing if_missing) {
   TSIGN_TRY(FileLock lock, FileLock::acquire(lock_path(path)));
   const bool have_log = std::filesystem::exists(path);
   const bool have_checkpoint = std::filesystem::exists(audit_checkpoint_path(path));
   if (!have_log) {
     if (have_checkpoint) return audit_error(path.string() + " is missing but its checkpoint exists");
+    if (if_missing == Missing::refuse) {
+      return audit_error(path.string() + " and its checkpoint are missing while keys exist: the log was deleted. "
+                                         "Restore both from a backup of this directory; tsign never starts a new "
+                                         "log beside existing keys");
+    }
     TSIGN_CHECK(write_file_atomic(path, detail::encode_audit_log_header(identity.public_key())));
   }
 

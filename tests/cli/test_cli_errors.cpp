@@ -147,6 +147,20 @@ TEST_CASE("tsign refuses bad input with a clear error, its exit code and the fil
     }
   }
 
+  {  // the audit log and its checkpoint deleted: refused, not started afresh beside the keys
+    const auto log = cluster.dir(2) / "audit.log";
+    const std::string saved_log = read_text(log), saved_head = read_text(cluster.dir(2) / "audit.log.head");
+    std::filesystem::remove(log);
+    std::filesystem::remove(cluster.dir(2) / "audit.log.head");
+    const RunResult r = cluster.run(2, "pubkey", {"--key", key_id}, false);
+    INFO(describe(r));
+    CHECK(r.exit_code != 0);
+    CHECK(error_message(r).find("the log was deleted") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(log));
+    write_text(log, saved_log);
+    write_text(cluster.dir(2) / "audit.log.head", saved_head);
+  }
+
   {  // an unavailable HSM: exit 5
     const RunResult r = run_tsign(cluster.args(2, "pubkey", {"--key", key_id, "--hsm-module", "/nonexistent/libpkcs11.so",
                                                              "--hsm-token", "tsign"},

@@ -190,3 +190,18 @@ TEST_CASE("audit checks: a read error in the log is reported as one, not taken f
   }
   CHECK(verify_audit_log(path, test_identity().public_key()).ok());
 }
+
+TEST_CASE("audit checks: a log deleted with its checkpoint is not started afresh where keys exist") {
+  TempDir dir;
+  const auto path = dir.path() / "audit.log";
+  write_log(path, 2, "gone");
+  std::filesystem::remove(path);
+  std::filesystem::remove(audit_checkpoint_path(path));
+  auto refused = AuditLog::open(path, test_identity(), AuditLog::Missing::refuse);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind == ErrorKind::Storage);
+  CHECK(refused.error().message.find("missing while keys exist: the log was deleted") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(path));  // nothing written
+  // A new party, with no keys yet, starts its log.
+  CHECK(AuditLog::open(path, test_identity(), AuditLog::Missing::create).ok());
+}

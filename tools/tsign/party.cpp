@@ -111,7 +111,9 @@ Result<Party> open_party(const Args& args) {
   TSIGN_TRY(ShareStore store, ShareStore::open(paths.shares(), identity.id));
   const ByteArray<32> audit_key = identity.audit.public_key();
   TSIGN_TRY(IdentityKey signer, IdentityKey::from_seed(identity.audit.seed().expose()));
-  TSIGN_TRY(AuditLog log, AuditLog::open(paths.audit_log(), std::move(identity.audit)));
+  TSIGN_TRY(std::vector<KeyId> keys, store.keys());
+  TSIGN_TRY(AuditLog log, AuditLog::open(paths.audit_log(), std::move(identity.audit),
+                                         keys.empty() ? AuditLog::Missing::create : AuditLog::Missing::refuse));
   TSIGN_TRY(std::shared_ptr<FileCheckJournal> pair_checks, FileCheckJournal::open(paths.pair_checks()));
   return Party{paths,           identity.id,      std::move(identity.transport), audit_key,
                std::move(signer), std::move(store), std::move(log),               std::move(protector),

@@ -75,10 +75,14 @@ std::filesystem::path audit_checkpoint_path(const std::filesystem::path& log);
 
 class AuditLog {
  public:
+  enum class Missing {
+    create,  // a new party: start the log
+    refuse,  // the party holds keys: a log that vanished must not be silently started afresh
+  };
   // Creates the log (and its checkpoint) or opens an existing one, which must verify under the
   // identity's public key. A record torn by a crash after the checkpoint is cut off; one before it
   // is tampering and an error. Holds an exclusive lock (<log>.lock) while open.
-  static Result<AuditLog> open(std::filesystem::path path, IdentityKey identity);
+  static Result<AuditLog> open(std::filesystem::path path, IdentityKey identity, Missing if_missing = Missing::create);
   AuditLog(AuditLog&&) noexcept;
   AuditLog& operator=(AuditLog&&) noexcept;
   ~AuditLog();
