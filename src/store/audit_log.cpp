@@ -213,7 +213,7 @@ Result<AuditLog> AuditLog::open(std::filesystem::path path, IdentityKey identity
 
   auto state = std::make_unique<State>(std::move(path), std::move(identity), std::move(lock));
   state->fd = FileDescriptor(::open(state->path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW));
-  if (!state->fd.valid()) return posix_error("cannot open", state->path);
+  if (!state->fd.valid()) return posix_error("cannot open for appending", state->path);
   if (scan.torn_tail) {
     // Only entries past the checkpoint can be torn here (check_checkpoint passed), i.e. an append
     // that never completed: cut it off.

@@ -39,7 +39,29 @@ int in_child(F body) {
   return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
 }
 
+// A journal that can record nothing (a full or read-only disk).
+class UnwritableJournal final : public ot::CheckJournal {
+ public:
+  Result<bool> disabled(const ot::PairFingerprint&) override { return false; }
+  Status begin(const ot::PairFingerprint&) override { return make_error(ErrorKind::Storage, "journal: disk full"); }
+  void passed(const ot::PairFingerprint&) override {}
+  Status failed(const ot::PairFingerprint&) override { return make_error(ErrorKind::Storage, "journal: disk full"); }
+};
+
 }  // namespace
+
+TEST_CASE("ecdsa abort state: a multiplication whose check cannot be recorded is not checked and releases nothing") {
+  auto shares = fresh_key(2, 3);
+  // Only party 2's receiver state for party 3: the first guarded step is checking 3's reply.
+  REQUIRE(shares[1].pairs.at(3).receiver.guard().attach(std::make_shared<UnwritableJournal>()).ok());
+  auto run = sign(shares, {2, 3}, random_array<32>());
+  REQUIRE_FALSE(run.run.status.at(2).ok());
+  INFO(run.run.error(2).describe());
+  CHECK(run.run.error(2).message.find("journal: disk full") != std::string::npos);
+  CHECK(run.run.error(2).culprits.empty());  // not party 3's doing
+  CHECK(run.signatures.empty());
+  CHECK_FALSE(shares[1].pairs.at(3).receiver.poisoned());  // nothing secret met 3's data
+}
 
 TEST_CASE("ecdsa abort state: a clone refuses the pair whose multiplication check failed on another clone") {
   auto shares = fresh_key(2, 3);

@@ -61,6 +61,11 @@ TEST_CASE("ecdsa pair setup: a setup message 1 of another session is refused") {
   expect_refused(run, 3, 2, "OT setup message 1 belongs to another session");
 }
 
+TEST_CASE("ecdsa pair setup: a setup message 1 of the wrong type is refused") {
+  auto run = run_setup(edit(0, 2, 3, [](Bytes& p) { p[4] = 3; }));  // the type, after the length prefix
+  expect_refused(run, 3, 2, "OT setup message 1: wrong message type");
+}
+
 TEST_CASE("ecdsa pair setup: a setup message 2 of the wrong type is refused") {
   auto run = run_setup(edit(1, 3, 2, [](Bytes& p) { p[0] = 3; }));
   expect_refused(run, 2, 3, "OT setup message 2: wrong message type");

@@ -277,10 +277,9 @@ class RawSession {
     return v;
   }
 
-  // A key generated on the token with these attributes (token, 32 bytes, label).
-  void generate(std::string label, CK_BBOOL is_private, CK_BBOOL sensitive, CK_BBOOL extractable) {
+  // A key generated on the token with these attributes (a token object with this label).
+  void generate(std::string label, CK_BBOOL is_private, CK_BBOOL sensitive, CK_BBOOL extractable, CK_ULONG len = 32) {
     CK_MECHANISM mech{CKM_AES_KEY_GEN, nullptr, 0};
-    CK_ULONG len = 32;
     CK_BBOOL yes = CK_TRUE;
     CK_ATTRIBUTE tmpl[] = {{CKA_VALUE_LEN, &len, sizeof len},        {CKA_TOKEN, &yes, sizeof yes},
                            {CKA_PRIVATE, &is_private, sizeof is_private}, {CKA_SENSITIVE, &sensitive, sizeof sensitive},
@@ -350,6 +349,7 @@ TEST_CASE("hsm: a wrapping key that is public, imported or once extractable is r
     raw.import("imported");
     CHECK(raw.flag(raw.find("imported"), CKA_LOCAL) == CK_FALSE);
     raw.generate("good", CK_TRUE, CK_TRUE, CK_FALSE);
+    raw.generate("aes-128", CK_TRUE, CK_TRUE, CK_FALSE, 16);
   }
   auto token = open_token();
   auto expect_refused_key = [&](const std::string& label, const std::string& why) {
@@ -358,6 +358,7 @@ TEST_CASE("hsm: a wrapping key that is public, imported or once extractable is r
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message == "key \"" + label + "\" is refused: " + why);
   };
+  expect_refused_key("aes-128", "not an AES-256 token object");
   expect_refused_key("public", "public (readable without login)");
   expect_refused_key("insensitive", "not sensitive and non-extractable");
   expect_refused_key("imported",

@@ -183,9 +183,13 @@ TEST_CASE("storage faults: an audit log that cannot be opened for appending is n
   TempDir dir;
   const auto path = dir.path() / "audit.log";
   REQUIRE(AuditLog::open(path, test_identity()).ok());
-  // open: 0 the lock file, 1 the checkpoint (read_file), 2 the log for appending.
-  SyscallFault fault(Syscall::Open, 2);
-  expect_storage_error(AuditLog::open(path, test_identity()), fault, "cannot open " + path.string() + ":");
+  // open: 0 the lock file, 1 the checkpoint (read_file), 2 the log for reading, 3 for appending.
+  {
+    SyscallFault fault(Syscall::Open, 2);
+    expect_storage_error(AuditLog::open(path, test_identity()), fault, "cannot open " + path.string() + ":");
+  }
+  SyscallFault fault(Syscall::Open, 3);
+  expect_storage_error(AuditLog::open(path, test_identity()), fault, "cannot open for appending " + path.string() + ":");
 }
 
 TEST_CASE("storage faults: an incomplete last entry that cannot be cut off stops the log from opening") {
