@@ -10,6 +10,8 @@ namespace tsign {
 
 namespace {
 
+constexpr std::size_t kMaxRuleFile = 1u << 20;
+
 constexpr std::string_view kVersionLine = "tsign-policy";
 constexpr std::uint32_t kHardened = 0x80000000u;
 
@@ -197,6 +199,7 @@ Result<PolicyRules> PolicyRules::parse(std::string_view text) {
   if (rules.max_signers && rules.required_signers.size() > *rules.max_signers) {
     return make_error(ErrorKind::InvalidInput, "policy: more required signers than max-signers allows");
   }
+  rules.source_digest = sha256(as_bytes(text));
   return rules;
 }
 

@@ -52,11 +52,9 @@ Result<SigningRules> load_signing_rules(const PartyPaths& paths, std::optional<s
   std::vector<PolicyRules> all;
   SigningRules out;
   for (const auto& file : files) {
-    TSIGN_TRY(Bytes text, read_file(file, kMaxRuleFile));
-    auto parsed = PolicyRules::parse(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()));
-    if (!parsed) return make_error(ErrorKind::InvalidInput, file.string() + ": " + parsed.error().message);
-    all.push_back(std::move(parsed).value());
-    out.id += (out.id.empty() ? "" : ",") + to_hex(sha256(text));
+    TSIGN_TRY(PolicyRules rules, PolicyRules::load(file));
+    out.id += (out.id.empty() ? "" : ",") + to_hex(rules.source_digest);
+    all.push_back(std::move(rules));
   }
   out.policy = [all = std::move(all)](const SigningRequest& request) {
     for (const auto& rules : all) {

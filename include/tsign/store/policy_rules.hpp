@@ -16,8 +16,6 @@
 
 namespace tsign {
 
-inline constexpr std::size_t kMaxRuleFile = 1u << 20;  // a rule file's size limit
-
 struct PolicyRules {
   std::vector<std::string> schemes;                        // allow-scheme
   std::vector<KeyId> keys;                                 // allow-key; empty: every key
@@ -28,6 +26,7 @@ struct PolicyRules {
   std::optional<std::uint64_t> max_message_bytes;          // max-message-bytes; absent: no messages
   bool any_digest = false;                                 // allow-any-digest
   std::vector<Digest32> digests;                           // allow-digest
+  Digest32 source_digest{};                                // SHA-256 of the text parsed, for the audit log
 
   // Strict: the version line first, known directives with the right arguments, canonical numbers,
   // no repeated singletons or values. InvalidInput naming the line.
