@@ -2,35 +2,13 @@
 
 #include <cstring>
 
+#include "tsign/core/secret_sink.hpp"
+
 namespace tsign {
 
 namespace {
 
 constexpr char kMagic[4] = {'T', 'S', 'E', 'K'};
-
-// Fills a pre-sized secret buffer front to back, so no copy of the secret is left behind in a
-// reallocated vector.
-class SecretSink {
- public:
-  explicit SecretSink(std::size_t size) : out_(size) {}
-  SecretSink& raw(ByteSpan data) {
-    std::memcpy(out_.expose_mut().data() + pos_, data.data(), data.size());
-    pos_ += data.size();
-    return *this;
-  }
-  SecretSink& u16(std::uint16_t v) { return be(v, 2); }
-  SecretSink& u32(std::uint32_t v) { return be(v, 4); }
-  SecretBytes take() && { return std::move(out_); }
-
- private:
-  SecretSink& be(std::uint64_t v, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) out_.expose_mut()[pos_ + i] = static_cast<std::uint8_t>(v >> (8 * (n - 1 - i)));
-    pos_ += n;
-    return *this;
-  }
-  SecretBytes out_;
-  std::size_t pos_ = 0;
-};
 
 constexpr std::size_t kPairSize =
     4 + ot::OtSenderSetup::kEncodedSize + ot::OtReceiverSetup::kEncodedSize + EcdsaPairState::kZeroSeedSize;

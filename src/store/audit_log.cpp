@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <map>
@@ -175,6 +176,7 @@ struct AuditLog::State {
   Digest32 genesis{};
   AuditHead head;
   std::uint64_t size = 0;  // bytes of complete entries: where the next one starts
+  std::map<KeyId, std::uint64_t> latest_epochs;
   mutable std::mutex mutex;
 };
 
@@ -203,7 +205,12 @@ Result<AuditLog> AuditLog::open(std::filesystem::path path, IdentityKey identity
   }
   std::vector<std::uint64_t> counts;
   if (cp) counts.push_back(cp->head.count);
-  TSIGN_TRY(Scan scan, scan_log(path, identity.public_key(), counts, {}));
+  std::map<KeyId, std::uint64_t> latest_epochs;
+  const auto note_epoch = [&latest_epochs](const AuditEntry& entry) {
+    auto& epoch = latest_epochs[entry.event.key_id];
+    epoch = std::max(epoch, entry.event.epoch);
+  };
+  TSIGN_TRY(Scan scan, scan_log(path, identity.public_key(), counts, note_epoch));
   if (!cp && scan.head.count > 0) {
     return audit_error("checkpoint " + audit_checkpoint_path(path).string() +
                        " is missing: truncation cannot be ruled out");
@@ -227,6 +234,7 @@ Result<AuditLog> AuditLog::open(std::filesystem::path path, IdentityKey identity
   state->genesis = scan.genesis;
   state->head = scan.head;
   state->size = scan.valid_end;
+  state->latest_epochs = std::move(latest_epochs);
   return AuditLog(std::move(state));
 }
 
@@ -236,6 +244,15 @@ AuditHead AuditLog::head() const {
 }
 
 const ByteArray<32>& AuditLog::public_key() const { return state_->identity.public_key(); }
+
+const IdentityKey& AuditLog::identity() const { return state_->identity; }
+
+std::optional<std::uint64_t> AuditLog::latest_epoch(const KeyId& key_id) const {
+  std::lock_guard<std::mutex> guard(state_->mutex);
+  auto it = state_->latest_epochs.find(key_id);
+  if (it == state_->latest_epochs.end()) return std::nullopt;
+  return it->second;
+}
 
 Result<AuditEntry> AuditLog::append(AuditEvent event) {
   TSIGN_CHECK(detail::validate(event));
@@ -265,6 +282,8 @@ Result<AuditEntry> AuditLog::append(AuditEvent event) {
   }
   s.size += bytes.size();
   s.head = {s.head.count + 1, entry.hash};
+  auto& latest = s.latest_epochs[entry.event.key_id];
+  latest = std::max(latest, entry.event.epoch);
   TSIGN_CHECK(write_checkpoint(s.path, s.identity, s.genesis, s.head));
   return entry;
 }

@@ -279,19 +279,25 @@ Status ShareStore::decommission(const KeyId& key_id, std::optional<UnsealedShare
   if (held) held->share = SecretBytes{};  // freeing a SecretBytes wipes it
   const auto dir = key_dir(key_id);
   if (!std::filesystem::exists(dir)) return make_error(ErrorKind::Storage, "no share of key " + to_hex(key_id));
-  std::vector<std::filesystem::path> files;
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
   if (ec) return posix_error("cannot list", dir, ec.value());
+  // Every file that can be wiped is, whatever fails before it; each failure is reported.
+  std::string failures;
+  const auto failed = [&failures](const std::string& what) { failures += (failures.empty() ? "" : "; ") + what; };
   for (const auto& entry : it) {
     if (!entry.is_regular_file()) {
-      return make_error(ErrorKind::Storage, "unexpected entry " + entry.path().string() + " in a share directory");
+      failed("unexpected entry " + entry.path().string() + " left in place");
+      continue;
     }
-    files.push_back(entry.path());
+    if (Status wiped = wipe_file(entry.path()); !wiped) failed(wiped.error().message);
   }
-  TSIGN_CHECK(wipe_all(files));
-  if (::rmdir(dir.c_str()) != 0) return posix_error("cannot remove", dir);
-  return fsync_directory(root_);
+  if (failures.empty() && ::rmdir(dir.c_str()) != 0) failed(posix_error("cannot remove", dir).message);
+  if (failures.empty()) {
+    if (Status synced = fsync_directory(root_); !synced) failed(synced.error().message);
+  }
+  if (!failures.empty()) return make_error(ErrorKind::Storage, "decommission incomplete: " + failures);
+  return {};
 }
 
 }  // namespace tsign

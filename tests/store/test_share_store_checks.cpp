@@ -57,10 +57,12 @@ TEST_CASE("share store checks: operations on an epoch that is not there") {
   expect_refused(store.load_staged(key, protector), "no staged share");
   expect_refused(store.read_header(key, true), "no staged share");
   expect_refused(store.rewrite(sample_header(1, 3), sample_share(), protector), "is not the committed epoch");
-  // Something other than share files in the key's directory stops a decommission before it wipes.
+  // Something other than share files in the key's directory is reported and left in place; the
+  // share files are wiped all the same.
   std::filesystem::create_directory(key_dir(dir.path()) / "stray");
   expect_refused(store.decommission(key), "unexpected entry");
-  CHECK(std::filesystem::exists(key_dir(dir.path()) / epoch_name(0, ".share")));
+  CHECK_FALSE(std::filesystem::exists(key_dir(dir.path()) / epoch_name(0, ".share")));
+  CHECK(std::filesystem::exists(key_dir(dir.path()) / "stray"));
 }
 
 TEST_CASE("share store checks: a key directory or store root that cannot be listed") {

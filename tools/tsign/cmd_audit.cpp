@@ -79,12 +79,12 @@ Result<Report> run(const Args& args, const Context&) {
     if (args.has("dir")) throw UsageError("give --dir or --log, not both");
     TSIGN_TRY(public_key, parse_hex_array<32>(args.require("public-key"), "--public-key"));
   } else {
-    const PartyPaths paths = party_paths(args);
+    const VaultPaths paths = party_paths(args);
     log = paths.audit_log();
     if (auto key = args.get("public-key")) {
       TSIGN_TRY(public_key, parse_hex_array<32>(*key, "--public-key"));
     } else {
-      TSIGN_TRY(PublicIdentity identity, read_public_identity(paths));
+      TSIGN_TRY(PublicIdentity identity, Vault::public_identity(paths.dir));
       public_key = identity.audit_key;
       key_source = paths.identity_public().string();
     }

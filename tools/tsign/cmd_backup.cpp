@@ -61,21 +61,15 @@ Result<Report> run_backup(const Args& args, const Context&) {
   TSIGN_TRY(ByteArray<32> recipient, parse_hex_array<32>(args.require("to"), "--to"));
   const std::filesystem::path out = args.require("out");
   if (std::filesystem::exists(out)) return make_error(ErrorKind::InvalidInput, out.string() + " already exists");
-  TSIGN_TRY(Party party, open_party(args));
-  TSIGN_TRY(KeyId key_id, resolve_key_id(party.store, args.require("key")));
-  TSIGN_TRY(UnsealedShare unsealed, party.store.load(key_id, *party.protector));
-  TSIGN_TRY(Bytes backup, export_backup(unsealed.header, unsealed.share.expose(), recipient, party.identity_key));
+  TSIGN_TRY(Vault vault, open_party(args));
+  TSIGN_TRY(KeyId key_id, vault.resolve(args.require("key")));
+  TSIGN_TRY(VaultKey key, vault.key(key_id));
+  TSIGN_TRY(Bytes backup, vault.backup(key_id, recipient));
   TSIGN_CHECK(write_file_atomic(out, backup));
-  AuditEvent event;
-  event.kind = AuditEventKind::Exported;
-  event.key_id = key_id;
-  event.epoch = unsealed.header.epoch;
-  event.details = "cold backup sealed to " + to_hex(recipient);
-  TSIGN_CHECK(party.log.append(std::move(event)));
   Report report;
   report.set("key_id", "key id", to_hex(key_id));
-  report.set("epoch", "epoch", unsealed.header.epoch);
-  report.set("suite", "suite", to_string(unsealed.header.suite));
+  report.set("epoch", "epoch", key.epoch);
+  report.set("suite", "suite", to_string(key.suite));
   report.set("recipient", "sealed to", to_hex(recipient));
   report.set("file", "file", out.string());
   return report;
@@ -84,6 +78,7 @@ Result<Report> run_backup(const Args& args, const Context&) {
 Result<Report> run_restore(const Args& args, const Context&) {
   TSIGN_TRY(Bytes backup, read_file(args.require("in"), kMaxSharePayload + 8192));
   TSIGN_TRY(BackupInfo info, inspect_backup(backup));
+  (void)info;  // a file that is no backup stops here, before the passphrase is asked
   TSIGN_TRY(Bytes secret_hex, read_file(args.require("backup-secret"), 200, FileAccess::owner_only));
   std::string_view text(reinterpret_cast<const char*>(secret_hex.data()), secret_hex.size());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
@@ -93,42 +88,18 @@ Result<Report> run_restore(const Args& args, const Context&) {
   SecretBytes secret_key = SecretBytes::copy_of(*secret);
   detail::secure_wipe(secret->data(), secret->size());
   TSIGN_TRY(BackupKeyPair pair, BackupKeyPair::from_secret_key(std::move(secret_key)));
-
-  TSIGN_TRY(Party party, open_party(args));
-  if (info.header.party_id != party.id) {
-    return make_error(ErrorKind::InvalidInput, "the backup holds a share of party " + std::to_string(info.header.party_id) +
-                                                   ", this directory is party " + std::to_string(party.id));
+  std::optional<ByteArray<32>> signer;
+  if (auto hex = args.get("signer")) {
+    TSIGN_TRY(signer, parse_hex_array<32>(*hex, "--signer"));
   }
-  ByteArray<32> trusted_signer = party.audit_key;
-  if (auto signer = args.get("signer")) {
-    TSIGN_TRY(trusted_signer, parse_hex_array<32>(*signer, "--signer"));
+  std::optional<Bytes> group_key;
+  if (auto hex = args.get("group-key")) {
+    TSIGN_TRY(group_key, parse_hex(*hex, "--group-key"));
   }
-  TSIGN_TRY(UnsealedShare unsealed,
-            restore_backup(backup, pair, trusted_signer, {std::nullopt, party.id, std::nullopt, std::nullopt}));
-  TSIGN_TRY(StoredKey key, decode_stored_key(unsealed));
-  TSIGN_TRY(PublicView view, public_view(key, {}));
-  if (auto expected = args.get("group-key")) {
-    TSIGN_TRY(Bytes raw, parse_hex(*expected, "--group-key"));
-    if (to_hex(raw) != view.group_key) {
-      return make_error(ErrorKind::InvalidInput, "the backup is of another key (group key " + view.group_key + ")");
-    }
-  }
-  TSIGN_CHECK(stage_stored_key(party.store, key, *party.protector));
-  // The staged file must open as the share it was made from before it replaces anything.
-  auto staged = party.store.load_staged(key.header.key_id, *party.protector);
-  if (!staged || !ct_equal(staged->share.expose(), unsealed.share.expose())) {
-    (void)party.store.discard(key.header.key_id, key.header.epoch);
-    return make_error(ErrorKind::Storage, "the restored share did not read back whole; nothing was replaced");
-  }
-  TSIGN_CHECK(party.store.commit(key.header.key_id, key.header.epoch));
-  AuditEvent event;
-  event.kind = AuditEventKind::Restored;
-  event.key_id = key.header.key_id;
-  event.epoch = key.header.epoch;
-  event.details = "from a cold backup sealed to " + to_hex(info.recipient);
-  TSIGN_CHECK(party.log.append(std::move(event)));
+  TSIGN_TRY(Vault vault, open_party(args));
+  TSIGN_TRY(VaultKey key, vault.restore(backup, pair, signer, group_key));
   Report report;
-  describe_key(report, key, view);
+  describe_key(report, key);
   return report;
 }
 
@@ -141,13 +112,13 @@ Command backup_key_command() {
 Command backup_command() {
   std::vector<std::string_view> options = party_options();
   for (auto o : {"key", "to", "out"}) options.push_back(o);
-  return {"backup", "export a share sealed to a backup key", kBackupUsage, {{}, options}, run_backup};
+  return {"backup", "export a share sealed to a backup key", kBackupUsage, {party_flags(), options}, run_backup};
 }
 
 Command restore_command() {
   std::vector<std::string_view> options = party_options();
   for (auto o : {"in", "backup-secret", "group-key", "signer"}) options.push_back(o);
-  return {"restore", "restore a share from a cold backup", kRestoreUsage, {{}, options}, run_restore};
+  return {"restore", "restore a share from a cold backup", kRestoreUsage, {party_flags(), options}, run_restore};
 }
 
 }  // namespace tsign::cli

@@ -1,12 +1,9 @@
 // tsign init: a new party directory with fresh identity keys.
-#include <sys/stat.h>
-
 #include "command.hpp"
 #include "parse.hpp"
 #include "party.hpp"
 #include "passphrase.hpp"
 #include "tsign/net/party_config.hpp"
-#include "tsign/store/atomic_file.hpp"
 
 namespace tsign::cli {
 
@@ -25,7 +22,7 @@ Prints the public keys and the line to add to the cluster configuration.
                        8 is the minimum, for tests only))";
 
 Result<Report> run(const Args& args, const Context&) {
-  const PartyPaths paths = party_paths(args);
+  const VaultPaths paths = party_paths(args);
   TSIGN_TRY(PartyId id, parse_party_id(args.require("id"), "--id"));
   Argon2Params kdf = Argon2Params::moderate();
   if (auto ops = args.get("kdf-ops")) {
@@ -48,20 +45,7 @@ Result<Report> run(const Args& args, const Context&) {
   std::optional<std::filesystem::path> passphrase_file;
   if (auto f = args.get("passphrase-file")) passphrase_file = *f;
   TSIGN_TRY(SecretBytes passphrase, read_passphrase(passphrase_file, "New passphrase for party " + std::to_string(id) + ": ", true));
-
-  if (::mkdir(paths.dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return make_error(ErrorKind::Storage, "cannot create " + paths.dir.string());
-  }
-  PartyIdentity identity;
-  identity.id = id;
-  identity.kdf = kdf;
-  TSIGN_TRY(Bytes sealed, seal_identity(identity, passphrase));
-  const PublicIdentity pub{id, identity.transport.public_key(), identity.audit.public_key()};
-  TSIGN_CHECK(write_file_atomic(paths.identity(), sealed));
-  TSIGN_CHECK(write_file_atomic(paths.identity_public(), as_bytes(format_public_identity(pub))));
-  TSIGN_TRY(ShareStore store, ShareStore::open(paths.shares(), id));
-  TSIGN_TRY(AuditLog log, AuditLog::open(paths.audit_log(), std::move(identity.audit)));
-
+  TSIGN_TRY(PublicIdentity pub, Vault::create(paths.dir, id, passphrase, kdf));
   Report report;
   report.set("dir", "directory", paths.dir.string());
   report.set("party", "party", id);

@@ -3,8 +3,6 @@
 #include "key_info.hpp"
 #include "multiparty.hpp"
 #include "parse.hpp"
-#include "tsign/dkg/dkg.hpp"
-#include "tsign/ecdsa/keygen.hpp"
 
 namespace tsign::cli {
 
@@ -24,13 +22,6 @@ committed once every party confirmed it stored its own; the key id and public ke
   --timeout    seconds each round may take (default 120); the first round includes waiting
                for the other parties to start)";
 
-template <class Protocol>
-Result<AnyShare> run_dkg(Network& network, Protocol protocol, const SessionId& session) {
-  TSIGN_CHECK(network.run(protocol, session, "keygen"));
-  TSIGN_TRY(auto share, taken(protocol.take_output(), "key generation"));
-  return AnyShare(std::move(share));
-}
-
 Result<Report> run(const Args& args, const Context& context) {
   TSIGN_TRY(ShareSuite suite, parse_suite(args.require("suite")));
   TSIGN_TRY(std::uint64_t threshold, parse_number(args.require("threshold"), 65535, "--threshold"));
@@ -42,54 +33,12 @@ Result<Report> run(const Args& args, const Context& context) {
   if (threshold < 2 || threshold > parties.size()) {
     return make_error(ErrorKind::InvalidInput, "--threshold must be within 2.." + std::to_string(parties.size()));
   }
-  const std::string suite_name = to_string(suite);
-  Writer ctx;
-  ctx.u64(threshold);
-  TSIGN_TRY(SessionId session, operation_session(args, "keygen/" + suite_name, parties, {ctx.bytes()}, true));
-  TSIGN_TRY(Party party, open_party(args));
-  TSIGN_TRY(Network network, start_network(args, cluster, party, parties, context));
-
-  DkgConfig config{session, parties, static_cast<std::uint32_t>(threshold)};
-  Result<AnyShare> share = make_error(ErrorKind::Internal, "no suite");
-  switch (suite) {
-    case ShareSuite::FrostSecp256k1: {
-      TSIGN_TRY(auto p, DkgProtocol<FrostSecp256k1>::create(party.id, config));
-      share = run_dkg(network, std::move(p), session);
-      break;
-    }
-    case ShareSuite::FrostSecp256k1Taproot: {
-      TSIGN_TRY(auto p, DkgProtocol<FrostSecp256k1Tr>::create(party.id, config));
-      share = run_dkg(network, std::move(p), session);
-      break;
-    }
-    case ShareSuite::FrostEd25519: {
-      TSIGN_TRY(auto p, DkgProtocol<FrostEd25519>::create(party.id, config));
-      share = run_dkg(network, std::move(p), session);
-      break;
-    }
-    case ShareSuite::EcdsaSecp256k1: {
-      TSIGN_TRY(auto p, EcdsaKeyProtocol::keygen(party.id, config));
-      share = run_dkg(network, std::move(p), session);
-      break;
-    }
-  }
-  if (!share) return share.error();
-  TSIGN_TRY(ShareHeader header, header_of(*share, suite));
-  StoredKey key{header, std::move(share).value()};
-  const Digest32 agreed = key.with_key_share([](const auto& k) { return public_data_digest(k); });
-  TSIGN_CHECK(stage_confirm_commit(party, network, key, session, agreed, "keygen"));
-
-  AuditEvent event;
-  event.kind = AuditEventKind::Generated;
-  event.key_id = header.key_id;
-  event.epoch = header.epoch;
-  event.signers = parties;
-  event.details = suite_name + " " + std::to_string(threshold) + "-of-" + std::to_string(parties.size());
-  TSIGN_CHECK(party.log.append(std::move(event)));
-
-  TSIGN_TRY(PublicView view, public_view(key, {}));
+  const std::string label = session_label(args, true);
+  TSIGN_TRY(Vault vault, open_party(args));
+  TSIGN_TRY(Network network, start_network(args, cluster, vault, parties, context));
+  TSIGN_TRY(VaultKey key, vault.keygen({suite, static_cast<std::uint32_t>(threshold), parties, label}, network.peers()));
   Report report;
-  describe_key(report, key, view);
+  describe_key(report, key);
   return report;
 }
 
@@ -99,7 +48,7 @@ Command keygen_command() {
   std::vector<std::string_view> options = party_options();
   for (auto o : network_option_names()) options.push_back(o);
   for (auto o : {"suite", "threshold", "parties"}) options.push_back(o);
-  return {"keygen", "distributed key generation over TCP", kUsage, {{}, options}, run};
+  return {"keygen", "distributed key generation over TCP", kUsage, {party_flags(), options}, run};
 }
 
 }  // namespace tsign::cli

@@ -3,7 +3,6 @@
 #include "key_info.hpp"
 #include "parse.hpp"
 #include "party.hpp"
-#include "tsign/store/atomic_file.hpp"
 
 namespace tsign::cli {
 
@@ -26,27 +25,19 @@ Prints the BIP-32 extended public key (xpub, or tpub with --testnet) of a secp25
 its non-hardened child at --path.)";
 
 Result<Report> run_list(const Args& args, const Context&) {
-  const PartyPaths paths = party_paths(args);
-  if (!std::filesystem::exists(paths.identity())) {
-    return make_error(ErrorKind::InvalidInput, paths.dir.string() + " is not a party directory (no identity)");
-  }
-  TSIGN_TRY(Bytes identity_file, read_file(paths.identity(), kIdentityFileSize + 1, FileAccess::owner_only));
-  TSIGN_TRY(IdentityHeader header, read_identity_header(identity_file));
-  TSIGN_TRY(ShareStore store, ShareStore::open(paths.shares(), header.id));
-  TSIGN_TRY(std::vector<KeyId> keys, store.keys());
+  const VaultPaths paths = party_paths(args);
+  TSIGN_TRY(PublicIdentity identity, Vault::public_identity(paths.dir));
+  TSIGN_TRY(std::vector<VaultListing> keys, Vault::list(paths.dir));
   Report report;
-  report.set("party", "party", header.id);
+  report.set("party", "party", identity.id);
   Json list = Json::array();
-  for (const KeyId& id : keys) {
-    TSIGN_TRY(ShareStore::KeyState state, store.state(id));
-    TSIGN_TRY(ShareHeader h, read_clear_header(store, id));
-    Json entry = {{"key_id", to_hex(id)}, {"suite", to_string(h.suite)}, {"threshold", h.threshold}, {"parties", h.parties}};
-    entry["epoch"] = state.committed.empty() ? Json() : Json(state.committed.back());
-    entry["staged_epoch"] = state.staged ? Json(*state.staged) : Json();
-    std::string line = to_hex(id) + "  " + to_string(h.suite) + "  " + std::to_string(h.threshold) + "-of-" +
-                       std::to_string(h.parties) + "  epoch " +
-                       (state.committed.empty() ? std::string("none") : std::to_string(state.committed.back()));
-    if (state.staged) line += "  (epoch " + std::to_string(*state.staged) + " staged)";
+  for (const VaultListing& k : keys) {
+    Json entry = {{"key_id", to_hex(k.key_id)}, {"suite", to_string(k.suite)}, {"threshold", k.threshold}, {"parties", k.parties}};
+    entry["epoch"] = k.epoch ? Json(*k.epoch) : Json();
+    entry["staged_epoch"] = k.staged_epoch ? Json(*k.staged_epoch) : Json();
+    std::string line = to_hex(k.key_id) + "  " + to_string(k.suite) + "  " + std::to_string(k.threshold) + "-of-" +
+                       std::to_string(k.parties) + "  epoch " + (k.epoch ? std::to_string(*k.epoch) : std::string("none"));
+    if (k.staged_epoch) line += "  (epoch " + std::to_string(*k.staged_epoch) + " staged)";
     report.note(line);
     list.push_back(std::move(entry));
   }
@@ -56,38 +47,38 @@ Result<Report> run_list(const Args& args, const Context&) {
 }
 
 struct LoadedView {
-  StoredKey key;
+  VaultKey key;
   std::vector<std::uint32_t> path;
-  PublicView view;
 };
 
 Result<LoadedView> load_view(const Args& args) {
-  TSIGN_TRY(Party party, open_party(args));
-  TSIGN_TRY(KeyId key_id, resolve_key_id(party.store, args.require("key")));
-  TSIGN_TRY(StoredKey key, load_stored_key(party.store, key_id, *party.protector));
-  TSIGN_TRY(std::vector<std::uint32_t> path, parse_path_option(args.get("path"), key.header.suite));
-  TSIGN_TRY(PublicView view, public_view(key, path));
-  return LoadedView{std::move(key), std::move(path), std::move(view)};
+  TSIGN_TRY(Vault vault, open_party(args));
+  TSIGN_TRY(KeyId key_id, vault.resolve(args.require("key")));
+  TSIGN_TRY(VaultKey root, vault.key(key_id));
+  TSIGN_TRY(std::vector<std::uint32_t> path, parse_path_option(args.get("path"), root.suite));
+  if (path.empty()) return LoadedView{std::move(root), {}};
+  TSIGN_TRY(VaultKey child, vault.key(key_id, path));
+  return LoadedView{std::move(child), std::move(path)};
 }
 
 Result<Report> run_pubkey(const Args& args, const Context&) {
   TSIGN_TRY(LoadedView loaded, load_view(args));
   Report report;
-  describe_key(report, loaded.key, loaded.view);
+  describe_key(report, loaded.key);
   if (!loaded.path.empty()) report.set("path", "path", format_derivation_path(loaded.path));
   return report;
 }
 
 Result<Report> run_xpub(const Args& args, const Context&) {
   TSIGN_TRY(LoadedView loaded, load_view(args));
-  if (!loaded.view.xpub) return make_error(ErrorKind::InvalidInput, "extended public keys are for secp256k1 keys only");
-  ExtendedPublicKey xpub = *loaded.view.xpub;
+  if (!loaded.key.view.xpub) return make_error(ErrorKind::InvalidInput, "extended public keys are for secp256k1 keys only");
+  ExtendedPublicKey xpub = *loaded.key.view.xpub;
   if (args.has("testnet")) xpub.version = ExtendedPublicKey::kTestnetVersion;
   Report report;
-  report.set("key_id", "key id", to_hex(loaded.key.header.key_id));
+  report.set("key_id", "key id", to_hex(loaded.key.key_id));
   report.set("path", "path", format_derivation_path(loaded.path));
   report.set("xpub", "xpub", xpub.to_base58());
-  report.set("public_key", "public key", loaded.view.public_key);
+  report.set("public_key", "public key", to_hex(loaded.key.view.public_key));
   report.set("fingerprint", "fingerprint", to_hex(xpub.fingerprint()));
   return report;
 }
@@ -100,14 +91,14 @@ Command pubkey_command() {
   std::vector<std::string_view> options = party_options();
   options.push_back("key");
   options.push_back("path");
-  return {"pubkey", "print a key's public key", kPubkeyUsage, {{}, options}, run_pubkey};
+  return {"pubkey", "print a key's public key", kPubkeyUsage, {party_flags(), options}, run_pubkey};
 }
 
 Command xpub_command() {
   std::vector<std::string_view> options = party_options();
   options.push_back("key");
   options.push_back("path");
-  return {"xpub", "print a key's BIP-32 extended public key", kXpubUsage, {{"testnet"}, options}, run_xpub};
+  return {"xpub", "print a key's BIP-32 extended public key", kXpubUsage, {{"testnet", "hsm-accept-imported-key"}, options}, run_xpub};
 }
 
 }  // namespace tsign::cli

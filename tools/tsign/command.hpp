@@ -24,6 +24,7 @@ struct Command {
 Command init_command();
 Command keygen_command();
 Command sign_command();
+Command presign_command();
 Command verify_command();
 Command list_command();
 Command pubkey_command();

@@ -4,44 +4,24 @@
 
 namespace tsign::cli {
 
-Result<std::string> suite_public_key_hex(ShareSuite suite, const Secp256k1Point& point,
-                                         const frost::TaprootTweak& tweak) {
-  if (suite != ShareSuite::FrostSecp256k1Taproot) return to_hex(point.to_bytes());
-  TSIGN_TRY(Secp256k1Point output, frost::taproot_output_key(point, tweak));
-  return to_hex(output.x_only());
+void describe_key(Report& report, const VaultKey& key) {
+  report.set("key_id", "key id", to_hex(key.key_id));
+  report.set("suite", "suite", to_string(key.suite));
+  report.set("epoch", "epoch", key.epoch);
+  report.set("threshold", "threshold", key.threshold);
+  report.set("parties", "parties", key.parties);
+  report.set("public_key", "public key", to_hex(key.view.public_key));
+  if (key.view.group_key != key.view.public_key) report.set("group_key", "group key", to_hex(key.view.group_key));
+  if (key.view.xpub) report.set("xpub", "xpub", key.view.xpub->to_base58());
 }
 
-Result<PublicView> public_view(const StoredKey& key, std::span<const std::uint32_t> path) {
-  if (const auto* ed = std::get_if<KeyShare<Ed25519>>(&key.share)) {
-    if (!path.empty()) return make_error(ErrorKind::InvalidInput, "BIP-32 derivation is for secp256k1 keys only");
-    const std::string hex = to_hex(ed->group_public_key.to_bytes());
-    return PublicView{hex, hex, std::nullopt};
-  }
-  const KeyShare<Secp256k1>& k = *key.secp256k1();
-  TSIGN_TRY(DerivedKey derived, derive_path(ExtendedPublicKey::root(k.group_public_key, k.chain_code), path));
-  TSIGN_TRY(std::string public_key, suite_public_key_hex(key.header.suite, derived.xpub.key));
-  return PublicView{public_key, to_hex(derived.xpub.key.to_bytes()), derived.xpub};
-}
-
-void describe_key(Report& report, const StoredKey& key, const PublicView& view) {
-  report.set("key_id", "key id", to_hex(key.header.key_id));
-  report.set("suite", "suite", to_string(key.header.suite));
-  report.set("epoch", "epoch", key.header.epoch);
-  report.set("threshold", "threshold", key.threshold());
-  report.set("parties", "parties", key.parties());
-  report.set("public_key", "public key", view.public_key);
-  if (view.group_key != view.public_key) report.set("group_key", "group key", view.group_key);
-  if (view.xpub) report.set("xpub", "xpub", view.xpub->to_base58());
-}
-
-Result<frost::TaprootTweak> parse_taproot_option(const std::optional<std::string>& text, ShareSuite suite) {
-  const bool taproot = suite == ShareSuite::FrostSecp256k1Taproot;
-  if (!text) return taproot ? frost::TaprootTweak::no_scripts() : frost::TaprootTweak::none();
-  if (!taproot) {
+Result<std::optional<Digest32>> parse_taproot_option(const std::optional<std::string>& text, ShareSuite suite) {
+  if (!text) return std::optional<Digest32>();
+  if (suite != ShareSuite::FrostSecp256k1Taproot) {
     return make_error(ErrorKind::InvalidInput, "--taproot-root: only for frost-secp256k1-tr keys");
   }
-  TSIGN_TRY(auto root, parse_hex_array<32>(*text, "--taproot-root"));
-  return frost::TaprootTweak::with_merkle_root(root);
+  TSIGN_TRY(Digest32 root, parse_hex_array<32>(*text, "--taproot-root"));
+  return std::optional<Digest32>(root);
 }
 
 Result<std::vector<std::uint32_t>> parse_path_option(const std::optional<std::string>& text, ShareSuite suite) {

@@ -1,9 +1,8 @@
 #pragma once
 // One party's side of a multi-party operation: a TCP node (Noise_KK, keys pinned from the cluster
-// configuration) for the participants of this operation only, the engine driving each protocol
-// with a deadline per round, progress lines on stderr, and the commit barrier. On destruction it
-// waits (briefly) until the peers acknowledged its last messages, so they do not die with the
-// process.
+// configuration) for the participants of this operation only, as the PeerLink a Vault runs its
+// protocols over, with progress lines on stderr. On destruction it waits (briefly) until the peers
+// acknowledged its last messages, so they do not die with the process.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -11,8 +10,7 @@
 
 #include "cluster.hpp"
 #include "output.hpp"
-#include "tsign/net/engine.hpp"
-#include "tsign/net/tcp_transport.hpp"
+#include "tsign/custody/peer_link.hpp"
 
 namespace tsign::cli {
 
@@ -31,24 +29,13 @@ class Network {
   Network& operator=(Network&&) noexcept = default;
   ~Network();
 
-  const std::vector<PartyId>& participants() const { return participants_; }
-
-  // Runs `protocol` (whose parties may be a subset of the participants) as `session`.
-  Status run(RoundProtocol& protocol, const SessionId& session, const std::string& label);
-  // The commit barrier among every participant: all must state `value` (confirm_protocol.hpp).
-  Status confirm(const SessionId& session, const Digest32& value, const std::string& label);
-  // Tells the other parties of `protocol` this party will not take part, with the reason.
-  void decline(RoundProtocol& protocol, const SessionId& session, const Error& reason);
+  PeerLink& peers() { return *link_; }
 
  private:
-  Network(std::unique_ptr<TcpNode> node, std::vector<PartyId> participants, const NetworkOptions& options,
-          const Progress& progress)
-      : node_(std::move(node)), participants_(std::move(participants)), options_(options), progress_(progress) {}
+  Network(std::unique_ptr<TcpNode> node, std::unique_ptr<TcpPeerLink> link) : node_(std::move(node)), link_(std::move(link)) {}
 
   std::unique_ptr<TcpNode> node_;
-  std::vector<PartyId> participants_;
-  NetworkOptions options_;
-  Progress progress_;
+  std::unique_ptr<TcpPeerLink> link_;
 };
 
 }  // namespace tsign::cli

@@ -52,10 +52,11 @@ struct PresignatureAccess;
 }
 
 // The message-independent part of one signature, for one signer. Single use by construction:
-// move-only, consumed by EcdsaOnlineProtocol (which takes it by rvalue and wipes it at once), never
-// serialized, so one presignature can never sign two messages (two signatures with the same R
-// reveal the key). An application that keeps presignatures outside this object must record in
-// durable storage that one is used before releasing any signature share made from it.
+// move-only, consumed by EcdsaOnlineProtocol (which takes it by rvalue and wipes it at once), so
+// one presignature can never sign two messages (two signatures with the same R reveal the key).
+// Encoding it moves its secrets into the bytes: a store that keeps presignatures between runs
+// (custody/presignature_pool.hpp) holds the only copy, and must durably record a use before any
+// signature share made from it leaves.
 class Presignature {
  public:
   Presignature(Presignature&&) noexcept = default;
@@ -63,6 +64,11 @@ class Presignature {
   Presignature(const Presignature&) = delete;
   Presignature& operator=(const Presignature&) = delete;
   ~Presignature() = default;  // the secrets are wiped with their locked storage
+
+  // Moves the secrets into the bytes (this object is unusable afterwards); refused once consumed.
+  static Result<SecretBytes> encode(Presignature&& presignature);
+  // Strict: the exact size, valid points and scalars, ascending distinct signers including self.
+  static Result<Presignature> decode(ByteSpan bytes);
 
   // False once consumed (or moved from).
   bool usable() const { return secrets_.has_value(); }

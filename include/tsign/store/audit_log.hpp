@@ -91,6 +91,12 @@ class AuditLog {
   Result<AuditEntry> append(AuditEvent event);
   AuditHead head() const;
   const ByteArray<32>& public_key() const;
+  // The party's identity key, which signs the log (and, through it, the party's backups): the log
+  // is its one owner in a process.
+  const IdentityKey& identity() const;
+  // The highest epoch any entry records for the key: a share file below it was put back from an
+  // older copy.
+  std::optional<std::uint64_t> latest_epoch(const KeyId& key_id) const;
 
   struct State;
 

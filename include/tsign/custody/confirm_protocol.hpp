@@ -8,7 +8,7 @@
 #include "tsign/core/hash.hpp"
 #include "tsign/protocol/round.hpp"
 
-namespace tsign::cli {
+namespace tsign {
 
 class ConfirmProtocol final : public RoundProtocol {
  public:
@@ -31,4 +31,4 @@ class ConfirmProtocol final : public RoundProtocol {
   Digest32 value_;
 };
 
-}  // namespace tsign::cli
+}  // namespace tsign

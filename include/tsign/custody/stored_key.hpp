@@ -1,5 +1,5 @@
 #pragma once
-// A key share as the tool handles it, whatever its suite: FROST shares over secp256k1 (plain and
+// A key share as a vault holds it, whatever its suite: FROST shares over secp256k1 (plain and
 // Taproot) or Ed25519, or an ECDSA share with its pairwise state. Files hold the suite in their
 // clear header; the share bytes are each protocol's own encoding.
 #include <string_view>
@@ -9,7 +9,7 @@
 #include "tsign/keys/key_share.hpp"
 #include "tsign/store/share_store.hpp"
 
-namespace tsign::cli {
+namespace tsign {
 
 using AnyShare = std::variant<KeyShare<Secp256k1>, KeyShare<Ed25519>, EcdsaKeyShare>;
 
@@ -36,6 +36,9 @@ struct StoredKey {
   std::uint32_t threshold() const;
 };
 
+// The share's own encoding (what a file or backup seals).
+SecretBytes encode_share(const AnyShare& share);
+
 // The header of a share from its own fields (for staging).
 Result<ShareHeader> header_of(const AnyShare& share, ShareSuite suite);
 
@@ -53,4 +56,4 @@ Result<KeyId> resolve_key_id(const ShareStore& store, std::string_view text);
 // The clear header of a key's committed (or, if none, staged) file: no passphrase needed.
 Result<ShareHeader> read_clear_header(const ShareStore& store, const KeyId& key_id);
 
-}  // namespace tsign::cli
+}  // namespace tsign

@@ -1,11 +1,11 @@
-#include "stored_key.hpp"
+#include "tsign/custody/stored_key.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "tsign/store/key_share_file.hpp"
 
-namespace tsign::cli {
+namespace tsign {
 
 namespace {
 
@@ -18,11 +18,11 @@ Status check_against_header(const KeyShare<T>& share, const ShareHeader& h) {
   return {};
 }
 
-SecretBytes encode_any(const AnyShare& share) {
+}  // namespace
+
+SecretBytes encode_share(const AnyShare& share) {
   return std::visit([](const auto& s) { return s.encode(); }, share);
 }
-
-}  // namespace
 
 const KeyShare<Secp256k1>* StoredKey::secp256k1() const {
   if (const auto* k = std::get_if<KeyShare<Secp256k1>>(&share)) return k;
@@ -80,12 +80,12 @@ Result<StoredKey> load_stored_key(const ShareStore& store, const KeyId& key_id, 
 }
 
 Status stage_stored_key(ShareStore& store, const StoredKey& key, KeyProtector& protector) {
-  const SecretBytes bytes = encode_any(key.share);
+  const SecretBytes bytes = encode_share(key.share);
   return store.stage(key.header, bytes.expose(), protector);
 }
 
 Status rewrite_stored_key(ShareStore& store, const StoredKey& key, KeyProtector& protector) {
-  const SecretBytes bytes = encode_any(key.share);
+  const SecretBytes bytes = encode_share(key.share);
   return store.rewrite(key.header, bytes.expose(), protector);
 }
 
@@ -93,16 +93,16 @@ Result<KeyId> resolve_key_id(const ShareStore& store, std::string_view text) {
   const bool hex = !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   });
-  if (!hex) return make_error(ErrorKind::InvalidInput, "--key: expected a key id (hex)");
+  if (!hex) return make_error(ErrorKind::InvalidInput, "expected a key id (hex)");
   std::string lower(text);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.size() < 8) return make_error(ErrorKind::InvalidInput, "--key: give at least 8 hex digits of the key id");
+  if (lower.size() < 8) return make_error(ErrorKind::InvalidInput, "give at least 8 hex digits of the key id");
   TSIGN_TRY(std::vector<KeyId> keys, store.keys());
   std::vector<KeyId> matches;
   for (const KeyId& k : keys) {
     if (to_hex(k).compare(0, lower.size(), lower) == 0) matches.push_back(k);
   }
-  if (matches.empty()) return make_error(ErrorKind::InvalidInput, "no key " + lower + " in this party directory");
+  if (matches.empty()) return make_error(ErrorKind::InvalidInput, "no key " + lower + " in this vault");
   if (matches.size() > 1) return make_error(ErrorKind::InvalidInput, "key id prefix " + lower + " is ambiguous");
   return matches.front();
 }
@@ -115,4 +115,4 @@ Result<ShareHeader> read_clear_header(const ShareStore& store, const KeyId& key_
   return store.read_header(key_id, state.committed.empty());
 }
 
-}  // namespace tsign::cli
+}  // namespace tsign

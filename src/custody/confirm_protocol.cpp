@@ -1,6 +1,6 @@
-#include "confirm_protocol.hpp"
+#include "tsign/custody/confirm_protocol.hpp"
 
-namespace tsign::cli {
+namespace tsign {
 
 Result<std::vector<OutgoingMessage>> ConfirmProtocol::start() {
   return std::vector<OutgoingMessage>{{std::nullopt, Bytes(value_.begin(), value_.end())}};
@@ -20,4 +20,4 @@ Result<std::vector<OutgoingMessage>> ConfirmProtocol::advance(std::size_t round,
   return std::vector<OutgoingMessage>{};
 }
 
-}  // namespace tsign::cli
+}  // namespace tsign
