@@ -31,17 +31,6 @@ nlohmann::json RunResult::json() const {
   }
 }
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "tsign-cli-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 std::filesystem::path tsign_binary() { return std::filesystem::path(TSIGN_BINARY_DIR) / "tools" / "tsign"; }
 
 namespace {

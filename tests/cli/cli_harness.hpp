@@ -13,6 +13,8 @@
 
 #include "tsign/core/bytes.hpp"
 
+#include "support/temp_dir.hpp"
+
 namespace tsign::test {
 
 struct RunResult {
@@ -25,19 +27,6 @@ struct RunResult {
   nlohmann::json json() const;  // stdout parsed (tests pass --json)
 };
 
-// A temporary directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // One tsign process, started at construction.
 class TsignProcess {

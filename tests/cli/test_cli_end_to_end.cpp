@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "cli_cluster.hpp"
-#include "independent_verify.hpp"
+#include "support/independent_verify.hpp"
 #include "tsign/core/hash.hpp"
 
 namespace tsign::test {

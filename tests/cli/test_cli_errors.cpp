@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "cli_cluster.hpp"
-#include "independent_verify.hpp"
+#include "support/independent_verify.hpp"
 #include "tsign/core/hash.hpp"
 #include "tsign/keys/key_share.hpp"
 #include "tsign/sss/shamir.hpp"

@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "cli_cluster.hpp"
-#include "independent_verify.hpp"
+#include "support/independent_verify.hpp"
 
 namespace tsign::test {
 

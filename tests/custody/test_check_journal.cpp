@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/temp_dir.hpp"
 #include "ot/extension.hpp"
 #include "ot/ot_test_support.hpp"
 #include "support/syscall_faults.hpp"
@@ -18,9 +19,10 @@ namespace {
 
 constexpr PartyId kS = 2, kR = 5;
 
+// The journal's directory, which it creates, inside a fresh temporary directory.
 struct JournalDir {
-  fs::path path = fs::temp_directory_path() / ("tsign-journal-" + to_hex(random_bytes(8)));
-  ~JournalDir() { fs::remove_all(path); }
+  tsign::test::TempDir root;
+  std::filesystem::path path = root / "journal";
 };
 
 Result<ot::ExtensionSenderOutput> honest_extension(ot::test::SetupPair& pair) {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "support/temp_dir.hpp"
 #include "helpers.hpp"
 #include "tsign/custody/check_journal.hpp"
 
@@ -23,9 +24,10 @@ void expect_refused_with(EcdsaKeyShare& share, const std::vector<PartyId>& signe
   CHECK(refused.error().culprits == std::vector<PartyId>{peer});
 }
 
+// The journal's directory, which it creates, inside a fresh temporary directory.
 struct JournalDir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() / ("tsign-checks-" + to_hex(random_bytes(8)));
-  ~JournalDir() { std::filesystem::remove_all(path); }
+  tsign::test::TempDir root;
+  std::filesystem::path path = root / "journal";
 };
 
 // Runs `body` in a child process and returns how it ended: its exit code, or -signal.

@@ -8,22 +8,16 @@
 #include <fstream>
 
 #include "support/syscall_faults.hpp"
+#include "support/temp_dir.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/net/party_config.hpp"
 
 using namespace tsign;
+using tsign::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("tsign-config-" + to_hex(random_bytes(8)));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 const std::string kKey1 = "a8abababababababababababababababababababababababababababababab6b";
 std::string pub_hex() { return to_hex(X25519KeyPair::generate().public_key()); }
@@ -127,7 +121,7 @@ TEST_CASE("the parser rejects what it does not understand") {
 TEST_CASE("static key files") {
   TempDir dir;
   auto key = X25519KeyPair::generate();
-  fs::path file = dir.path / "party.key";
+  fs::path file = dir.path() / "party.key";
   REQUIRE(write_static_key_file(file, key));
   CHECK((fs::status(file).permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
   CHECK_FALSE(write_static_key_file(file, key));  // never overwritten
@@ -140,10 +134,10 @@ TEST_CASE("static key files") {
   std::string text = "version = 1\nid = 2\nlisten = 0.0.0.0:0\nstatic_key_file = party.key\npeer = 1 10.0.0.1:5000 " +
                      to_hex(peer.public_key()) + "\n";
   {
-    std::ofstream out(dir.path / "party.conf");
+    std::ofstream out(dir.path() / "party.conf");
     out << text;
   }
-  auto loaded = load_party_config(dir.path / "party.conf");
+  auto loaded = load_party_config(dir.path() / "party.conf");
   REQUIRE(loaded);
   CHECK(loaded->static_key.public_key() == key.public_key());
   CHECK(loaded->listen_port == 0);
@@ -155,16 +149,16 @@ TEST_CASE("static key files") {
     CHECK(r.error().message.find("chmod 600") != std::string::npos);
   }
   SECTION("malformed") {
-    fs::path bad = dir.path / "bad.key";
+    fs::path bad = dir.path() / "bad.key";
     {
       std::ofstream out(bad);
       out << "zz\n";
     }
     fs::permissions(bad, fs::perms::owner_read | fs::perms::owner_write);
     CHECK_FALSE(read_static_key_file(bad));
-    CHECK_FALSE(read_static_key_file(dir.path / "missing.key"));
+    CHECK_FALSE(read_static_key_file(dir.path() / "missing.key"));
   }
-  SECTION("missing configuration file") { CHECK_FALSE(load_party_config(dir.path / "none.conf")); }
+  SECTION("missing configuration file") { CHECK_FALSE(load_party_config(dir.path() / "none.conf")); }
 }
 
 TEST_CASE("host:port parsing") {
@@ -239,19 +233,19 @@ TEST_CASE("a configuration without id or listen address is refused by name") {
 TEST_CASE("static key files: each refusal for its own reason") {
   TempDir dir;
   SECTION("a directory or a missing file is not a key file") {
-    fs::create_directory(dir.path / "keys");
-    auto directory = read_static_key_file(dir.path / "keys");
+    fs::create_directory(dir.path() / "keys");
+    auto directory = read_static_key_file(dir.path() / "keys");
     REQUIRE_FALSE(directory);
     CHECK(directory.error().kind == ErrorKind::Storage);
-    CHECK(directory.error().message == "static key file: " + (dir.path / "keys").string() + " is not a regular file");
-    const fs::path missing = dir.path / "missing.key";
+    CHECK(directory.error().message == "static key file: " + (dir.path() / "keys").string() + " is not a regular file");
+    const fs::path missing = dir.path() / "missing.key";
     auto absent = read_static_key_file(missing);
     REQUIRE_FALSE(absent);
     CHECK(absent.error().kind == ErrorKind::Storage);
     CHECK(absent.error().message == "static key file: cannot open " + missing.string() + ": " + std::strerror(ENOENT));
   }
   SECTION("text that is not 64 hex digits") {
-    fs::path bad = dir.path / "bad.key";
+    fs::path bad = dir.path() / "bad.key";
     for (const std::string& text : {std::string("zz\n"), std::string(63, 'a') + "\n", std::string(66, 'a'), std::string()}) {
       fs::remove(bad);
       write_file(bad, text);
@@ -264,7 +258,7 @@ TEST_CASE("static key files: each refusal for its own reason") {
     }
   }
   SECTION("a degenerate private key") {
-    fs::path zero = dir.path / "zero.key";
+    fs::path zero = dir.path() / "zero.key";
     write_file(zero, std::string(64, '0') + "\n");
     fs::permissions(zero, fs::perms::owner_read | fs::perms::owner_write);
     auto r = read_static_key_file(zero);
@@ -274,7 +268,7 @@ TEST_CASE("static key files: each refusal for its own reason") {
     CHECK(r.error().message.find("degenerate") != std::string::npos);
   }
   SECTION("an existing file is never overwritten") {
-    fs::path file = dir.path / "party.key";
+    fs::path file = dir.path() / "party.key";
     write_file(file, "keep me\n");
     auto s = write_static_key_file(file, X25519KeyPair::generate());
     REQUIRE_FALSE(s);
@@ -290,14 +284,14 @@ TEST_CASE("static key files: each refusal for its own reason") {
 TEST_CASE("loading a party configuration file: refusals name the file") {
   TempDir dir;
   SECTION("a missing file") {
-    fs::path none = dir.path / "none.conf";
+    fs::path none = dir.path() / "none.conf";
     auto r = load_party_config(none);
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == ErrorKind::Storage);
     CHECK(r.error().message == "party config: cannot open " + none.string() + ": " + std::strerror(ENOENT));
   }
   SECTION("a file larger than 1 MiB is refused by its size") {
-    fs::path big = dir.path / "big.conf";
+    fs::path big = dir.path() / "big.conf";
     write_file(big, std::string(kMaxConfigBytes + 1, '#'));
     auto r = load_party_config(big);
     REQUIRE_FALSE(r);
@@ -305,7 +299,7 @@ TEST_CASE("loading a party configuration file: refusals name the file") {
     CHECK(r.error().message == "party config: " + big.string() + " is larger than " + std::to_string(kMaxConfigBytes) + " bytes");
   }
   SECTION("a malformed file") {
-    fs::path bad = dir.path / "bad.conf";
+    fs::path bad = dir.path() / "bad.conf";
     write_file(bad, "version = 1\nid = 1\ncolour = blue\n");
     auto r = load_party_config(bad);
     REQUIRE_FALSE(r);
@@ -319,7 +313,7 @@ TEST_CASE("a static key file that cannot be written whole is refused and removed
   auto key = X25519KeyPair::generate();
   for (auto call : {test::Syscall::Write, test::Syscall::Fsync, test::Syscall::Close}) {
     INFO(static_cast<int>(call));
-    const fs::path file = dir.path / "party.key";
+    const fs::path file = dir.path() / "party.key";
     {
       test::SyscallFault fault(call);
       auto written = write_static_key_file(file, key);
@@ -337,14 +331,14 @@ TEST_CASE("a static key file that cannot be written whole is refused and removed
 TEST_CASE("configuration and static key files behind a symbolic link or a FIFO are refused without blocking") {
   TempDir dir;
   auto key = X25519KeyPair::generate();
-  const fs::path real = dir.path / "real.key";
+  const fs::path real = dir.path() / "real.key";
   REQUIRE(write_static_key_file(real, key));
-  fs::create_symlink(real, dir.path / "link.key");
-  auto via_link = read_static_key_file(dir.path / "link.key");
+  fs::create_symlink(real, dir.path() / "link.key");
+  auto via_link = read_static_key_file(dir.path() / "link.key");
   REQUIRE_FALSE(via_link);
-  CHECK(via_link.error().message == "static key file: " + (dir.path / "link.key").string() + " is a symbolic link");
+  CHECK(via_link.error().message == "static key file: " + (dir.path() / "link.key").string() + " is a symbolic link");
 
-  const fs::path fifo = dir.path / "party.conf";
+  const fs::path fifo = dir.path() / "party.conf";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   auto from_fifo = load_party_config(fifo);  // would block forever if opened for a blocking read
   REQUIRE_FALSE(from_fifo);
@@ -354,7 +348,7 @@ TEST_CASE("configuration and static key files behind a symbolic link or a FIFO a
 
 TEST_CASE("a configuration file that cannot be read names the file and the reason") {
   TempDir dir;
-  const fs::path file = dir.path / "party.conf";
+  const fs::path file = dir.path() / "party.conf";
   {
     std::ofstream out(file);
     out << "version = 1\n";

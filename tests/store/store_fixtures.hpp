@@ -21,6 +21,7 @@
 #include "tsign/store/atomic_file.hpp"
 #include "tsign/store/passphrase_protector.hpp"
 #include "tsign/store/share_header.hpp"
+#include "support/temp_dir.hpp"
 
 namespace tsign::test {
 
@@ -40,25 +41,6 @@ inline void write_all_bytes(const std::filesystem::path& path, ByteSpan data) {
   REQUIRE(out.good());
 }
 
-// A fresh directory under the system temporary directory, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "tsign-store-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Runs body in a forked child, which exits with body's return value unless killed first; returns the
 // wait status. The child never returns into the test framework.

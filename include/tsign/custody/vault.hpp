@@ -8,7 +8,7 @@
 //   <dir>/presignatures/    sealed ECDSA presignatures (presignature_pool.hpp)
 //   <dir>/signing-policy    optional rules every signature must pass (docs/signing-policy.md)
 //
-//   TSIGN_TRY(Vault vault, Vault::open(dir, {std::move(passphrase)}));
+//   TSIGN_TRY(Vault vault, Vault::open(dir, VaultUnlock(std::move(passphrase))));
 //   TcpPeerLink peers(*node);
 //   TSIGN_TRY(VaultKey key, vault.keygen({ShareSuite::EcdsaSecp256k1, 2, {1, 2, 3}, "ticket-42"}, peers));
 //   TSIGN_TRY(VaultSignature sig, vault.sign({key.key_id, digest, {1, 2}}, peers));
@@ -57,6 +57,9 @@ struct VaultPaths {
 // What unlocks a vault: the passphrase (it unseals the identity and, without an HSM, the shares)
 // and optionally a PKCS#11 token whose AES key wraps each share file's key instead.
 struct VaultUnlock {
+  VaultUnlock() = default;
+  explicit VaultUnlock(SecretBytes passphrase_) : passphrase(std::move(passphrase_)) {}
+
   SecretBytes passphrase;
   std::optional<Pkcs11Config> hsm;
   std::string hsm_key_label = "tsign-share-key";

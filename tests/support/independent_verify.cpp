@@ -1,4 +1,4 @@
-#include "independent_verify.hpp"
+#include "support/independent_verify.hpp"
 
 #include <secp256k1.h>
 #include <secp256k1_extrakeys.h>

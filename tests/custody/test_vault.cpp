@@ -1,0 +1,287 @@
+// The Vault end to end among three in-process parties: every suite signs and outside code verifies,
+// and each custody rule holds when a file, the log or a presignature is turned against it.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "custody/vault_cluster.hpp"
+#include "support/independent_verify.hpp"
+#include "support/syscall_faults.hpp"
+
+using namespace tsign;
+using namespace tsign::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+const Bytes kMessage = [] {
+  const std::string_view text = "pay 1 BTC to the cold wallet";
+  return Bytes(text.begin(), text.end());
+}();
+
+SignRequest sign_request(const KeyId& key, std::vector<PartyId> signers, const std::string& session) {
+  SignRequest r;
+  r.key_id = key;
+  r.content = kMessage;
+  r.signers = std::move(signers);
+  r.session = session;
+  return r;
+}
+
+bool verifies(ShareSuite suite, const VaultSignature& sig) {
+  const std::string pk = to_hex(sig.public_key), s = to_hex(sig.signature);
+  switch (suite) {
+    case ShareSuite::FrostSecp256k1:
+      return frost_secp256k1_verifies(pk, kMessage, s);
+    case ShareSuite::FrostSecp256k1Taproot:
+      return bip340_verifies(pk, kMessage, s);
+    case ShareSuite::FrostEd25519:
+      return ed25519_verifies(pk, kMessage, s);
+    case ShareSuite::EcdsaSecp256k1:
+      return ecdsa_verifies(pk, to_hex(sha256(kMessage)), s);
+  }
+  return false;
+}
+
+std::vector<AuditEntry> audit_entries(const VaultCluster& cluster, PartyId id, const ByteArray<32>& audit_key) {
+  std::vector<AuditEntry> out;
+  AuditVerifyOptions options;
+  options.on_entry = [&out](const AuditEntry& e) { out.push_back(e); };
+  REQUIRE(verify_audit_log(cluster.dir(id) / "audit.log", audit_key, options).ok());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("vault: every suite generates a key among three parties and two sign; outside code verifies") {
+  const ShareSuite suite = GENERATE(ShareSuite::FrostSecp256k1, ShareSuite::FrostSecp256k1Taproot,
+                                    ShareSuite::FrostEd25519, ShareSuite::EcdsaSecp256k1);
+  VaultCluster cluster;
+  const VaultKey key = cluster.keygen(suite);
+  auto signed_by = cluster.on({1, 3}, [&](Vault& v, PeerLink& l) { return v.sign(sign_request(key.key_id, {1, 3}, ""), l); });
+  for (auto& [id, sig] : signed_by) {
+    INFO("party " << id << ": " << (sig ? std::string() : sig.error().message));
+    REQUIRE(sig.ok());
+    CHECK(verifies(suite, *sig));
+    CHECK(sig->public_key == key.view.public_key);
+  }
+  // Every party recorded the approval before its share left, then the signature.
+  const auto entries = audit_entries(cluster, 1, cluster.vault(1).public_identity().audit_key);
+  REQUIRE(entries.size() >= 3);
+  CHECK(entries[entries.size() - 2].event.kind == AuditEventKind::Approved);
+  CHECK(entries.back().event.kind == AuditEventKind::Signed);
+}
+
+TEST_CASE("vault: a pooled presignature signs once and a refresh voids the ones made before it") {
+  VaultCluster cluster;
+  const VaultKey key = cluster.keygen(ShareSuite::EcdsaSecp256k1);
+  const auto presign = [&](const std::string& session) {
+    auto made = cluster.on({1, 2}, [&](Vault& v, PeerLink& l) { return v.presign({key.key_id, {1, 2}, {}, session}, l); });
+    REQUIRE(made.at(1).ok());
+    REQUIRE(made.at(2).ok());
+    REQUIRE(*made.at(1) == *made.at(2));
+    return *made.at(1);
+  };
+  const auto sign_with = [&](const Digest32& presignature, const std::string& session) {
+    return cluster.on({1, 2}, [&](Vault& v, PeerLink& l) {
+      SignRequest r = sign_request(key.key_id, {1, 2}, session);
+      r.presignature = presignature;
+      return v.sign(r, l);
+    });
+  };
+
+  const Digest32 first = presign("presign-1");
+  CHECK(cluster.vault(1).presignatures(key.key_id)->size() == 1);
+  // The sealed file as it is now, to be put back after its use.
+  fs::path sealed;
+  for (const auto& f : fs::recursive_directory_iterator(cluster.dir(1) / "presignatures")) {
+    if (f.path().extension() == ".presig") sealed = f.path();
+  }
+  REQUIRE_FALSE(sealed.empty());
+  const fs::path copy = cluster.dir(1) / "copy.presig";
+  fs::copy_file(sealed, copy);
+
+  auto signed_once = sign_with(first, "use-1");
+  REQUIRE(signed_once.at(1).ok());
+  CHECK(verifies(ShareSuite::EcdsaSecp256k1, *signed_once.at(1)));
+  CHECK(cluster.vault(1).presignatures(key.key_id)->empty());
+
+  SECTION("a second use, even with the sealed file put back, is refused before anything is sent") {
+    fs::copy_file(copy, sealed);
+    auto again = cluster.vault(1).sign([&] {
+      SignRequest r = sign_request(key.key_id, {1, 2}, "use-2");
+      r.presignature = first;
+      return r;
+    }(), cluster.link(1));
+    REQUIRE_FALSE(again.ok());
+    CHECK_THAT(again.error().message, Catch::Contains("was used already"));
+  }
+
+  SECTION("a presignature made before a refresh is refused after it") {
+    const Digest32 second = presign("presign-2");
+    auto refreshed = cluster.on({1, 2, 3}, [&](Vault& v, PeerLink& l) { return v.refresh(key.key_id, "refresh-1", l); });
+    for (auto& [id, r] : refreshed) REQUIRE(r.ok());
+    CHECK(cluster.vault(1).presignatures(key.key_id)->empty());
+    CHECK(cluster.vault(2).presignatures(key.key_id)->empty());
+    // Even its sealed file put back under the new epoch's name does not open as the new epoch.
+    auto after = cluster.vault(1).sign([&] {
+      SignRequest r = sign_request(key.key_id, {1, 2}, "use-3");
+      r.presignature = second;
+      return r;
+    }(), cluster.link(1));
+    REQUIRE_FALSE(after.ok());
+    CHECK_THAT(after.error().message, Catch::Contains("no presignature"));
+    fs::create_directories(sealed.parent_path());
+    const fs::path renamed = sealed.parent_path() / ("1-" + to_hex(second) + ".presig");
+    fs::copy_file(copy, renamed);
+    fs::permissions(renamed, fs::perms::owner_read | fs::perms::owner_write);
+    auto forged = cluster.vault(1).sign([&] {
+      SignRequest r = sign_request(key.key_id, {1, 2}, "use-4");
+      r.presignature = second;
+      return r;
+    }(), cluster.link(1));
+    REQUIRE_FALSE(forged.ok());
+  }
+}
+
+TEST_CASE("vault: a crash just after a presignature is recorded as used leaves it used") {
+  VaultCluster cluster;
+  const VaultKey key = cluster.keygen(ShareSuite::EcdsaSecp256k1);
+  auto made = cluster.on({1, 2}, [&](Vault& v, PeerLink& l) { return v.presign({key.key_id, {1, 2}, {}, "p"}, l); });
+  REQUIRE(made.at(1).ok());
+  struct Crash {};
+  VaultOptions options;
+  options.on_step = [](std::string_view step) {
+    if (step == "presignature:recorded") throw Crash{};
+  };
+  cluster.open(1, options);
+  SignRequest r = sign_request(key.key_id, {1, 2}, "s");
+  r.presignature = *made.at(1);
+  CHECK_THROWS_AS(cluster.vault(1).sign(r, cluster.link(1)), Crash);
+  cluster.open(1);
+  auto again = cluster.vault(1).sign(r, cluster.link(1));
+  REQUIRE_FALSE(again.ok());
+  CHECK_THAT(again.error().message, Catch::Contains("was used already"));
+}
+
+TEST_CASE("vault: an approval the audit log cannot take releases nothing") {
+  VaultCluster cluster;
+  const VaultKey key = cluster.keygen(ShareSuite::FrostSecp256k1);
+  cluster.sessions().on_new_hub = [](MemoryHub& hub) { hub.set_recording(true); };
+  for (PartyId id : {1, 2}) cluster.link(id).engine.round_timeout = std::chrono::milliseconds(1500);
+
+  // Party 1 is approved and waiting for party 2; party 2's audit append then fails at its fsync.
+  std::promise<void> approved;
+  VaultOptions options;
+  options.on_step = [&approved](std::string_view step) {
+    if (step == "sign:approved") approved.set_value();
+  };
+  cluster.open(1, options);
+  auto first = std::async(std::launch::async, [&] { return cluster.vault(1).sign(sign_request(key.key_id, {1, 2}, ""), cluster.link(1)); });
+  approved.get_future().wait();
+  Result<VaultSignature> second = make_error(ErrorKind::Internal, "not run");
+  {
+    SyscallFault fsync_fails(Syscall::Fsync);
+    second = cluster.vault(2).sign(sign_request(key.key_id, {1, 2}, ""), cluster.link(2));
+    CHECK(fsync_fails.fired());
+  }
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.error().kind == ErrorKind::Storage);
+  const auto first_result = first.get();
+  REQUIRE_FALSE(first_result.ok());
+  CHECK(first_result.error().kind == ErrorKind::Timeout);
+  CHECK(first_result.error().culprits == std::vector<PartyId>{2});
+  // Not one message of party 2 reached any session.
+  const auto recorded = cluster.sessions().recorded();
+  CHECK_FALSE(recorded.empty());  // party 1's did
+  CHECK(std::none_of(recorded.begin(), recorded.end(), [](const RecordedMessage& m) { return m.from == 2; }));
+  // Party 2's log holds neither an approval nor a signature.
+  const auto entries = audit_entries(cluster, 2, cluster.vault(2).public_identity().audit_key);
+  for (const auto& e : entries) {
+    CHECK(e.event.kind != AuditEventKind::Approved);
+    CHECK(e.event.kind != AuditEventKind::Signed);
+  }
+}
+
+TEST_CASE("vault: a share file older than the audit log records is refused") {
+  VaultCluster cluster;
+  const VaultKey key = cluster.keygen(ShareSuite::FrostSecp256k1);
+  const fs::path shares = cluster.dir(1) / "shares" / to_hex(key.key_id);
+  const fs::path saved = cluster.dir(1) / "saved-shares";
+  fs::copy(shares, saved);
+  auto refreshed = cluster.on({1, 2, 3}, [&](Vault& v, PeerLink& l) { return v.refresh(key.key_id, "r", l); });
+  for (auto& [id, r] : refreshed) REQUIRE(r.ok());
+  CHECK(refreshed.at(1)->epoch == 1);
+
+  cluster.close(1);
+  fs::remove_all(shares);
+  fs::copy(saved, shares);
+  cluster.open(1);
+  auto loaded = cluster.vault(1).key(key.key_id);
+  REQUIRE_FALSE(loaded.ok());
+  CHECK_THAT(loaded.error().message, Catch::Contains("holds epoch 0, but the audit log records epoch 1"));
+  auto signed_old = cluster.vault(1).sign(sign_request(key.key_id, {1, 2}, ""), cluster.link(1));
+  REQUIRE_FALSE(signed_old.ok());
+  CHECK_THAT(signed_old.error().message, Catch::Contains("an older copy was put back"));
+}
+
+TEST_CASE("vault: a backup older than the audit log, or of another key, is not restored") {
+  VaultCluster cluster;
+  const VaultKey key = cluster.keygen(ShareSuite::FrostEd25519);
+  const BackupKeyPair backup_key = BackupKeyPair::generate();
+  auto old_backup = cluster.vault(1).backup(key.key_id, backup_key.public_key);
+  REQUIRE(old_backup.ok());
+  auto refreshed = cluster.on({1, 2, 3}, [&](Vault& v, PeerLink& l) { return v.refresh(key.key_id, "r", l); });
+  for (auto& [id, r] : refreshed) REQUIRE(r.ok());
+  auto current_backup = cluster.vault(1).backup(key.key_id, backup_key.public_key);
+  REQUIRE(current_backup.ok());
+  REQUIRE(cluster.vault(1).decommission(key.key_id)->failures.empty());
+
+  auto old = cluster.vault(1).restore(*old_backup, backup_key);
+  REQUIRE_FALSE(old.ok());
+  CHECK_THAT(old.error().message, Catch::Contains("an older backup cannot be restored"));
+  Bytes other_group_key = key.view.group_key;
+  other_group_key.back() ^= 1;
+  auto other = cluster.vault(1).restore(*current_backup, backup_key, std::nullopt, other_group_key);
+  REQUIRE_FALSE(other.ok());
+  CHECK_THAT(other.error().message, Catch::Contains("another key"));
+  auto restored = cluster.vault(1).restore(*current_backup, backup_key, std::nullopt, key.view.group_key);
+  REQUIRE(restored.ok());
+  CHECK(restored->epoch == 1);
+  CHECK(restored->view.public_key == key.view.public_key);
+}
+
+TEST_CASE("vault: decommission wipes what it can and records every failure") {
+  VaultCluster cluster;
+  const VaultKey key = cluster.keygen(ShareSuite::FrostSecp256k1);
+  const fs::path shares = cluster.dir(2) / "shares" / to_hex(key.key_id);
+  // A directory where an interrupted write's temporary file would be: loading ignores it, the
+  // wipe cannot remove it.
+  fs::create_directory(shares / ".0.share.tmp-stray");
+  auto report = cluster.vault(2).decommission(key.key_id);
+  INFO((report ? std::string() : report.error().message));
+  REQUIRE(report.ok());
+  REQUIRE(report->failures.size() == 1);
+  CHECK_THAT(report->failures.front(), Catch::Contains("unexpected entry"));
+  for (const auto& f : fs::directory_iterator(shares)) CHECK(f.is_directory());  // every share file is gone
+  const auto entries = audit_entries(cluster, 2, cluster.vault(2).public_identity().audit_key);
+  REQUIRE(entries.size() >= 2);
+  CHECK(entries.back().event.kind == AuditEventKind::Decommissioned);
+  CHECK_THAT(entries.back().event.details, Catch::StartsWith("incomplete") && Catch::Contains("unexpected entry"));
+}
+
+TEST_CASE("vault: a vault directory others can read, or whose audit log vanished, does not open") {
+  VaultCluster cluster;
+  cluster.keygen(ShareSuite::FrostSecp256k1);
+  cluster.close(3);
+  fs::permissions(cluster.dir(3), fs::perms::group_read, fs::perm_options::add);
+  auto readable = Vault::open(cluster.dir(3), VaultUnlock(VaultCluster::passphrase()));
+  REQUIRE_FALSE(readable.ok());
+  CHECK_THAT(readable.error().message, Catch::Contains("readable by group or others"));
+  fs::permissions(cluster.dir(3), fs::perms::group_read, fs::perm_options::remove);
+  fs::remove(cluster.dir(3) / "audit.log");
+  fs::remove(cluster.dir(3) / "audit.log.head");
+  auto without_log = Vault::open(cluster.dir(3), VaultUnlock(VaultCluster::passphrase()));
+  REQUIRE_FALSE(without_log.ok());
+  CHECK_THAT(without_log.error().message, Catch::Contains("missing while keys exist"));
+}
