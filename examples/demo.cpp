@@ -1,7 +1,7 @@
-// The tsign demo: three parties, one process each, with their own configuration file and
-// identity key, talk over authenticated and encrypted TCP on loopback. They generate a 2-of-3
-// key with no dealer, sign with FROST (BIP-340/Taproot) and with threshold ECDSA (DKLs23), and
-// every signature is checked by libsecp256k1.
+// The tsign demo: three parties, one process each, each with its own vault (custody/vault.hpp:
+// sealed identity, share store, audit log), talk over authenticated and encrypted TCP on
+// loopback. They generate a 2-of-3 key with no dealer, sign with FROST (BIP-340/Taproot) and with
+// threshold ECDSA (DKLs23), and every signature is checked by libsecp256k1.
 //
 //   demo                                  the whole run: three processes on 127.0.0.1
 //   demo --setup DIR HOST:PORT x3         only write the parties' files into DIR, with party i
@@ -29,13 +29,8 @@
 #include <vector>
 
 #include "tsign/core/random.hpp"
-#include "tsign/dkg/dkg.hpp"
-#include "tsign/ecdsa/keygen.hpp"
-#include "tsign/ecdsa/sign.hpp"
-#include "tsign/frost/signing_protocol.hpp"
+#include "tsign/custody/vault.hpp"
 #include "tsign/net/party_config.hpp"
-#include "tsign/protocol/session_id.hpp"
-#include "tsign/net/tcp_transport.hpp"
 
 using namespace tsign;
 namespace fs = std::filesystem;
@@ -64,45 +59,36 @@ std::uint16_t free_port() {
 using Address = std::pair<std::string, std::uint16_t>;
 
 const fs::path kRunNonceFile = "run.nonce";
+const fs::path kAddressesFile = "addresses";
 
-// Writes party<i>.conf and party<i>.key for every party (party i listens at addresses[i]): each
-// knows its own private key and every peer's pinned public key. Also writes run.nonce, a fresh
-// value all parties share that makes every session id of this run unique.
+// A demo's vaults are throwaway: a fixed passphrase, and an Argon2id cost that keeps three
+// processes quick. A real party chooses its passphrase and keeps the default cost.
+SecretBytes demo_passphrase() { return SecretBytes::copy_of(as_bytes(std::string_view("tsign demo passphrase"))); }
+constexpr Argon2Params kDemoKdf{1, 32u << 20};
+
+fs::path vault_dir(const fs::path& dir, PartyId id) { return dir / ("party" + std::to_string(id)); }
+
+// Creates each party's vault (DIR/party<i>: sealed identity, share store, audit log) and writes
+// the addresses every party listens at, and run.nonce, a fresh value all parties share that makes
+// this run's session labels unique.
 bool write_cluster(const fs::path& dir, const std::vector<Address>& addresses) {
-  std::vector<X25519KeyPair> keys;
-  for (std::size_t i = 0; i < kParties.size(); ++i) keys.push_back(X25519KeyPair::generate());
+  std::ofstream out(dir / kAddressesFile);
   for (std::size_t i = 0; i < kParties.size(); ++i) {
-    PartyConfig config;
-    config.id = kParties[i];
-    config.listen_host = addresses[i].first;
-    config.listen_port = addresses[i].second;
-    config.static_key = keys[i].clone();
-    for (std::size_t j = 0; j < kParties.size(); ++j) {
-      if (j != i) config.peers.push_back({kParties[j], addresses[j].first, addresses[j].second, keys[j].public_key()});
-    }
-    const std::string key_file = "party" + std::to_string(kParties[i]) + ".key";
-    if (auto s = write_static_key_file(dir / key_file, keys[i]); !s.ok()) {
-      std::printf("demo: %s\n", s.error().describe().c_str());
+    auto created = Vault::create(vault_dir(dir, kParties[i]), kParties[i], demo_passphrase(), kDemoKdf);
+    if (!created.ok()) {
+      std::printf("demo: %s\n", created.error().describe().c_str());
       return false;
     }
-    std::ofstream(dir / ("party" + std::to_string(kParties[i]) + ".conf")) << format_party_config(config, key_file);
+    out << kParties[i] << " " << addresses[i].first << " " << addresses[i].second << "\n";
   }
   std::ofstream(dir / kRunNonceFile) << to_hex(random_array<16>()) << "\n";
-  return true;
+  return out.good();
 }
 
-std::optional<ByteArray<16>> read_run_nonce(const fs::path& dir) {
+std::string read_run_nonce(const fs::path& dir) {
   std::string hex;
   std::ifstream(dir / kRunNonceFile) >> hex;
-  ByteArray<16> nonce{};
-  try {
-    const Bytes bytes = from_hex(hex);
-    if (bytes.size() != nonce.size()) return std::nullopt;
-    std::copy(bytes.begin(), bytes.end(), nonce.begin());
-  } catch (const std::invalid_argument&) {
-    return std::nullopt;
-  }
-  return nonce;
+  return hex;
 }
 
 int fail(PartyId self, const char* step, const Error& error) {
@@ -110,90 +96,93 @@ int fail(PartyId self, const char* step, const Error& error) {
   return 1;
 }
 
-bool schnorr_verifies(const frost::Signature<FrostSecp256k1Tr>& sig, ByteSpan msg, const Secp256k1Point& key) {
+bool schnorr_verifies(ByteSpan signature, ByteSpan msg, ByteSpan xonly_key) {
   secp256k1_xonly_pubkey xonly;
-  auto x = key.x_only();
-  if (secp256k1_xonly_pubkey_parse(secp256k1_ctx(), &xonly, x.data()) != 1) return false;
-  auto bytes = sig.to_bytes();
-  return secp256k1_schnorrsig_verify(secp256k1_ctx(), bytes.data(), msg.data(), msg.size(), &xonly) == 1;
+  if (signature.size() != 64 || secp256k1_xonly_pubkey_parse(secp256k1_ctx(), &xonly, xonly_key.data()) != 1) return false;
+  return secp256k1_schnorrsig_verify(secp256k1_ctx(), signature.data(), msg.data(), msg.size(), &xonly) == 1;
 }
 
-bool ecdsa_verifies(const EcdsaSignature& sig, const Digest32& digest, const Secp256k1Point& key) {
+bool ecdsa_verifies(ByteSpan compact, const Digest32& digest, ByteSpan public_key) {
   secp256k1_ecdsa_signature parsed;
-  auto compact = sig.compact();
+  secp256k1_pubkey key;
+  if (secp256k1_ec_pubkey_parse(secp256k1_ctx(), &key, public_key.data(), public_key.size()) != 1) return false;
   if (secp256k1_ecdsa_signature_parse_compact(secp256k1_ctx(), &parsed, compact.data()) != 1) return false;
-  return secp256k1_ecdsa_verify(secp256k1_ctx(), &parsed, digest.data(), &key.pubkey()) == 1;
+  return secp256k1_ecdsa_verify(secp256k1_ctx(), &parsed, digest.data(), &key) == 1;
 }
 
-// One party's whole run, in its own process, from the files write_cluster() put in `dir`.
-int run_party(PartyId self, const fs::path& dir) {
-  auto config = load_party_config(dir / ("party" + std::to_string(self) + ".conf"));
-  if (!config.ok()) return fail(self, "loading the configuration", config.error());
-  const auto run_nonce = read_run_nonce(dir);
-  if (!run_nonce) {
-    std::printf("[party %u] %s: expected 32 hex digits\n", self, (dir / kRunNonceFile).c_str());
-    return 1;
+// This party's TCP node: it listens where the addresses file says, with the vault's transport
+// key, and pins every other party's key from its vault's identity.pub.
+Result<std::unique_ptr<TcpNode>> start_node(const fs::path& dir, const Vault& vault) {
+  PartyConfig config;
+  config.id = vault.id();
+  config.static_key = vault.transport_key().clone();
+  std::ifstream in(dir / kAddressesFile);
+  PartyId id = 0;
+  std::string host;
+  std::uint16_t port = 0;
+  while (in >> id >> host >> port) {
+    if (id == vault.id()) {
+      config.listen_host = host;
+      config.listen_port = port;
+      continue;
+    }
+    TSIGN_TRY(PublicIdentity peer, Vault::public_identity(vault_dir(dir, id)));
+    config.peers.push_back({id, host, port, peer.transport_key});
   }
-  auto node = TcpNode::start(std::move(config).value());
-  if (!node.ok()) return fail(self, "starting the TCP node", node.error());
-  auto session = [&](std::string_view step, const std::vector<PartyId>& who) {
-    return derive_session_id(step, who, *run_nonce);
-  };
+  return TcpNode::start(std::move(config));
+}
 
-  // 1. Distributed key generation for FROST(secp256k1, TR): no dealer, Feldman VSS with proofs.
-  auto dkg = DkgProtocol<FrostSecp256k1Tr>::create(self, {session("demo/dkg", kParties), kParties, kThreshold});
-  if (!dkg.ok()) return fail(self, "DKG setup", dkg.error());
-  auto frost_key = run_protocol(*dkg, **node, session("demo/dkg", kParties));
-  if (!frost_key.ok()) return fail(self, "DKG", frost_key.error());
+// One party's whole run, in its own process, through its vault, from the files write_cluster()
+// put in `dir`.
+int run_party(PartyId self, const fs::path& dir) {
+  auto vault = Vault::open(vault_dir(dir, self), VaultUnlock(demo_passphrase()));
+  if (!vault.ok()) return fail(self, "opening the vault", vault.error());
+  auto node = start_node(dir, *vault);
+  if (!node.ok()) return fail(self, "starting the TCP node", node.error());
+  TcpPeerLink peers(**node);
+  const std::string run = read_run_nonce(dir);
+
+  // 1. Distributed key generation for FROST(secp256k1, BIP-340/Taproot): no dealer. The vault
+  //    stages the share, confirms with every party that each stored its own, then commits.
+  auto frost_key = vault->keygen({ShareSuite::FrostSecp256k1Taproot, kThreshold, kParties, run + "/frost"}, peers);
+  if (!frost_key.ok()) return fail(self, "FROST key generation", frost_key.error());
   // The key-path-only output key (BIP-86): it commits to having no script path, so no party can
   // have hidden one in the key it helped generate.
-  const auto taproot = frost::TaprootTweak::no_scripts();
-  auto output_key = frost::taproot_output_key(frost_key->group_public_key, taproot);
-  if (!output_key.ok()) return fail(self, "Taproot output key", output_key.error());
-  std::printf("[party %u] DKG done: Taproot output key %s\n", self, to_hex(output_key->x_only()).c_str());
+  std::printf("[party %u] DKG done: Taproot output key %s\n", self, to_hex(frost_key->view.public_key).c_str());
 
-  // 2. FROST signing by parties 1 and 2; party 3 stays out.
+  // 2. FROST signing by parties 1 and 2; party 3 stays out. Each signer's vault records the
+  //    approval in its audit log before its share leaves.
   const std::string text = "tsign demo: pay 1 BTC to cold storage";
   const Bytes message(text.begin(), text.end());
-  const std::vector<PartyId> frost_signers = {1, 2};
   if (self != 3) {
-    auto signing = frost::SigningProtocol<FrostSecp256k1Tr>::create(std::move(frost_key).value(), frost_signers,
-                                                                     message, taproot);
-    if (!signing.ok()) return fail(self, "FROST signing setup", signing.error());
-    auto signature = run_protocol(*signing, **node, session("demo/frost", frost_signers));
-    if (!signature.ok()) return fail(self, "FROST signing", signature.error());
-    const auto& sig = *signature;
-    const bool ok = schnorr_verifies(sig, message, *output_key);
-    std::printf("[party %u] FROST signature %s: libsecp256k1 schnorrsig_verify %s\n", self,
-                to_hex(sig.to_bytes()).c_str(), ok ? "accepts" : "REJECTS");
+    SignRequest request;
+    request.key_id = frost_key->key_id;
+    request.content = message;
+    request.signers = {1, 2};
+    request.session = run;
+    auto sig = vault->sign(request, peers);
+    if (!sig.ok()) return fail(self, "FROST signing", sig.error());
+    const bool ok = schnorr_verifies(sig->signature, message, sig->public_key);
+    std::printf("[party %u] FROST signature %s: libsecp256k1 schnorrsig_verify %s\n", self, to_hex(sig->signature).c_str(),
+                ok ? "accepts" : "REJECTS");
     if (!ok) return 1;
   }
 
-  // 3. Threshold ECDSA key generation (DKG plus pairwise OT setup), then signing by 2 and 3.
-  auto keygen = EcdsaKeyProtocol::keygen(self, {session("demo/ecdsa-keygen", kParties), kParties, kThreshold});
-  if (!keygen.ok()) return fail(self, "ECDSA keygen setup", keygen.error());
-  if (auto s = run_session(*keygen, **node, session("demo/ecdsa-keygen", kParties)); !s.ok()) {
-    return fail(self, "ECDSA keygen", s.error());
-  }
-  auto ecdsa_output = keygen->take_output();
-  if (!ecdsa_output.ok()) return fail(self, "ECDSA keygen output", ecdsa_output.error());
-  std::optional<EcdsaKeyShare>& ecdsa_key = *ecdsa_output;  // empty only for a resharing dealer
-  if (!ecdsa_key) return fail(self, "ECDSA keygen output", make_error(ErrorKind::Internal, "no key share"));
-  std::printf("[party %u] ECDSA key %s\n", self, to_hex(ecdsa_key->key.group_public_key.to_bytes()).c_str());
-
-  const std::vector<PartyId> ecdsa_signers = {2, 3};
+  // 3. Threshold ECDSA (DKLs23): key generation with pairwise OT setup, then signing by 2 and 3.
+  auto ecdsa_key = vault->keygen({ShareSuite::EcdsaSecp256k1, kThreshold, kParties, run + "/ecdsa"}, peers);
+  if (!ecdsa_key.ok()) return fail(self, "ECDSA key generation", ecdsa_key.error());
+  std::printf("[party %u] ECDSA key generated: %s\n", self, to_hex(ecdsa_key->view.public_key).c_str());
   if (self != 1) {
-    const Digest32 digest = sha256(message);
-    EcdsaSignConfig sign_config{session("demo/ecdsa-sign", ecdsa_signers), ecdsa_signers, {}, digest};
-    auto signing = EcdsaSignProtocol::create(*ecdsa_key, sign_config);
-    if (!signing.ok()) return fail(self, "ECDSA signing setup", signing.error());
-    if (auto s = run_session(*signing, **node, sign_config.session); !s.ok()) return fail(self, "ECDSA signing", s.error());
-    auto signature = signing->take_output();
-    if (!signature.ok()) return fail(self, "ECDSA signature", signature.error());
-    const EcdsaSignature& sig = *signature;
-    const bool ok = ecdsa_verifies(sig, digest, ecdsa_key->key.group_public_key);
+    SignRequest request;
+    request.key_id = ecdsa_key->key_id;
+    request.content = message;  // ECDSA signs SHA-256 of the message
+    request.signers = {2, 3};
+    request.session = run;
+    auto sig = vault->sign(request, peers);
+    if (!sig.ok()) return fail(self, "ECDSA signing", sig.error());
+    const bool ok = ecdsa_verifies(sig->signature, sig->digest, sig->public_key);
     std::printf("[party %u] ECDSA signature %s (recovery id %u): libsecp256k1 ecdsa_verify %s\n", self,
-                to_hex(sig.compact()).c_str(), sig.recovery_id, ok ? "accepts" : "REJECTS");
+                to_hex(sig->signature).c_str(), sig->ecdsa->recovery_id, ok ? "accepts" : "REJECTS");
     if (!ok) return 1;
   }
   // The last messages of the last session must reach the peers before this process exits.
