@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "tsign/core/codec.hpp"
+#include "tsign/core/text_fields.hpp"
 #include "tsign/core/random.hpp"
 #include "tsign/store/passphrase_protector.hpp"
 
@@ -99,27 +100,6 @@ Result<PartyIdentity> unseal_identity(ByteSpan file, const SecretBytes& passphra
   return PartyIdentity{parsed.header.id, parsed.header.kdf, std::move(transport), std::move(audit)};
 }
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-Result<ByteArray<32>> key_field(std::string_view value, std::string_view name) {
-  const bool hex = value.size() == 64 && std::all_of(value.begin(), value.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  });
-  if (!hex) return make_error(ErrorKind::InvalidInput, "identity.pub " + std::string(name) + ": expected 64 hex digits");
-  const Bytes raw = from_hex(value);
-  ByteArray<32> out{};
-  std::copy(raw.begin(), raw.end(), out.begin());
-  return out;
-}
-
-}  // namespace
-
 std::string format_public_identity(const PublicIdentity& identity) {
   return "# tsign party identity (public keys)\nid = " + std::to_string(identity.id) +
          "\ntransport_key = " + to_hex(identity.transport_key) + "\naudit_key = " + to_hex(identity.audit_key) + "\n";
@@ -131,27 +111,21 @@ Result<PublicIdentity> parse_public_identity(std::string_view text) {
   std::size_t start = 0;
   while (start < text.size()) {
     const std::size_t end = std::min(text.find('\n', start), text.size());
-    std::string_view line = trim(text.substr(start, end - start));
+    std::string_view line = trim_blanks(text.substr(start, end - start));
     start = end + 1;
     if (line.empty() || line.front() == '#') continue;
     const auto eq = line.find('=');
     if (eq == std::string_view::npos) return make_error(ErrorKind::InvalidInput, "identity.pub: expected 'key = value'");
-    const std::string_view key = trim(line.substr(0, eq));
-    const std::string_view value = trim(line.substr(eq + 1));
+    const std::string_view key = trim_blanks(line.substr(0, eq));
+    const std::string_view value = trim_blanks(line.substr(eq + 1));
     if (key == "id" && !id) {
-      std::uint64_t n = 0;
-      for (char c : value) {
-        if (c < '0' || c > '9' || n > 0xffffffffu / 10) return make_error(ErrorKind::InvalidInput, "identity.pub id: not a party id");
-        n = n * 10 + static_cast<std::uint64_t>(c - '0');
-      }
-      if (value.empty() || n == 0 || n > 0xffffffffu) return make_error(ErrorKind::InvalidInput, "identity.pub id: not a party id");
-      out.id = static_cast<PartyId>(n);
+      TSIGN_TRY(out.id, parse_party_id(value, "identity.pub id"));
       id = true;
     } else if (key == "transport_key" && !transport) {
-      TSIGN_TRY(out.transport_key, key_field(value, key));
+      TSIGN_TRY(out.transport_key, parse_hex_array<32>(value, "identity.pub transport_key"));
       transport = true;
     } else if (key == "audit_key" && !audit) {
-      TSIGN_TRY(out.audit_key, key_field(value, key));
+      TSIGN_TRY(out.audit_key, parse_hex_array<32>(value, "identity.pub audit_key"));
       audit = true;
     } else {
       return make_error(ErrorKind::InvalidInput, "identity.pub: unexpected or repeated '" + std::string(key) + "'");

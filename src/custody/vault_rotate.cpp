@@ -1,6 +1,7 @@
 // Vault::keygen, refresh, reshare and repair: a protocol run, then the commit barrier.
 #include <algorithm>
 
+#include "tsign/core/text_fields.hpp"
 #include "tsign/dkg/dkg.hpp"
 #include "tsign/dkg/public_data.hpp"
 #include "tsign/dkg/refresh.hpp"
@@ -68,12 +69,6 @@ Result<typename G::Point> group_key_of(const Bytes& raw) {
   auto point = G::Point::from_bytes(raw);
   if (!point) return make_error(ErrorKind::InvalidInput, "the group key: " + point.error().message);
   return point;
-}
-
-std::string join_parties(const std::vector<PartyId>& parties) {
-  std::string out;
-  for (PartyId p : parties) out += (out.empty() ? "" : ",") + std::to_string(p);
-  return out;
 }
 
 }  // namespace
@@ -225,7 +220,7 @@ Result<ReshareOutcome> Vault::reshare(const ReshareRequest& in, PeerLink& peers)
   }
   TSIGN_CHECK(s.record(AuditEventKind::Reshared, in.key_id, outcome.epoch, config.new_parties,
                        std::to_string(config.new_threshold) + "-of-" + std::to_string(config.new_parties.size()) +
-                           ", dealt by " + join_parties(config.old_quorum)));
+                           ", dealt by " + format_party_list(config.old_quorum)));
   if (*fresh) {
     TSIGN_TRY(outcome.key, s.describe(**fresh));
     return outcome;
@@ -299,7 +294,7 @@ Result<VaultKey> Vault::repair(const RepairRequest& in, PeerLink& peers) {
     TSIGN_CHECK(s.confirm(peers, config.session, participants, agreed, "repair"));
   }
   TSIGN_CHECK(s.record(AuditEventKind::Repaired, in.key_id, epoch, in.helpers,
-                       "share of party " + std::to_string(in.recovering) + " rebuilt by " + join_parties(in.helpers)));
+                       "share of party " + std::to_string(in.recovering) + " rebuilt by " + format_party_list(in.helpers)));
   if (*fresh) return s.describe(**fresh);
   TSIGN_TRY(StoredKey own, s.load(in.key_id));
   return s.describe(own);

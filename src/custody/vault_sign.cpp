@@ -1,6 +1,7 @@
 // Vault::sign and ECDSA presignatures: policy, audit and single use around the signing protocols.
 #include <algorithm>
 
+#include "tsign/custody/suite_signature.hpp"
 #include "tsign/ecdsa/sign.hpp"
 #include "tsign/frost/frost.hpp"
 #include "tsign/keys/child_share.hpp"
@@ -61,11 +62,6 @@ Result<frost::TaprootTweak> taproot_tweak(ShareSuite suite, const std::optional<
     return frost::TaprootTweak::none();
   }
   return root ? frost::TaprootTweak::with_merkle_root(*root) : frost::TaprootTweak::no_scripts();
-}
-
-Bytes frost_message(const std::variant<Bytes, Digest32>& content) {
-  if (const auto* d = std::get_if<Digest32>(&content)) return Bytes(d->begin(), d->end());
-  return std::get<Bytes>(content);
 }
 
 // Runs a signing protocol once the request is approved, or tells the others it is declined.
@@ -167,7 +163,7 @@ Result<VaultSignature> Vault::sign(const SignRequest& in, PeerLink& peers) {
       break;
     case ShareSuite::EcdsaSecp256k1:
       result = [&]() -> Result<VaultSignature> {
-        const Digest32 digest = request.audit_digest();
+        const Digest32 digest = ecdsa_digest(in.content);
         if (in.presignature) {
           if (approval.denial) return *approval.denial;  // nothing was taken from the pool
           // Taken for good (recorded durably) before the online round can send anything.

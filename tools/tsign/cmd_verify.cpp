@@ -2,8 +2,6 @@
 #include "command.hpp"
 #include "message_input.hpp"
 #include "parse.hpp"
-#include "tsign/ecdsa/signature.hpp"
-#include "tsign/frost/signature.hpp"
 
 namespace tsign::cli {
 
@@ -22,60 +20,13 @@ verifies, 7 when it does not (a malformed signature does not verify either).
   ecdsa               public key 33 bytes, signature 64 bytes (r || s, low s);
                       signs --digest, or SHA-256 of the message)";
 
-Result<bool> verify_frost_secp(ByteSpan message, ByteSpan pk, ByteSpan sig) {
-  auto key = Secp256k1Point::from_bytes(pk);
-  if (!key) return make_error(ErrorKind::InvalidInput, "--public-key: " + key.error().message);
-  auto signature = frost::Signature<FrostSecp256k1>::from_bytes(sig);
-  if (!signature) return false;
-  return frost::verify_signature<FrostSecp256k1>(message, *signature, *key);
-}
-
-Result<bool> verify_frost_tr(ByteSpan message, ByteSpan pk, ByteSpan sig) {
-  auto key = pk.size() == 32 ? Secp256k1Point::from_x_only(pk) : Secp256k1Point::from_bytes(pk);
-  if (!key) return make_error(ErrorKind::InvalidInput, "--public-key: " + key.error().message);
-  auto signature = frost::Signature<FrostSecp256k1Tr>::from_bytes(sig);
-  if (!signature) return false;
-  return frost::verify_signature<FrostSecp256k1Tr>(message, *signature, *key);
-}
-
-Result<bool> verify_frost_ed25519(ByteSpan message, ByteSpan pk, ByteSpan sig) {
-  auto key = Ed25519Point::from_bytes(pk);
-  if (!key) return make_error(ErrorKind::InvalidInput, "--public-key: " + key.error().message);
-  auto signature = frost::Signature<FrostEd25519>::from_bytes(sig);
-  if (!signature) return false;
-  return frost::verify_signature<FrostEd25519>(message, *signature, *key);
-}
-
-Result<bool> verify_ecdsa_signature(const Digest32& digest, ByteSpan pk, ByteSpan sig) {
-  auto key = Secp256k1Point::from_bytes(pk);
-  if (!key) return make_error(ErrorKind::InvalidInput, "--public-key: " + key.error().message);
-  if (sig.size() != 64) return false;
-  auto signature = EcdsaSignature::from_compact(sig, 0);
-  if (!signature) return false;
-  return verify_ecdsa(*signature, digest, *key).ok();
-}
-
 Result<Report> run(const Args& args, const Context&) {
   TSIGN_TRY(ShareSuite suite, parse_suite(args.require("suite")));
   TSIGN_TRY(Bytes pk, parse_hex(args.require("public-key"), "--public-key"));
   TSIGN_TRY(Bytes sig, parse_hex(args.require("signature"), "--signature"));
   TSIGN_TRY(MessageContent content, read_message(args));
-  Result<bool> valid = false;
-  switch (suite) {
-    case ShareSuite::FrostSecp256k1:
-      valid = verify_frost_secp(frost_message(content), pk, sig);
-      break;
-    case ShareSuite::FrostSecp256k1Taproot:
-      valid = verify_frost_tr(frost_message(content), pk, sig);
-      break;
-    case ShareSuite::FrostEd25519:
-      valid = verify_frost_ed25519(frost_message(content), pk, sig);
-      break;
-    case ShareSuite::EcdsaSecp256k1:
-      valid = verify_ecdsa_signature(ecdsa_digest(content), pk, sig);
-      break;
-  }
-  if (!valid) return valid.error();
+  auto valid = verify_suite_signature(suite, content, pk, sig);
+  if (!valid) return make_error(ErrorKind::InvalidInput, "--public-key: " + valid.error().message);
   Report report;
   report.set("suite", "suite", to_string(suite));
   report.set("valid", "valid", *valid);

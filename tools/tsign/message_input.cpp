@@ -26,14 +26,4 @@ Result<MessageContent> read_message(const Args& args) {
   return MessageContent(digest);
 }
 
-Bytes frost_message(const MessageContent& content) {
-  if (const auto* d = std::get_if<Digest32>(&content)) return Bytes(d->begin(), d->end());
-  return std::get<Bytes>(content);
-}
-
-Digest32 ecdsa_digest(const MessageContent& content) {
-  if (const auto* d = std::get_if<Digest32>(&content)) return *d;
-  return sha256(std::get<Bytes>(content));
-}
-
 }  // namespace tsign::cli

@@ -6,20 +6,16 @@
 #include "args.hpp"
 #include "tsign/core/hash.hpp"
 #include "tsign/core/result.hpp"
+#include "tsign/custody/suite_signature.hpp"
 
 namespace tsign::cli {
 
 inline constexpr std::size_t kMaxMessageBytes = 16u << 20;
 
-using MessageContent = std::variant<Bytes, Digest32>;
+using MessageContent = SignedContent;
 
 std::vector<std::string_view> message_option_names();
 // Exactly one of the four options; UsageError otherwise.
 Result<MessageContent> read_message(const Args& args);
-
-// The bytes a FROST signature covers: the message, or the 32 digest bytes.
-Bytes frost_message(const MessageContent& content);
-// The digest an ECDSA signature covers: the digest, or SHA-256 of the message.
-Digest32 ecdsa_digest(const MessageContent& content);
 
 }  // namespace tsign::cli

@@ -21,7 +21,7 @@ Result<Network> Network::start(const Cluster& cluster, PartyId self, const X2551
   const std::string where = config.listen_host + ":" + std::to_string(config.listen_port);
   TSIGN_TRY(std::unique_ptr<TcpNode> node, TcpNode::start(std::move(config)));
   progress.line("party " + std::to_string(self) + " listening on " + where + "; participants " +
-                join_parties(participants));
+                format_party_list(participants));
   auto link = std::make_unique<TcpPeerLink>(*node);
   link->engine.round_timeout = options.round_timeout;
   link->progress = [&progress](const std::string& line) { progress.line(line); };

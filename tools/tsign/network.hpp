@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "cluster.hpp"
+#include "tsign/custody/cluster.hpp"
 #include "output.hpp"
 #include "tsign/custody/peer_link.hpp"
 

@@ -1,78 +1,18 @@
 #include "parse.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 namespace tsign::cli {
-
-namespace {
-Error bad(std::string_view what, const std::string& why) {
-  return make_error(ErrorKind::InvalidInput, std::string(what) + ": " + why);
-}
-}  // namespace
-
-Result<std::uint64_t> parse_number(std::string_view text, std::uint64_t max, std::string_view what) {
-  if (text.empty() || text.size() > 19 || (text.size() > 1 && text[0] == '0') ||
-      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return bad(what, "expected a decimal number, got '" + std::string(text.substr(0, 40)) + "'");
-  }
-  std::uint64_t v = 0;
-  for (char c : text) v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  if (v > max) return bad(what, std::string(text) + " is above " + std::to_string(max));
-  return v;
-}
-
-Result<PartyId> parse_party_id(std::string_view text, std::string_view what) {
-  TSIGN_TRY(std::uint64_t v, parse_number(text, 0xffffffffu, what));
-  if (v == 0) return bad(what, "party id 0 is not allowed");
-  return static_cast<PartyId>(v);
-}
-
-Result<std::vector<PartyId>> parse_party_list(std::string_view text, std::string_view what) {
-  std::vector<PartyId> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    const std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-    TSIGN_TRY(PartyId id, parse_party_id(item, what));
-    out.push_back(id);
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  std::sort(out.begin(), out.end());
-  if (std::adjacent_find(out.begin(), out.end()) != out.end()) return bad(what, "a party is listed twice");
-  return out;
-}
-
-Result<Bytes> parse_hex(std::string_view text, std::string_view what, std::optional<std::size_t> size) {
-  if (text.size() % 2 != 0 ||
-      !std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; })) {
-    return bad(what, "expected hex digits");
-  }
-  if (size && text.size() != 2 * *size) {
-    return bad(what, "expected " + std::to_string(*size) + " bytes (" + std::to_string(2 * *size) + " hex digits), got " +
-                         std::to_string(text.size() / 2));
-  }
-  return from_hex(text);
-}
 
 Result<ShareSuite> parse_suite(std::string_view text) {
   if (text == "ecdsa") return ShareSuite::EcdsaSecp256k1;
   if (auto suite = share_suite_from_string(text)) return *suite;
-  return bad("--suite", "unknown suite '" + std::string(text.substr(0, 40)) +
-                            "' (frost-secp256k1, frost-secp256k1-tr, frost-ed25519, ecdsa)");
+  return make_error(ErrorKind::InvalidInput, "--suite: unknown suite '" + std::string(text.substr(0, 40)) +
+                                                 "' (frost-secp256k1, frost-secp256k1-tr, frost-ed25519, ecdsa)");
 }
 
 Result<std::chrono::milliseconds> parse_seconds(std::string_view text, std::string_view what) {
-  TSIGN_TRY(std::uint64_t s, parse_number(text, 86400, what));
-  if (s == 0) return bad(what, "must be at least 1 second");
+  TSIGN_TRY(std::uint64_t s, parse_decimal(text, 86400, what));
+  if (s == 0) return make_error(ErrorKind::InvalidInput, std::string(what) + ": must be at least 1 second");
   return std::chrono::milliseconds(s * 1000);
-}
-
-std::string join_parties(const std::vector<PartyId>& parties) {
-  std::string out;
-  for (PartyId p : parties) out += (out.empty() ? "" : ",") + std::to_string(p);
-  return out;
 }
 
 }  // namespace tsign::cli

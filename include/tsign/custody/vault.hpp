@@ -34,6 +34,7 @@
 #include "tsign/custody/presignature_pool.hpp"
 #include "tsign/custody/public_view.hpp"
 #include "tsign/custody/stored_key.hpp"
+#include "tsign/custody/suite_signature.hpp"
 #include "tsign/ecdsa/signature.hpp"
 #include "tsign/store/audit_log.hpp"
 #include "tsign/store/backup.hpp"
@@ -101,7 +102,7 @@ struct KeygenRequest {
 
 struct SignRequest {
   KeyId key_id{};
-  std::variant<Bytes, Digest32> content;  // the message, or 32 digest bytes signed as given
+  SignedContent content;                  // the message, or 32 digest bytes signed as given
   std::vector<PartyId> signers;           // every signer, this party included
   std::vector<std::uint32_t> path;        // non-hardened BIP-32 path (secp256k1 keys)
   std::optional<Digest32> taproot_root;   // BIP-340/Taproot keys: the script tree's Merkle root

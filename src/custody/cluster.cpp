@@ -1,23 +1,18 @@
-#include "cluster.hpp"
+#include "tsign/custody/cluster.hpp"
 
 #include <algorithm>
 #include <set>
 
-#include "parse.hpp"
+#include "tsign/core/file_io.hpp"
+#include "tsign/core/text_fields.hpp"
 #include "tsign/store/atomic_file.hpp"
 
-namespace tsign::cli {
+namespace tsign {
 
 namespace {
 
 Error line_error(std::size_t line, const std::string& what) {
   return make_error(ErrorKind::InvalidInput, "cluster configuration line " + std::to_string(line) + ": " + what);
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
 }
 
 std::vector<std::string_view> split_fields(std::string_view s) {
@@ -60,12 +55,12 @@ Result<Cluster> parse_cluster(std::string_view text) {
     start = end + 1;
     ++line_no;
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    line = trim(line);
+    line = trim_blanks(line);
     if (line.empty()) continue;
     const auto eq = line.find('=');
     if (eq == std::string_view::npos) return line_error(line_no, "expected 'key = value'");
-    const std::string_view key = trim(line.substr(0, eq));
-    const std::string_view value = trim(line.substr(eq + 1));
+    const std::string_view key = trim_blanks(line.substr(0, eq));
+    const std::string_view value = trim_blanks(line.substr(eq + 1));
     if (!have_version) {
       if (key != "version") return line_error(line_no, "the first setting must be 'version = 1'");
       if (value != "1") return line_error(line_no, "unsupported version '" + std::string(value.substr(0, 20)) + "'");
@@ -129,7 +124,7 @@ Result<PartyConfig> network_config(const Cluster& cluster, PartyId self, const X
   }
   if (!std::binary_search(participants.begin(), participants.end(), self)) {
     return make_error(ErrorKind::InvalidInput, "party " + std::to_string(self) + " is not among the participants " +
-                                                   join_parties(participants));
+                                                   format_party_list(participants));
   }
   PartyConfig config;
   config.id = self;
@@ -147,4 +142,4 @@ Result<PartyConfig> network_config(const Cluster& cluster, PartyId self, const X
   return config;
 }
 
-}  // namespace tsign::cli
+}  // namespace tsign

@@ -7,9 +7,9 @@
 //   party = 2 10.0.0.2:7001 <64 hex> <64 hex>
 //
 // Each line names a party: its id, where it listens, the X25519 public key its TCP connections are
-// authenticated with (Noise_KK) and the Ed25519 key that signs its audit log, both printed by
-// `tsign init`. The parser is strict: an unknown key, a repeated party, id, address or key, a
-// malformed field is an error naming the line, never a guess.
+// authenticated with (Noise_KK) and the Ed25519 key that signs its audit log, both in its vault's
+// identity.pub (Vault::create, `tsign init`). The parser is strict: an unknown key, a repeated
+// party, id, address or key, a malformed field is an error naming the line, never a guess.
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -19,7 +19,7 @@
 #include "tsign/core/result.hpp"
 #include "tsign/net/party_config.hpp"
 
-namespace tsign::cli {
+namespace tsign {
 
 struct ClusterMember {
   PartyId id = 0;
@@ -48,4 +48,4 @@ Result<Cluster> load_cluster(const std::filesystem::path& file);
 Result<PartyConfig> network_config(const Cluster& cluster, PartyId self, const X25519KeyPair& transport_key,
                                    const std::vector<PartyId>& participants);
 
-}  // namespace tsign::cli
+}  // namespace tsign
