@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string>
 
+#include "tsign/core/file_io.hpp"
+
 namespace tsign {
 
 Status harden_process() {
@@ -29,6 +31,17 @@ std::optional<SecretBytes> take_secret_from_environment(const char* name) {
   SecretBytes out = SecretBytes::copy_of({reinterpret_cast<const std::uint8_t*>(value), size});
   sodium_memzero(value, size);
   ::unsetenv(name);
+  return out;
+}
+
+Result<SecretBytes> read_secret_file(const std::filesystem::path& file, std::size_t max_size) {
+  TSIGN_TRY(Bytes raw, read_file(file, max_size + 2, FileAccess::owner_only));
+  std::size_t n = raw.size();
+  if (n > 0 && raw[n - 1] == '\n') --n;
+  if (n > 0 && raw[n - 1] == '\r') --n;
+  SecretBytes out = SecretBytes::copy_of(ByteSpan(raw).first(n));
+  detail::secure_wipe(raw.data(), raw.size());
+  if (n > max_size) return make_error(ErrorKind::InvalidInput, file.string() + ": longer than " + std::to_string(max_size) + " bytes");
   return out;
 }
 

@@ -23,10 +23,7 @@ Result<std::optional<Pkcs11Config>> hsm_config(const Args& args) {
   config.token_label = args.require("hsm-token");
   config.accept_imported_key = args.has("hsm-accept-imported-key");
   if (auto pin_file = args.get("hsm-pin-file")) {
-    TSIGN_TRY(Bytes pin, read_file(*pin_file, 256, FileAccess::owner_only));
-    while (!pin.empty() && (pin.back() == '\n' || pin.back() == '\r')) pin.pop_back();
-    config.pin = SecretBytes::copy_of(pin);
-    detail::secure_wipe(pin.data(), pin.size());
+    TSIGN_TRY(config.pin, read_secret_file(*pin_file, 256));
   } else if (auto env = take_secret_from_environment("TSIGN_HSM_PIN")) {
     config.pin = std::move(*env);
   } else {

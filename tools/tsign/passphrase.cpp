@@ -26,13 +26,6 @@ SecretBytes without_line_break(std::span<const std::uint8_t> bytes) {
   return SecretBytes::copy_of(bytes.first(n));
 }
 
-Result<SecretBytes> from_file(const std::filesystem::path& file) {
-  TSIGN_TRY(Bytes raw, read_file(file, kMaxPassphrase + 2, FileAccess::owner_only));
-  SecretBytes out = without_line_break(raw);
-  detail::secure_wipe(raw.data(), raw.size());
-  return out;
-}
-
 // Reads one line from the terminal with echo off, into locked memory.
 Result<SecretBytes> prompt_once(int tty, std::string_view prompt) {
   if (::write(tty, prompt.data(), prompt.size()) < 0) return invalid("cannot write to the terminal");
@@ -89,7 +82,7 @@ Result<SecretBytes> read_passphrase(const std::optional<std::filesystem::path>& 
                                     bool confirm) {
   Result<SecretBytes> passphrase = invalid("no passphrase");
   if (file) {
-    passphrase = from_file(*file);
+    passphrase = read_secret_file(*file, kMaxPassphrase);
   } else if (auto env = take_secret_from_environment("TSIGN_PASSPHRASE")) {
     passphrase = without_line_break(env->expose());
   } else {
