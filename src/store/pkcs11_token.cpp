@@ -14,6 +14,9 @@ using detail::pkcs11_error;
 struct Pkcs11Token::Impl {
   std::shared_ptr<detail::Pkcs11Module> module;
   CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+  CK_SLOT_ID slot = 0;
+  SecretBytes pin;  // kept (in locked memory) to log in again when the session is lost
+  bool logged_in = false;
   std::string label;
   bool accept_imported_key = false;
   std::mutex mutex;
@@ -74,6 +77,29 @@ Result<CK_SLOT_ID> find_slot(CK_FUNCTION_LIST* fn, const std::string& label, con
 
 CK_ATTRIBUTE attribute(CK_ATTRIBUTE_TYPE type, void* value, CK_ULONG size) { return CK_ATTRIBUTE{type, value, size}; }
 
+// Opens a new session (closing the old one) and logs in with the kept PIN.
+Status open_session_and_login(Pkcs11Token::Impl& impl) {
+  CK_FUNCTION_LIST* fn = impl.fn();
+  impl.logged_in = false;
+  if (impl.session != CK_INVALID_HANDLE) {
+    fn->C_CloseSession(impl.session);  // a session the token already ended: any error is moot
+    impl.session = CK_INVALID_HANDLE;
+  }
+  CK_RV rv = fn->C_OpenSession(impl.slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &impl.session);
+  if (rv != CKR_OK) {
+    impl.session = CK_INVALID_HANDLE;
+    return pkcs11_error("cannot open a session on token \"" + impl.label + "\"", rv);
+  }
+  auto pin = impl.pin.expose();
+  rv = fn->C_Login(impl.session, CKU_USER, const_cast<CK_UTF8CHAR*>(pin.data()), pin.size());
+  if (rv == CKR_PIN_INCORRECT) return pkcs11_error("login to token \"" + impl.label + "\" failed: wrong PIN", rv);
+  if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
+    return pkcs11_error("login to token \"" + impl.label + "\" failed", rv);
+  }
+  impl.logged_in = true;
+  return {};
+}
+
 }  // namespace
 
 Pkcs11Token::Pkcs11Token(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -98,20 +124,11 @@ Result<std::shared_ptr<Pkcs11Token>> Pkcs11Token::open(Pkcs11Config config) {
   CK_FUNCTION_LIST* fn = impl->fn();
   TSIGN_TRY(CK_SLOT_ID slot, find_slot(fn, config.token_label, config.module_path));
 
-  CK_RV rv = fn->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &impl->session);
-  if (rv != CKR_OK) return pkcs11_error("cannot open a session on token \"" + config.token_label + "\"", rv);
+  impl->slot = slot;
+  impl->pin = std::move(config.pin);
   // From here the token object owns the session and closes it on every path.
   std::shared_ptr<Pkcs11Token> token(new Pkcs11Token(std::move(impl)));
-
-  auto pin = config.pin.expose();
-  rv = fn->C_Login(token->impl_->session, CKU_USER, const_cast<CK_UTF8CHAR*>(pin.data()), pin.size());
-  config.pin = SecretBytes{};
-  if (rv == CKR_PIN_INCORRECT) {
-    return pkcs11_error("login to token \"" + config.token_label + "\" failed: wrong PIN", rv);
-  }
-  if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
-    return pkcs11_error("login to token \"" + config.token_label + "\" failed", rv);
-  }
+  TSIGN_CHECK(open_session_and_login(*token->impl_));
   return token;
 }
 
@@ -180,7 +197,7 @@ Result<Pkcs11Token::KeyHandle> Pkcs11Token::find_key(std::string_view label) {
     return make_error(ErrorKind::Storage,
                       "no AES key labelled \"" + std::string(label) + "\" on token \"" + impl_->label + "\"");
   }
-  return KeyHandle{*found};
+  return KeyHandle{*found, std::string(label)};
 }
 
 Result<Pkcs11Token::KeyHandle> Pkcs11Token::find_or_generate_key(std::string_view label) {
@@ -188,7 +205,7 @@ Result<Pkcs11Token::KeyHandle> Pkcs11Token::find_or_generate_key(std::string_vie
   std::lock_guard<std::mutex> lock(impl_->mutex);
   std::string label_copy(label);
   TSIGN_TRY(auto found, lookup_key(*impl_, label_copy));
-  if (found) return KeyHandle{*found};
+  if (found) return KeyHandle{*found, label_copy};
 
   CK_MECHANISM mechanism{CKM_AES_KEY_GEN, nullptr, 0};
   CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
@@ -212,10 +229,28 @@ Result<Pkcs11Token::KeyHandle> Pkcs11Token::find_or_generate_key(std::string_vie
   CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
   CK_RV rv = impl_->fn()->C_GenerateKey(impl_->session, &mechanism, tmpl, std::size(tmpl), &key);
   if (rv != CKR_OK) return pkcs11_error("cannot generate AES key \"" + label_copy + "\"", rv);
-  return KeyHandle{key};
+  return KeyHandle{key, label_copy};
 }
 
 namespace {
+
+// The session ended under us (the token was reset, another part of the process closed every
+// session or logged out), or the token no longer knows the key's handle.
+bool key_unreachable(CK_RV rv) {
+  return rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_SESSION_CLOSED || rv == CKR_USER_NOT_LOGGED_IN ||
+         rv == CKR_KEY_HANDLE_INVALID || rv == CKR_OBJECT_HANDLE_INVALID;
+}
+
+// A new session and login when the old one is gone, and the key found again under its label
+// (object handles need not outlive the session that found them): the caller then retries once.
+Result<CK_OBJECT_HANDLE> reacquire(Pkcs11Token::Impl& impl, const std::string& label, CK_RV rv) {
+  if (!impl.logged_in || rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_SESSION_CLOSED || rv == CKR_USER_NOT_LOGGED_IN) {
+    TSIGN_CHECK(open_session_and_login(impl));
+  }
+  TSIGN_TRY(auto found, lookup_key(impl, label));
+  if (!found) return make_error(ErrorKind::Storage, "the AES key \"" + label + "\" is gone from token \"" + impl.label + "\"");
+  return *found;
+}
 
 CK_GCM_PARAMS gcm_params(const ByteArray<12>& iv, ByteSpan aad) {
   CK_GCM_PARAMS p{};
@@ -236,6 +271,10 @@ Result<Bytes> Pkcs11Token::encrypt(KeyHandle key, const ByteArray<12>& iv, ByteS
   CK_GCM_PARAMS params = gcm_params(iv, aad);
   CK_MECHANISM mechanism{CKM_AES_GCM, &params, sizeof params};
   CK_RV rv = fn->C_EncryptInit(impl_->session, &mechanism, key.object);
+  if (key_unreachable(rv)) {
+    TSIGN_TRY(CK_OBJECT_HANDLE object, reacquire(*impl_, key.label, rv));
+    rv = fn->C_EncryptInit(impl_->session, &mechanism, object);
+  }
   if (rv != CKR_OK) return pkcs11_error("C_EncryptInit (AES-GCM) failed on token \"" + impl_->label + "\"", rv);
   Bytes out(plaintext.size() + kGcmTagBytes);
   CK_ULONG out_len = out.size();
@@ -252,6 +291,10 @@ Result<SecretBytes> Pkcs11Token::decrypt(KeyHandle key, const ByteArray<12>& iv,
   CK_GCM_PARAMS params = gcm_params(iv, aad);
   CK_MECHANISM mechanism{CKM_AES_GCM, &params, sizeof params};
   CK_RV rv = fn->C_DecryptInit(impl_->session, &mechanism, key.object);
+  if (key_unreachable(rv)) {
+    TSIGN_TRY(CK_OBJECT_HANDLE object, reacquire(*impl_, key.label, rv));
+    rv = fn->C_DecryptInit(impl_->session, &mechanism, object);
+  }
   if (rv != CKR_OK) return pkcs11_error("C_DecryptInit (AES-GCM) failed on token \"" + impl_->label + "\"", rv);
   // Some modules need room for the tag too while they verify it.
   SecretBytes buffer(ciphertext.size());

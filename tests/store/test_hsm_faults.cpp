@@ -166,3 +166,30 @@ TEST_CASE("hsm faults: encryption and decryption errors and lengths the token mi
   expect_refused(token->decrypt(key, iv, aad, sealed), "plaintext of unexpected length");
   CHECK(token->decrypt(key, iv, aad, sealed).ok());
 }
+
+TEST_CASE("hsm faults: a session the token ended or logged out is opened again and the call goes through") {
+  FaultyHsm hsm;
+  auto token = hsm.open();
+  const auto key = token->find_or_generate_key("wrap").value();
+  const ByteArray<12> iv{};
+  const Bytes aad = {1, 2, 3}, plain(32, 7);
+  const Bytes sealed = token->encrypt(key, iv, aad, plain).value();
+  // The faulty module really closes the session, or logs out, before it reports so: a retry on the
+  // old session, or without a new login, would fail.
+  for (CK_RV lost : {CKR_SESSION_HANDLE_INVALID, CKR_SESSION_CLOSED, CKR_USER_NOT_LOGGED_IN}) {
+    INFO("rv " << lost);
+    hsm.fail("C_EncryptInit", 0, lost);
+    auto resealed = token->encrypt(key, iv, aad, plain);
+    INFO((resealed ? std::string() : resealed.error().message));
+    CHECK(resealed.ok());
+    hsm.fail("C_DecryptInit", 0, lost);
+    auto opened = token->decrypt(key, iv, aad, sealed);
+    REQUIRE(opened.ok());
+    CHECK(ct_equal(opened->expose(), plain));
+  }
+  // A new login that fails is reported as such, and the next call tries again.
+  hsm.fail("C_EncryptInit", 0, CKR_SESSION_HANDLE_INVALID);
+  hsm.fail("C_Login", 0, CKR_PIN_LOCKED);
+  expect_refused(token->encrypt(key, iv, aad, plain), "login to token");
+  CHECK(token->encrypt(key, iv, aad, plain).ok());
+}

@@ -81,8 +81,16 @@ CK_RV generate_key(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech, CK_ATTRIBUT
   if (const Fault* f = hit("C_GenerateKey")) return f->rv;
   return g_real->C_GenerateKey(session, mech, tmpl, count, key);
 }
+// A fault that says the session is gone, or logged out, makes it so first: the caller must really
+// open a new session, or log in again, before its retry can work.
+CK_RV end_session_as(CK_SESSION_HANDLE session, CK_RV rv) {
+  if (rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_SESSION_CLOSED) g_real->C_CloseSession(session);
+  if (rv == CKR_USER_NOT_LOGGED_IN) g_real->C_Logout(session);
+  return rv;
+}
+
 CK_RV encrypt_init(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key) {
-  if (const Fault* f = hit("C_EncryptInit")) return f->rv;
+  if (const Fault* f = hit("C_EncryptInit")) return end_session_as(session, f->rv);
   return g_real->C_EncryptInit(session, mech, key);
 }
 // C_Encrypt and C_Decrypt: the real call always runs (a failing call still ends the operation),
@@ -99,7 +107,7 @@ CK_RV encrypt(CK_SESSION_HANDLE session, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYT
   return transfer("C_Encrypt", g_real->C_Encrypt, session, in, in_len, out, out_len);
 }
 CK_RV decrypt_init(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key) {
-  if (const Fault* f = hit("C_DecryptInit")) return f->rv;
+  if (const Fault* f = hit("C_DecryptInit")) return end_session_as(session, f->rv);
   return g_real->C_DecryptInit(session, mech, key);
 }
 CK_RV decrypt(CK_SESSION_HANDLE session, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_PTR out, CK_ULONG_PTR out_len) {

@@ -29,7 +29,8 @@ class Pkcs11Token {
   // Loads and initializes the module, finds the token by label, opens a read-write session and
   // logs in as the user. Storage error naming the module, the token or the PKCS#11 return code.
   // If this process is already logged in to the token (another open Pkcs11Token), the token does
-  // not check the PIN again: the login is per application.
+  // not check the PIN again: the login is per application. The PIN is kept in locked memory: a
+  // session the token ends, or a logout, is met with a new session and login and one retry.
   static Result<std::shared_ptr<Pkcs11Token>> open(Pkcs11Config config);
   ~Pkcs11Token();
   Pkcs11Token(const Pkcs11Token&) = delete;
@@ -38,6 +39,7 @@ class Pkcs11Token {
   // An AES-256 key object on this token (meaningless on any other).
   struct KeyHandle {
     unsigned long object = 0;
+    std::string label;  // to find the key again in a new session (handles may not survive one)
   };
   // The one AES key with this label; refused unless it is 32 bytes, a private token object,
   // sensitive, not extractable, and (unless accept_imported_key) generated on the token and never
