@@ -1,5 +1,5 @@
 #pragma once
-// A party's identity, sealed with its passphrase (format in docs/vault.md):
+// A party's identity, sealed with its passphrase (format in docs/cli.md, "The identity file format"):
 //   "TSID" | version u16 = 1 | party id u32 | Argon2id opslimit u64, memlimit u64 | salt (16)
 //   | nonce (24) | XChaCha20-Poly1305(X25519 transport private key ‖ Ed25519 audit seed) (64 + 16)
 // Everything before the ciphertext is its associated data, so the party id and the Argon2id cost
