@@ -67,6 +67,7 @@ TEST_CASE("tsign end to end: keygen 2-of-3, sign in every suite, refresh, sign a
 
   for (const std::string suite : {"frost-secp256k1", "frost-secp256k1-tr", "frost-ed25519", "ecdsa"}) {
     INFO("suite " << suite);
+    std::string stale_presignature;  // ECDSA: made before the refresh
     const auto keygen = cluster.run_all(kAll, "keygen",
                                         {"--suite", suite, "--threshold", "2", "--session", "keygen-" + suite, "--timeout", "30"});
     require_all_ok(keygen);
@@ -120,6 +121,25 @@ TEST_CASE("tsign end to end: keygen 2-of-3, sign in every suite, refresh, sign a
                                      j["signature"].get<std::string>(), "--digest", digest},
                                     {}, cluster.scratch());
       CHECK(v.exit_code == 0);
+
+      // A presignature made now signs later in one round, once; another made now is void after
+      // the refresh below.
+      const auto presigned = cluster.run_all({1, 2}, "presign", {"--key", key_id, "--signers", "1,2", "--session", "pre-1"});
+      require_all_ok(presigned);
+      const std::string presignature = presigned[0].json()["presignature"].get<std::string>();
+      CHECK(presigned[1].json()["presignature"] == presignature);
+      const std::string m_pre = "signed on a presignature";
+      check_signature(cluster, suite,
+                      cluster.run_all({1, 2}, "sign", {"--key", key_id, "--signers", "1,2", "--message", m_pre,
+                                                       "--presignature", presignature, "--timeout", "30"}),
+                      m_pre, public_key);
+      const RunResult reused = cluster.run(1, "sign", {"--key", key_id, "--signers", "1,2", "--message", "again",
+                                                      "--presignature", presignature, "--timeout", "5"});
+      CHECK(reused.exit_code == 2);
+      CHECK_THAT(reused.out + reused.err, Catch::Contains("was used already"));
+      const auto second = cluster.run_all({1, 2}, "presign", {"--key", key_id, "--signers", "1,2", "--session", "pre-2"});
+      require_all_ok(second);
+      stale_presignature = second[0].json()["presignature"].get<std::string>();
     }
 
     const auto refresh = cluster.run_all(kAll, "refresh", {"--key", key_id, "--timeout", "30"});
@@ -135,6 +155,12 @@ TEST_CASE("tsign end to end: keygen 2-of-3, sign in every suite, refresh, sign a
     const std::string m3 = "after the refresh (" + suite + ")";
     check_signature(cluster, suite, cluster.run_all({1, 3}, "sign", {"--key", key_id, "--signers", "1,3", "--message", m3, "--timeout", "30"}),
                     m3, public_key);
+    if (!stale_presignature.empty()) {
+      const RunResult stale = cluster.run(2, "sign", {"--key", key_id, "--signers", "1,2", "--message", "stale",
+                                                     "--presignature", stale_presignature, "--timeout", "5"});
+      CHECK(stale.exit_code == 2);
+      CHECK_THAT(stale.out + stale.err, Catch::Contains("made before a refresh or resharing is void"));
+    }
   }
 
   // Every operation was recorded, and every party's log verifies against its audit key.
