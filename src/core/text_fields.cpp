@@ -18,6 +18,18 @@ std::string_view trim_blanks(std::string_view s) {
   return s;
 }
 
+std::vector<std::string_view> split_blank_separated(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    const std::size_t start = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+    if (i > start) out.push_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
 Result<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max, std::string_view what) {
   if (text.empty() || text.size() > 19 || (text.size() > 1 && text[0] == '0') ||
       !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {

@@ -15,18 +15,6 @@ Error line_error(std::size_t line, const std::string& what) {
   return make_error(ErrorKind::InvalidInput, "cluster configuration line " + std::to_string(line) + ": " + what);
 }
 
-std::vector<std::string_view> split_fields(std::string_view s) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    std::size_t j = i;
-    while (j < s.size() && s[j] != ' ' && s[j] != '\t') ++j;
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -69,7 +57,7 @@ Result<Cluster> parse_cluster(std::string_view text) {
     }
     if (key == "version") return line_error(line_no, "version given twice");
     if (key != "party") return line_error(line_no, "unknown setting '" + std::string(key.substr(0, 40)) + "'");
-    const auto fields = split_fields(value);
+    const auto fields = split_blank_separated(value);
     if (fields.size() != 4) {
       return line_error(line_no, "expected 'party = <id> <host:port> <transport key> <audit key>'");
     }

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "tsign/core/text_fields.hpp"
 #include "tsign/store/atomic_file.hpp"
 
 namespace tsign {
@@ -25,17 +26,6 @@ struct Line {
   }
 };
 
-std::vector<std::string_view> split_words(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
-  }
-  return out;
-}
 
 // Decimal without sign or leading zeros.
 template <class T>
@@ -118,7 +108,7 @@ Result<PolicyRules> PolicyRules::parse(std::string_view text) {
         return line.fail("only printable ASCII is allowed");
       }
     }
-    line.words = split_words(raw);
+    line.words = split_blank_separated(raw);
     if (line.words.empty() || line.words[0].front() == '#') continue;
 
     const std::string_view directive = line.words[0];

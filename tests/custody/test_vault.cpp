@@ -19,12 +19,14 @@ const Bytes kMessage = [] {
   return Bytes(text.begin(), text.end());
 }();
 
-SignRequest sign_request(const KeyId& key, std::vector<PartyId> signers, const std::string& session) {
+SignRequest sign_request(const KeyId& key, std::vector<PartyId> signers, const std::string& session,
+                         std::optional<Digest32> presignature = std::nullopt) {
   SignRequest r;
   r.key_id = key;
   r.content = kMessage;
   r.signers = std::move(signers);
   r.session = session;
+  r.presignature = presignature;
   return r;
 }
 
@@ -83,11 +85,7 @@ TEST_CASE("vault: a pooled presignature signs once and a refresh voids the ones 
     return *made.at(1);
   };
   const auto sign_with = [&](const Digest32& presignature, const std::string& session) {
-    return cluster.on({1, 2}, [&](Vault& v, PeerLink& l) {
-      SignRequest r = sign_request(key.key_id, {1, 2}, session);
-      r.presignature = presignature;
-      return v.sign(r, l);
-    });
+    return cluster.on({1, 2}, [&](Vault& v, PeerLink& l) { return v.sign(sign_request(key.key_id, {1, 2}, session, presignature), l); });
   };
 
   const Digest32 first = presign("presign-1");
@@ -108,11 +106,7 @@ TEST_CASE("vault: a pooled presignature signs once and a refresh voids the ones 
 
   SECTION("a second use, even with the sealed file put back, is refused before anything is sent") {
     fs::copy_file(copy, sealed);
-    auto again = cluster.vault(1).sign([&] {
-      SignRequest r = sign_request(key.key_id, {1, 2}, "use-2");
-      r.presignature = first;
-      return r;
-    }(), cluster.link(1));
+    auto again = cluster.vault(1).sign(sign_request(key.key_id, {1, 2}, "use-2", first), cluster.link(1));
     REQUIRE_FALSE(again.ok());
     CHECK_THAT(again.error().message, Catch::Contains("was used already"));
   }
@@ -124,22 +118,14 @@ TEST_CASE("vault: a pooled presignature signs once and a refresh voids the ones 
     CHECK(cluster.vault(1).presignatures(key.key_id)->empty());
     CHECK(cluster.vault(2).presignatures(key.key_id)->empty());
     // Even its sealed file put back under the new epoch's name does not open as the new epoch.
-    auto after = cluster.vault(1).sign([&] {
-      SignRequest r = sign_request(key.key_id, {1, 2}, "use-3");
-      r.presignature = second;
-      return r;
-    }(), cluster.link(1));
+    auto after = cluster.vault(1).sign(sign_request(key.key_id, {1, 2}, "use-3", second), cluster.link(1));
     REQUIRE_FALSE(after.ok());
     CHECK_THAT(after.error().message, Catch::Contains("no presignature"));
     fs::create_directories(sealed.parent_path());
     const fs::path renamed = sealed.parent_path() / ("1-" + to_hex(second) + ".presig");
     fs::copy_file(copy, renamed);
     fs::permissions(renamed, fs::perms::owner_read | fs::perms::owner_write);
-    auto forged = cluster.vault(1).sign([&] {
-      SignRequest r = sign_request(key.key_id, {1, 2}, "use-4");
-      r.presignature = second;
-      return r;
-    }(), cluster.link(1));
+    auto forged = cluster.vault(1).sign(sign_request(key.key_id, {1, 2}, "use-4", second), cluster.link(1));
     REQUIRE_FALSE(forged.ok());
   }
 }
@@ -155,8 +141,7 @@ TEST_CASE("vault: a crash just after a presignature is recorded as used leaves i
     if (step == "presignature:recorded") throw Crash{};
   };
   cluster.open(1, options);
-  SignRequest r = sign_request(key.key_id, {1, 2}, "s");
-  r.presignature = *made.at(1);
+  const SignRequest r = sign_request(key.key_id, {1, 2}, "s", *made.at(1));
   CHECK_THROWS_AS(cluster.vault(1).sign(r, cluster.link(1)), Crash);
   cluster.open(1);
   auto again = cluster.vault(1).sign(r, cluster.link(1));

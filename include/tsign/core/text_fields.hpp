@@ -15,6 +15,8 @@ namespace tsign {
 
 // `s` without leading and trailing blanks (spaces, tabs, a carriage return).
 std::string_view trim_blanks(std::string_view s);
+// The words of `s` separated by runs of spaces and tabs.
+std::vector<std::string_view> split_blank_separated(std::string_view s);
 // A decimal without sign or leading zeros, at most `max`.
 Result<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max, std::string_view what);
 // 1 .. 2^32-1.
