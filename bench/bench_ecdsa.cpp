@@ -132,7 +132,10 @@ void online_total(benchmark::State& state) {
     const Digest32 digest = random_array<32>();
     const auto t0 = Clock::now();
     std::vector<EcdsaOnlineProtocol> online;
-    for (auto& p : presign) online.push_back(EcdsaOnlineProtocol::create(p.take_output().value(), digest).value());
+    auto& shares = key(t, arg(state, 1));
+    for (std::size_t i = 0; i < presign.size(); ++i) {
+      online.push_back(EcdsaOnlineProtocol::create(shares[i], presign[i].take_output().value(), digest).value());
+    }
     bytes = total_bytes(run_without_engine(online));
     state.SetIterationTime(std::chrono::duration<double>(Clock::now() - t0).count());
   }

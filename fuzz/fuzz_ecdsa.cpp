@@ -1,5 +1,5 @@
-// Threshold ECDSA decoders: the key share (with its pairwise OT state), every signing message,
-// and compact signatures. Hostile bytes never crash; whatever decodes re-encodes to the same
+// Threshold ECDSA decoders: the key share (with its pairwise OT state), a stored presignature,
+// every signing message, and compact signatures. Hostile bytes never crash; whatever decodes re-encodes to the same
 // bytes. The first input byte picks the signer count (2..9) the message decoders expect; the
 // session id is taken from the message itself so decoding gets past the session check.
 #include <algorithm>
@@ -7,6 +7,7 @@
 
 #include "ecdsa/sign_messages.hpp"
 #include "tsign/ecdsa/key_share.hpp"
+#include "tsign/ecdsa/presign.hpp"
 #include "tsign/ecdsa/signature.hpp"
 
 namespace {
@@ -25,6 +26,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto share = EcdsaKeyShare::decode(input); share.ok()) {
     const SecretBytes again = share->encode();
     if (!ct_equal(again.expose(), input)) std::abort();
+  }
+  if (auto presignature = Presignature::decode(input); presignature.ok()) {
+    auto again = Presignature::encode(std::move(presignature).value());
+    if (!again.ok() || !ct_equal(again->expose(), input)) std::abort();
   }
   if (size < 34) return 0;
   const std::size_t signers = 2 + data[0] % 8;

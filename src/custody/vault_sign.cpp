@@ -171,7 +171,7 @@ Result<VaultSignature> Vault::sign(const SignRequest& in, PeerLink& peers) {
           if (presignature.signers() != in.signers || presignature.path() != in.path) {
             return make_error(ErrorKind::InvalidInput, "the presignature was made for other signers or another path (it is now void)");
           }
-          TSIGN_TRY(EcdsaOnlineProtocol protocol, EcdsaOnlineProtocol::create(std::move(presignature), digest));
+          TSIGN_TRY(EcdsaOnlineProtocol protocol, EcdsaOnlineProtocol::create(std::get<EcdsaKeyShare>(key.share), std::move(presignature), digest));
           TSIGN_CHECK(peers.run(protocol, session, "sign"));
           TSIGN_TRY(const EcdsaSignature sig, taken(protocol.take_output(), "sign"));
           return ecdsa_result(sig, digest, protocol.public_key());

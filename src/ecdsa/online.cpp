@@ -83,9 +83,18 @@ RoundShape EcdsaOnlineProtocol::round_shape(PartyId self, const std::vector<Part
   return RoundShape::uniform(kRounds, others, {true, false});
 }
 
-Result<EcdsaOnlineProtocol> EcdsaOnlineProtocol::create(Presignature&& presignature, const Digest32& digest) {
+Result<EcdsaOnlineProtocol> EcdsaOnlineProtocol::create(const EcdsaKeyShare& share, Presignature&& presignature,
+                                                        const Digest32& digest) {
   if (!presignature.usable()) {
     return make_error(ErrorKind::InvalidInput, "the presignature was already used: a presignature signs once");
+  }
+  if (presignature.key_id() != share.key.key_id || presignature.self() != share.key.self) {
+    return make_error(ErrorKind::InvalidInput, "the presignature was made with another key or another party's share");
+  }
+  if (presignature.epoch() != share.key.epoch) {
+    return make_error(ErrorKind::InvalidInput, "the presignature was made at epoch " + std::to_string(presignature.epoch()) +
+                                                   " of the key, which is now at epoch " + std::to_string(share.key.epoch) +
+                                                   ": a refresh or resharing voids every presignature made before it");
   }
   auto state = std::make_unique<OnlineState>(std::move(presignature));
   state->digest = digest;

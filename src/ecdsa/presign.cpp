@@ -331,7 +331,7 @@ struct PresignState final : ProtocolState<Presignature> {
       u += c[0] + r * reply.psi + d[0];
       v += c[1] + sk * reply.psi + d[1];
     }
-    output.emplace(PresignatureAccess::make(sid, self, config.signers, config.path, derived.xpub.key, big_r, phi, u, v));
+    output.emplace(PresignatureAccess::make(sid, share->key.key_id, share->key.epoch, self, config.signers, config.path, derived.xpub.key, big_r, phi, u, v));
     clear();
     return {};
   }

@@ -5,11 +5,13 @@
 namespace tsign::ecdsa_internal {
 
 struct PresignatureAccess {
-  static Presignature make(const Digest32& id, PartyId self, std::vector<PartyId> signers, std::vector<std::uint32_t> path,
+  static Presignature make(const Digest32& id, const KeyId& key_id, std::uint64_t epoch, PartyId self, std::vector<PartyId> signers, std::vector<std::uint32_t> path,
                            const Secp256k1Point& public_key, const Secp256k1Point& nonce_point,
                            const Secp256k1Scalar& phi, const Secp256k1Scalar& u, const Secp256k1Scalar& v) {
     Presignature p(Secret<Presignature::Secrets>(Presignature::Secrets{phi, u, v}));
     p.id_ = id;
+    p.key_id_ = key_id;
+    p.epoch_ = epoch;
     p.self_ = self;
     p.signers_ = std::move(signers);
     p.path_ = std::move(path);

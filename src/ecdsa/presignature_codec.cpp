@@ -1,4 +1,4 @@
-// Presignature::encode / decode: "TSPS" | version u16 = 1 | id (32) | self u32 | signers: count u32,
+// Presignature::encode / decode: "TSPS" | version u16 = 2 | id (32) | key id (32) | epoch u64 | self u32 | signers: count u32,
 // u32 each | path: count u32, u32 each | public key (33) | R (33) | φ_i, u_i, v_i (32 each).
 #include "presignature_access.hpp"
 #include "tsign/core/codec.hpp"
@@ -9,7 +9,7 @@ namespace tsign {
 namespace {
 
 constexpr char kMagic[4] = {'T', 'S', 'P', 'S'};
-constexpr std::uint16_t kVersion = 1;
+constexpr std::uint16_t kVersion = 2;
 constexpr std::uint32_t kMaxPathDepth = 255;
 
 Error invalid(std::string why) { return make_error(ErrorKind::InvalidInput, "presignature: " + std::move(why)); }
@@ -20,10 +20,12 @@ Result<SecretBytes> Presignature::encode(Presignature&& presignature) {
   if (!presignature.usable()) return invalid("already used");
   const auto secrets = ecdsa_internal::PresignatureAccess::take_secrets(presignature);
   const auto& s = secrets.expose();
-  const std::size_t size = 4 + 2 + 32 + 4 + 4 + 4 * presignature.signers_.size() + 4 + 4 * presignature.path_.size() +
+  const std::size_t size = 4 + 2 + 32 + 32 + 8 + 4 + 4 + 4 * presignature.signers_.size() + 4 + 4 * presignature.path_.size() +
                            33 + 33 + 3 * 32;
   SecretSink sink(size);
-  sink.raw(as_bytes(std::string_view(kMagic, 4))).u16(kVersion).raw(presignature.id_).u32(presignature.self_);
+  sink.raw(as_bytes(std::string_view(kMagic, 4))).u16(kVersion).raw(presignature.id_).raw(presignature.key_id_);
+  sink.u32(static_cast<std::uint32_t>(presignature.epoch_ >> 32)).u32(static_cast<std::uint32_t>(presignature.epoch_));
+  sink.u32(presignature.self_);
   sink.u32(static_cast<std::uint32_t>(presignature.signers_.size()));
   for (PartyId p : presignature.signers_) sink.u32(p);
   sink.u32(static_cast<std::uint32_t>(presignature.path_.size()));
@@ -44,6 +46,8 @@ Result<Presignature> Presignature::decode(ByteSpan bytes) {
   TSIGN_TRY(std::uint16_t version, r.u16());
   if (version != kVersion) return invalid("unsupported version " + std::to_string(version));
   TSIGN_TRY(Digest32 id, r.array<32>());
+  TSIGN_TRY(KeyId key_id, r.array<32>());
+  TSIGN_TRY(std::uint64_t epoch, r.u64());
   TSIGN_TRY(PartyId self, r.u32());
   TSIGN_TRY(std::uint32_t signer_count, r.count(KeyShare<Secp256k1>::kMaxParties));
   std::vector<PartyId> signers;
@@ -73,7 +77,7 @@ Result<Presignature> Presignature::decode(ByteSpan bytes) {
   TSIGN_TRY(Secp256k1Scalar phi, Secp256k1Scalar::from_bytes(phi_bytes));
   TSIGN_TRY(Secp256k1Scalar u, Secp256k1Scalar::from_bytes(u_bytes));
   TSIGN_TRY(Secp256k1Scalar v, Secp256k1Scalar::from_bytes(v_bytes));
-  return ecdsa_internal::PresignatureAccess::make(id, self, std::move(signers), std::move(path), public_key, nonce_point,
+  return ecdsa_internal::PresignatureAccess::make(id, key_id, epoch, self, std::move(signers), std::move(path), public_key, nonce_point,
                                                   phi, u, v);
 }
 

@@ -19,9 +19,9 @@ Result<EcdsaSignProtocol> EcdsaSignProtocol::create(EcdsaKeyShare& share, EcdsaS
   RoundShape online_shape = EcdsaOnlineProtocol::round_shape(self, parties);
   auto first = std::make_unique<EcdsaPresignProtocol>(std::move(party));
   RoundShape shape = SignSequence::shape(*first, online_shape);
-  SignSequence::Next next = [digest = config.digest](Presignature&& presignature)
+  SignSequence::Next next = [&share, digest = config.digest](Presignature&& presignature)
       -> Result<std::unique_ptr<Protocol<EcdsaSignature>>> {
-    TSIGN_TRY(auto online, EcdsaOnlineProtocol::create(std::move(presignature), digest));
+    TSIGN_TRY(auto online, EcdsaOnlineProtocol::create(share, std::move(presignature), digest));
     std::unique_ptr<Protocol<EcdsaSignature>> out = std::make_unique<EcdsaOnlineProtocol>(std::move(online));
     return out;
   };

@@ -12,11 +12,19 @@ struct OnlineRun {
   std::vector<EcdsaOnlineProtocol> parties;
 };
 
-OnlineRun online(std::vector<Presignature>& presignatures, const std::vector<Digest32>& digests,
-                 const Tamper& tamper = {}) {
+const EcdsaKeyShare& share_of(const std::vector<EcdsaKeyShare>& shares, PartyId id) {
+  for (const auto& s : shares) {
+    if (s.key.self == id) return s;
+  }
+  throw std::invalid_argument("no share of that party");
+}
+
+OnlineRun online(const std::vector<EcdsaKeyShare>& shares, std::vector<Presignature>& presignatures,
+                 const std::vector<Digest32>& digests, const Tamper& tamper = {}) {
   OnlineRun out;
   for (std::size_t i = 0; i < presignatures.size(); ++i) {
-    out.parties.push_back(EcdsaOnlineProtocol::create(std::move(presignatures[i]), digests[i]).value());
+    const EcdsaKeyShare& share = share_of(shares, presignatures[i].self());
+    out.parties.push_back(EcdsaOnlineProtocol::create(share, std::move(presignatures[i]), digests[i]).value());
   }
   out.run = run_protocols(pointers(out.parties), tamper);
   return out;
@@ -37,7 +45,7 @@ TEST_CASE("ecdsa presign: presignatures made ahead sign a message chosen later")
       CHECK(p.nonce_point() == presignatures.front().nonce_point());
     }
     const Digest32 digest = random_array<32>();
-    auto run = online(presignatures, {digest, digest, digest});
+    auto run = online(shares, presignatures, {digest, digest, digest});
     REQUIRE(run.run.all_finished());
     std::vector<EcdsaSignature> sigs;
     for (auto& p : run.parties) sigs.push_back(p.take_output().value());
@@ -53,10 +61,10 @@ TEST_CASE("ecdsa presign: a presignature is consumed by its first use") {
   auto presignatures = presign(shares, {1, 2});
   Presignature& mine = presignatures[0];
   const Digest32 digest = random_array<32>();
-  auto first = EcdsaOnlineProtocol::create(std::move(mine), digest);
+  auto first = EcdsaOnlineProtocol::create(shares[0], std::move(mine), digest);
   REQUIRE(first.ok());
   CHECK_FALSE(mine.usable());  // moved into the online round: the caller's object is empty
-  auto second = EcdsaOnlineProtocol::create(std::move(mine), random_array<32>());
+  auto second = EcdsaOnlineProtocol::create(shares[0], std::move(mine), random_array<32>());
   REQUIRE_FALSE(second.ok());
   CHECK_THAT(second.error().message, Catch::Contains("already used"));
   // Moving a presignature around keeps exactly one usable copy.
@@ -73,7 +81,7 @@ TEST_CASE("ecdsa presign: signers fed different messages name each other, nothin
   const Digest32 digest = random_array<32>();
   Digest32 other = digest;
   other[31] ^= 1;
-  auto run = online(presignatures, {digest, digest, other});
+  auto run = online(shares, presignatures, {digest, digest, other});
   for (auto& p : run.parties) CHECK_FALSE(p.take_output().ok());
   for (PartyId p : {1u, 2u}) {
     REQUIRE_FALSE(run.run.status.at(p).ok());
@@ -87,13 +95,13 @@ TEST_CASE("ecdsa presign: an online share from another presignature is refused")
   auto a = presign(shares, {1, 2});
   auto b = presign(shares, {1, 2});
   const Digest32 digest = random_array<32>();
-  auto first = online(a, {digest, digest});
+  auto first = online(shares, a, {digest, digest});
   REQUIRE(first.run.all_finished());
   Bytes replayed;
   for (const auto& m : first.run.transcript) {
     if (m.from == 2) replayed = m.payload;
   }
-  auto second = online(b, {digest, digest}, [&](InFlight& m) {
+  auto second = online(shares, b, {digest, digest}, [&](InFlight& m) {
     if (m.from == 2) m.payload = replayed;
   });
   REQUIRE_FALSE(second.run.status.at(1).ok());
@@ -107,7 +115,7 @@ TEST_CASE("ecdsa presign: presigning and the online round over random signer set
     auto presignatures = presign(shares, signers);
     const Digest32 digest = random_array<32>();
     std::vector<Digest32> digests(signers.size(), digest);
-    auto run = online(presignatures, digests);
+    auto run = online(shares, presignatures, digests);
     REQUIRE(run.run.all_finished());
     CHECK(verify_ecdsa(run.parties.front().take_output().value(), digest, shares.front().key.group_public_key).ok());
   }
@@ -121,7 +129,7 @@ TEST_CASE("ecdsa presign: a share that negates the combined s is refused for its
   const Digest32 sid = presignatures[0].id();
   const Digest32 digest = random_array<32>();
   std::optional<ecdsa_internal::ShareMessage> first;
-  auto run = online(presignatures, {digest, digest}, [&](InFlight& m) {
+  auto run = online(shares, presignatures, {digest, digest}, [&](InFlight& m) {
     if (m.from == 1) first = ecdsa_internal::ShareMessage::decode(m.payload, sid).value();
     if (m.from != 2) return;
     REQUIRE(first.has_value());
@@ -135,4 +143,57 @@ TEST_CASE("ecdsa presign: a share that negates the combined s is refused for its
   CHECK(run.run.error(1).culprits == std::vector<PartyId>{2});
   CHECK_THAT(run.run.error(1).message, Catch::Contains("the recovery id does not recover the key"));
   CHECK_FALSE(run.parties[0].take_output().ok());
+}
+
+TEST_CASE("ecdsa presign: a presignature made before a refresh of the key is refused after it") {
+  auto shares = fresh_key(2, 3);
+  auto presignatures = presign(shares, {1, 2});
+  CHECK(presignatures[0].epoch() == shares[0].key.epoch);
+  CHECK(presignatures[0].key_id() == shares[0].key.key_id);
+  std::vector<EcdsaKeyProtocol> parties;
+  const SessionId session = random_session();
+  for (const auto& s : shares) parties.push_back(EcdsaKeyProtocol::refresh(s, session).value());
+  REQUIRE(run_protocols(pointers(parties)).all_finished());
+  std::vector<EcdsaKeyShare> refreshed;
+  for (auto& p : parties) refreshed.push_back(p.take_output().value().value());
+  // Stored and read back (as a pool would), it is still bound to the old epoch.
+  const SecretBytes stored = Presignature::encode(std::move(presignatures[0])).value();
+  Presignature restored = Presignature::decode(stored.expose()).value();
+  CHECK(restored.epoch() == shares[0].key.epoch);
+  auto stale = EcdsaOnlineProtocol::create(refreshed[0], std::move(restored), random_array<32>());
+  REQUIRE_FALSE(stale.ok());
+  CHECK_THAT(stale.error().message, Catch::Contains("voids every presignature made before it"));
+  // Nor does it serve another party's share or another key.
+  auto other_party = EcdsaOnlineProtocol::create(shares[0], std::move(presignatures[1]), random_array<32>());
+  REQUIRE_FALSE(other_party.ok());
+  CHECK_THAT(other_party.error().message, Catch::Contains("another key or another party's share"));
+}
+
+TEST_CASE("ecdsa presign: the stored form of a presignature is strict") {
+  auto shares = fresh_key(2, 3);
+  auto presignatures = presign(shares, {1, 2});
+  const SecretBytes stored = Presignature::encode(std::move(presignatures[0])).value();
+  CHECK_FALSE(presignatures[0].usable());  // the bytes are now the only copy
+  CHECK_FALSE(Presignature::encode(std::move(presignatures[0])).ok());
+  const Bytes good(stored.expose().begin(), stored.expose().end());
+  REQUIRE(Presignature::decode(good).ok());
+  CHECK_FALSE(Presignature::decode(ByteSpan(good).first(good.size() - 1)).ok());
+  Bytes longer = good;
+  longer.push_back(0);
+  CHECK_FALSE(Presignature::decode(longer).ok());
+  Bytes magic = good;
+  magic[0] ^= 1;
+  CHECK_THAT(Presignature::decode(magic).error().message, Catch::Contains("bad magic"));
+  Bytes version = good;
+  version[5] ^= 1;
+  CHECK_THAT(Presignature::decode(version).error().message, Catch::Contains("unsupported version"));
+  // The signer list (after magic, version, id, key id, epoch and self) must include self.
+  Bytes signers = good;
+  const std::size_t first_signer = 4 + 2 + 32 + 32 + 8 + 4 + 4;
+  signers[first_signer + 3] = 9;  // signer 1 becomes 9: above signer 2, and self (1) is gone
+  CHECK_FALSE(Presignature::decode(signers).ok());
+  // An invalid nonce point.
+  Bytes point = good;
+  point[good.size() - 96 - 33] = 0x05;
+  CHECK_FALSE(Presignature::decode(point).ok());
 }

@@ -73,6 +73,9 @@ class Presignature {
   // False once consumed (or moved from).
   bool usable() const { return secrets_.has_value(); }
   const Digest32& id() const { return id_; }  // the session id of its presigning run
+  // The key and the key epoch it was made with: it signs only for that epoch of that key.
+  const KeyId& key_id() const { return key_id_; }
+  std::uint64_t epoch() const { return epoch_; }
   PartyId self() const { return self_; }
   const std::vector<PartyId>& signers() const { return signers_; }
   const std::vector<std::uint32_t>& path() const { return path_; }
@@ -89,6 +92,8 @@ class Presignature {
   explicit Presignature(Secret<Secrets> secrets) : secrets_(std::move(secrets)) {}
 
   Digest32 id_{};
+  KeyId key_id_{};
+  std::uint64_t epoch_ = 0;
   PartyId self_ = 0;
   std::vector<PartyId> signers_;
   std::vector<std::uint32_t> path_;

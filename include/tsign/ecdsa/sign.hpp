@@ -35,8 +35,10 @@ class EcdsaOnlineProtocol final : public StateProtocol<EcdsaSignature> {
   static constexpr std::string_view kName = "ecdsa/online";
 
   // Consumes the presignature whatever happens next: its secrets move into this protocol and are
-  // wiped as soon as the share is computed. A used presignature is refused.
-  static Result<EcdsaOnlineProtocol> create(Presignature&& presignature, const Digest32& digest);
+  // wiped as soon as the share is computed. A used presignature is refused, and so is one made
+  // with another key, another party's share or another epoch of the key than `share` holds (a
+  // refresh or resharing voids every presignature made before it).
+  static Result<EcdsaOnlineProtocol> create(const EcdsaKeyShare& share, Presignature&& presignature, const Digest32& digest);
   // The shape of the online round among `signers`, seen by `self`.
   static RoundShape round_shape(PartyId self, const std::vector<PartyId>& signers);
 
