@@ -300,6 +300,14 @@ def make_tree(work, sites):
             if not dst.exists() or dst.stat().st_size != src.stat().st_size or dst.read_bytes() != src.read_bytes():
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(src, dst)  # a fresh time stamp, so that the build sees the change
+    # A file the source tree no longer has (moved or deleted) must not linger in the copy, where a
+    # glob would still compile it.
+    kept = set(files)
+    if tree.exists():
+        for path in sorted(tree.rglob("*"), reverse=True):
+            rel = path.relative_to(tree).as_posix()
+            if path.is_file() and rel not in kept:
+                path.unlink()
     write_if_changed(work / "mutant_switch.hpp", SWITCH)
     return tree
 

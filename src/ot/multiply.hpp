@@ -6,12 +6,12 @@
 // gets a random scalar b. S ends with t_A,k and R with t_B,k such that t_A,k + t_B,k = a_k·b mod n.
 //
 // Per signature, for every ordered pair (S, R), two messages:
-//   1. R -> S  MulRequest   tag, ℓ, the extension payload for ξ = 416 OTs            9 211 bytes
-//   2. S -> R  MulResponse  tag, ℓ, ã (ξ·(ℓ+1) scalars), η (1 scalar), μ (32 bytes)   40 019 bytes (ℓ = 2)
+//   1. R -> S  MulRequest   tag, ℓ, the extension payload for ξ = 512 OTs           10 227 bytes
+//   2. S -> R  MulResponse  tag, ℓ, ã (ξ·(ℓ+1) scalars), η (1 scalar), μ (32 bytes)   49 235 bytes (ℓ = 2)
 // R knows b as soon as it has sent its request (DKLs23 uses it in the next round, ψ = φ − b).
 // S knows its shares once it has answered; R knows its shares once μ has checked out.
 //
-// How it works. R's choice bits β (ξ = κ + 2·λs of them, κ = 256, λs = 80) encode b = Σ g_j·β_j
+// How it works. R's choice bits β (ξ = κ + 2·λs of them, κ = 256, λs = 128) encode b = Σ g_j·β_j
 // with a gadget vector g hashed from the session. The extension gives S random-OT messages
 // α0_j, α1_j in Z_n^(ℓ+1) and R the one of its choice, γ_j = α_{β_j, j}. S sends
 // ã_j = α0_j − α1_j + (a, â) with a random â, then θ = H(session, ã) in Z_n^ℓ, η = â + Σ θ_k·a_k

@@ -209,7 +209,7 @@ TEST_CASE("multiplication: strict decoders") {
   auto started = MulReceiver::start(pair.receiver, session, 2);
   REQUIRE(started.ok());
   const Bytes req = started->second.encode();
-  CHECK(req.size() == 9211);
+  CHECK(req.size() == 10227);
   CHECK_FALSE(MulRequest::decode(ByteSpan(req).first(req.size() - 1), kR).ok());
   Bytes longer = req;
   longer.push_back(0);
@@ -225,7 +225,7 @@ TEST_CASE("multiplication: strict decoders") {
   auto sent = mul_sender_respond(pair.sender, session, random_inputs(2), started->second);
   REQUIRE(sent.ok());
   const Bytes resp = sent->response.encode();
-  CHECK(resp.size() == 40019);
+  CHECK(resp.size() == 49235);
   REQUIRE(MulResponse::decode(resp, 2, kS).ok());
   CHECK_FALSE(MulResponse::decode(resp, 3, kS).ok());
   CHECK_FALSE(MulResponse::decode(ByteSpan(resp).first(resp.size() - 1), 2, kS).ok());

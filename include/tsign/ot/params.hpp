@@ -19,9 +19,11 @@ inline constexpr std::size_t kCheckPadRows = 128;
 inline constexpr std::size_t kMaxExtensionOts = 1u << 16;
 
 // DKLs23 two-party multiplication: ξ = κ + 2·λs choice bits, κ = 256 (the bit length of the
-// secp256k1 order) and λs = 80 (statistical security).
-inline constexpr std::size_t kStatSecurity = 80;
-inline constexpr std::size_t kMulOts = 256 + 2 * kStatSecurity;  // ξ = 416
+// secp256k1 order) and λs = 128 (statistical security, as in the reference implementations: a
+// cheating sender's check passes, or its input leaks through the encoding, with probability at
+// most 2^-128).
+inline constexpr std::size_t kStatSecurity = 128;
+inline constexpr std::size_t kMulOts = 256 + 2 * kStatSecurity;  // ξ = 512
 // Products a_k·b per multiplication (DKLs23 signing uses 2: r_j·φ and sk_j·φ).
 inline constexpr std::size_t kMaxProducts = 4;
 
