@@ -4,11 +4,19 @@
 //
 //   1. R -> S  SetupMsg1  base-OT sender message: A = a·G and its proof          116 bytes
 //   2. S -> R  SetupMsg2  κ = 256 base-OT receiver points B_i                  16658 bytes
-//   3. R -> S  SetupMsg3  GGM corrections, two 32-byte values per base OT       16402 bytes
+//   3. R -> S  SetupMsg3  GGM corrections, two 32-byte values per base OT, and    20530 bytes
+//                         the proof that the trees are whole
 //
 // S picks the secret correlation Δ; its base-OT choices are the complements of Δ's bits. R turns
 // its base-OT keys into GGM trees (one per k-bit chunk of Δ) and sends the level sums masked by
-// them; S rebuilds all seeds but the one at its chunk's value. Afterwards R holds OtReceiverSetup
+// them; S rebuilds all seeds but the one at its chunk's value. R also proves its trees whole
+// (the check of a malicious all-but-one OT, as in Boyle et al., eprint 2019/1159, and the
+// reference DKLs23 implementations): for each leaf x a proof H(leaf_x) under the session, per
+// chunk the XOR of its proofs, and one digest over all proofs in leaf order. S computes the proofs
+// of the leaves it knows, recovers the missing one from the chunk's XOR and compares the digest:
+// corrections that leave S's leaves depending on Δ fail here, at key generation, naming R, unless
+// R guessed Δ's chunk for every tree it corrupted (which the abort then reveals, one guess per
+// corrupted chunk, as the ideal functionality allows). Afterwards R holds OtReceiverSetup
 // and S holds OtSenderSetup (see state.hpp).
 //
 // The reverse direction needs no base OTs of its own. Once (S, R) is set up, R extends κ random
@@ -54,6 +62,8 @@ struct SetupMsg3 {
   SessionTag tag{};
   // corrections[2·i + b] = (level sum b of base OT i's level) XOR (R's base-OT key k_{i,b}).
   std::vector<ByteArray<32>> corrections;
+  std::vector<ByteArray<32>> proof_sums;  // per chunk: XOR of its leaves' proofs
+  ByteArray<32> proof_digest{};           // over every leaf proof, chunk by chunk, in leaf order
   Bytes encode() const;
   static Result<SetupMsg3> decode(ByteSpan in, PartyId from);
 };
@@ -71,10 +81,11 @@ class SetupReceiver {
                                                                const ExtensionMsg& msg);
 
  private:
-  SetupReceiver(PartyId self, PartyId peer, SessionTag tag, BaseOtSender base)
-      : self_(self), peer_(peer), tag_(tag), base_(std::move(base)) {}
+  SetupReceiver(PartyId self, PartyId peer, const Digest32& digest, SessionTag tag, BaseOtSender base)
+      : self_(self), peer_(peer), digest_(digest), tag_(tag), base_(std::move(base)) {}
   PartyId self_;
   PartyId peer_;
+  Digest32 digest_;
   SessionTag tag_;
   BaseOtSender base_;
 };
@@ -91,10 +102,11 @@ class SetupSender {
   Result<OtSenderSetup> finish(const SetupMsg3& msg) &&;
 
  private:
-  SetupSender(PartyId self, PartyId peer, SessionTag tag, SecretBytes delta, SecretBytes keys)
-      : self_(self), peer_(peer), tag_(tag), delta_(std::move(delta)), keys_(std::move(keys)) {}
+  SetupSender(PartyId self, PartyId peer, const Digest32& digest, SessionTag tag, SecretBytes delta, SecretBytes keys)
+      : self_(self), peer_(peer), digest_(digest), tag_(tag), delta_(std::move(delta)), keys_(std::move(keys)) {}
   PartyId self_;
   PartyId peer_;
+  Digest32 digest_;
   SessionTag tag_;
   SecretBytes delta_;  // Δ, κ bits
   SecretBytes keys_;   // base-OT keys k_{i, not Δ_i}

@@ -292,3 +292,32 @@ TEST_CASE("ecdsa keygen: key share decoding refuses pairs out of order and a mal
   role[pairs_at + 4 + kSender + 1] = 1;
   expect_refused(role, "pair with party 2: OT receiver state: wrong role");
 }
+
+TEST_CASE("ecdsa keygen: GGM corrections that do not match the trees fail key generation, naming their sender") {
+  // The forward setup 2 -> 3 (round 2) and the reverse setup 3 -> 2 (round 3): message 3 starts at
+  // byte 11 of the direct message (after its tag, flags and length), its corrections 18 bytes
+  // later; both sides of base OT 10's correction are flipped, so whatever Δ is, the receiving
+  // party's seeds are wrong, and its check of the tree proofs fails before any key exists.
+  constexpr std::size_t kCorrections = 11 + 18;
+  const struct {
+    std::size_t round;
+    PartyId from, to;
+  } cases[] = {{2, 2, 3}, {3, 3, 2}};
+  for (const auto& c : cases) {
+    INFO("round " << c.round);
+    const DkgConfig config{random_session(), ids_1_to(3), 2};
+    std::vector<EcdsaKeyProtocol> parties;
+    for (PartyId p : config.parties) parties.push_back(EcdsaKeyProtocol::keygen(p, config).value());
+    auto run = run_protocols(pointers(parties), [&](InFlight& m) {
+      if (m.round == c.round && m.from == c.from && m.to == c.to && !m.broadcast) {
+        m.payload[kCorrections + 2 * 10 * 32] ^= 1;
+        m.payload[kCorrections + (2 * 10 + 1) * 32] ^= 1;
+      }
+    });
+    CHECK(run.none_finished());
+    REQUIRE_FALSE(run.status.at(c.to).ok());
+    CHECK(run.error(c.to).kind == ErrorKind::ProtocolAborted);
+    CHECK(run.error(c.to).culprits == std::vector<PartyId>{c.from});
+    CHECK_THAT(run.error(c.to).message, Catch::Contains("not consistent with their proofs"));
+  }
+}

@@ -240,29 +240,3 @@ TEST_CASE("multiplication: strict decoders") {
   CHECK_FALSE(pair.sender.poisoned());
 }
 
-TEST_CASE("multiplication: bad GGM corrections at setup are caught at the first multiplication") {
-  const Bytes setup_sid = random_bytes(32);
-  const PairSession setup_session{setup_sid, kS, kR};
-  auto r1 = SetupReceiver::start(setup_session);
-  REQUIRE(r1.ok());
-  auto s2 = SetupSender::respond(setup_session, r1->second);
-  REQUIRE(s2.ok());
-  auto r3 = std::move(r1->first).finish(s2->second);
-  REQUIRE(r3.ok());
-  SetupMsg3 bad = r3->second;
-  bad.corrections[2 * 10][0] ^= 1;  // both sides of base OT 10: whatever Δ is, S unmasks a wrong sum
-  bad.corrections[2 * 10 + 1][0] ^= 1;
-  auto sender = std::move(s2->first).finish(bad);
-  REQUIRE(sender.ok());  // nothing to detect yet
-  test::SetupPair pair{std::move(*sender), std::move(r3->first)};
-
-  const Bytes sid = random_bytes(32);
-  const PairSession session{sid, kS, kR};
-  auto started = MulReceiver::start(pair.receiver, session, 2);
-  REQUIRE(started.ok());
-  auto sent = mul_sender_respond(pair.sender, session, random_inputs(2), started->second);
-  REQUIRE_FALSE(sent.ok());
-  CHECK(sent.error().kind == ErrorKind::ProtocolAborted);
-  CHECK(sent.error().culprits == std::vector<PartyId>{kR});
-  CHECK(pair.sender.poisoned());
-}

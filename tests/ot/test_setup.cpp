@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <functional>
+#include <set>
 
 #include "ot/ggm.hpp"
 #include "ot/primitives.hpp"
@@ -123,7 +125,7 @@ TEST_CASE("setup: messages of another session or of the wrong kind are refused, 
   auto r3 = std::move(receiver).finish(*m2);
   REQUIRE(r3.ok());
   const Bytes wire3 = r3->second.encode();
-  CHECK(wire3.size() == 16402);
+  CHECK(wire3.size() == 20530);
   Bytes longer = wire3;
   longer.push_back(0);
   auto e = SetupMsg3::decode(longer, 9);
@@ -171,4 +173,81 @@ TEST_CASE("setup state: strict versioned encoding") {
   Bytes poisoned(se.expose().begin(), se.expose().end());
   poisoned[5] = 1;
   CHECK(OtSenderSetup::decode(poisoned)->poisoned());  // ... and stays poisoned
+}
+
+namespace {
+
+// One forward setup whose message 3 `corrupt` changes before S finishes.
+struct CorruptedSetup {
+  Result<OtSenderSetup> sender;
+  Result<std::pair<OtReceiverSetup, SetupMsg3>> receiver;
+};
+
+CorruptedSetup corrupted_setup(const std::function<void(SetupMsg3&)>& corrupt) {
+  const PairSession session{random_bytes(32), 4, 9};
+  auto r1 = SetupReceiver::start(session);
+  REQUIRE(r1.ok());
+  auto s2 = SetupSender::respond(session, r1->second);
+  REQUIRE(s2.ok());
+  auto r3 = std::move(r1->first).finish(s2->second);
+  REQUIRE(r3.ok());
+  SetupMsg3 msg = r3->second;
+  corrupt(msg);
+  auto sender = std::move(s2->first).finish(msg);
+  return {std::move(sender), std::move(r3)};
+}
+
+}  // namespace
+
+TEST_CASE("setup: one side of one GGM correction flipped is caught at setup whenever it reaches the sender's seeds") {
+  // A flip on the side S unmasks leaves S's seeds of that chunk wrong: the tree proof fails at
+  // setup and names R. A flip on the other side is one-time-padded with a key S does not hold: S
+  // cannot see it, and its seeds are right (the pair works). So the setup fails exactly when bit i
+  // of Δ selects the flipped side, and never later: the one guess the ideal all-but-one OT allows.
+  const std::size_t level_ot = 10;  // base OT 10: chunk 5, level 0
+  for (std::size_t side = 0; side < 2; ++side) {
+    int failed = 0, passed = 0;
+    std::set<std::uint8_t> passing_bits;
+    for (int run = 0; run < 40; ++run) {
+      auto setup = corrupted_setup([&](SetupMsg3& m) { m.corrections[2 * level_ot + side][7] ^= 0x20; });
+      if (!setup.sender.ok()) {
+        ++failed;
+        CHECK(setup.sender.error().kind == ErrorKind::ProtocolAborted);
+        CHECK(setup.sender.error().culprits == std::vector<PartyId>{9});
+        CHECK_THAT(setup.sender.error().message, Catch::Contains("not consistent with their proofs"));
+        continue;
+      }
+      ++passed;
+      passing_bits.insert(otd::get_bit(StateAccess::delta(*setup.sender), level_ot));
+      expect_punctured_seeds(*setup.sender, setup.receiver->first);  // the pair is sound
+    }
+    INFO("side " << side << ": " << failed << " failed, " << passed << " passed");
+    CHECK(failed > 0);
+    CHECK(passed > 0);
+    CHECK(passing_bits.size() == 1);  // the outcome is Δ's bit, nothing else
+  }
+}
+
+TEST_CASE("setup: corrections wrong on both sides, or tree proofs altered, fail at setup naming the receiver") {
+  const std::vector<std::pair<const char*, std::function<void(SetupMsg3&)>>> corruptions = {
+      {"both sides of a correction", [](SetupMsg3& m) {
+         m.corrections[2 * 10][0] ^= 1;
+         m.corrections[2 * 10 + 1][0] ^= 1;
+       }},
+      {"a chunk's proof sum", [](SetupMsg3& m) { m.proof_sums[77][31] ^= 0x80; }},
+      {"the proof digest", [](SetupMsg3& m) { m.proof_digest[0] ^= 1; }},
+      {"the last level of the last chunk", [](SetupMsg3& m) {
+         m.corrections[2 * (kBaseOts - 1)][3] ^= 4;
+         m.corrections[2 * (kBaseOts - 1) + 1][3] ^= 4;
+       }},
+  };
+  for (const auto& [what, corrupt] : corruptions) {
+    INFO(what);
+    for (int run = 0; run < 4; ++run) {
+      auto setup = corrupted_setup(corrupt);
+      REQUIRE_FALSE(setup.sender.ok());
+      CHECK(setup.sender.error().kind == ErrorKind::ProtocolAborted);
+      CHECK(setup.sender.error().culprits == std::vector<PartyId>{9});
+    }
+  }
 }
