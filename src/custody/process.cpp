@@ -1,5 +1,6 @@
 #include "tsign/custody/process.hpp"
 
+#include <malloc.h>
 #include <sodium.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -32,6 +33,13 @@ std::optional<SecretBytes> take_secret_from_environment(const char* name) {
   sodium_memzero(value, size);
   ::unsetenv(name);
   return out;
+}
+
+void keep_freed_heap_for_reuse() {
+#ifdef __GLIBC__
+  ::mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  ::mallopt(M_TOP_PAD, 16 << 20);
+#endif
 }
 
 Result<SecretBytes> read_secret_file(const std::filesystem::path& file, std::size_t max_size) {

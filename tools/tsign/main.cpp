@@ -109,6 +109,7 @@ int run(std::vector<std::string> argv) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
+  tsign::keep_freed_heap_for_reuse();
   if (auto hardened = tsign::harden_process(); !hardened) {
     std::cerr << "tsign: " << hardened.error().message << std::endl;
     return static_cast<int>(tsign::cli::ExitCode::Internal);
