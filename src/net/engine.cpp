@@ -47,6 +47,9 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
   std::size_t step = session.step();
   Clock::time_point deadline = Clock::now() + options.round_timeout;
   while (!session.finished()) {
+    // Checked on every turn, not only when nothing arrives: a flood that keeps the inbox full must
+    // not hold the deadline off.
+    if (Clock::now() >= deadline) return session.timeout_error(peer_notes(transport, session.missing()));
     if (options.abort != nullptr && options.abort->requested()) {
       Error error = make_error(ErrorKind::ProtocolAborted, "aborted locally: " + options.abort->reason());
       return fail_and_notify(std::move(error));
@@ -55,10 +58,7 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
     if (options.abort != nullptr) wait_until = std::min(deadline, Clock::now() + options.poll_interval);
     auto received = transport.receive(wait_until);
     if (!received) return received.error();
-    if (!received->has_value()) {
-      if (Clock::now() >= deadline) return session.timeout_error(peer_notes(transport, session.missing()));
-      continue;
-    }
+    if (!received->has_value()) continue;
     IncomingMessage& message = **received;
     auto out = session.receive(message.from, message.data);
     if (!out) {

@@ -95,11 +95,29 @@ class MemoryHub::Endpoint final : public Transport {
     if (inbox_.empty()) return std::optional<IncomingMessage>{};
     IncomingMessage m = std::move(inbox_.front());
     inbox_.pop_front();
+    auto& q = queued_[m.from];
+    q.messages -= 1;
+    q.bytes -= m.data.size();
     return std::optional<IncomingMessage>(std::move(m));
   }
 
-  // Called with the hub's mutex held.
+  std::string peer_status(PartyId peer) const override {
+    std::lock_guard lock(hub_.mutex_);
+    auto it = queued_.find(peer);
+    if (it == queued_.end() || it->second.dropped == 0) return {};
+    return std::to_string(it->second.dropped) + " messages dropped: over its inbox budget";
+  }
+
+  // Called with the hub's mutex held. Each sender has its own budget in this inbox, so one that
+  // floods loses its own messages, never another sender's.
   void push_locked(PartyId from, Bytes data) {
+    auto& q = queued_[from];
+    if (q.messages + 1 > kMaxQueuedMessages || q.bytes + data.size() > kMaxQueuedBytes) {
+      ++q.dropped;
+      return;
+    }
+    q.messages += 1;
+    q.bytes += data.size();
     inbox_.push_back({from, std::move(data)});
     cv_.notify_one();
   }
@@ -108,7 +126,13 @@ class MemoryHub::Endpoint final : public Transport {
  private:
   MemoryHub& hub_;
   PartyId self_;
+  struct Queued {
+    std::size_t messages = 0;
+    std::size_t bytes = 0;
+    std::size_t dropped = 0;
+  };
   std::deque<IncomingMessage> inbox_;
+  std::map<PartyId, Queued> queued_;
   std::condition_variable cv_;
 };
 

@@ -252,6 +252,10 @@ Result<std::vector<OutboundPacket>> ProtocolSession::progress() {
 
 Result<std::vector<OutboundPacket>> ProtocolSession::receive(PartyId from, ByteSpan data) {
   if (!started_ || finished_ || failed_) return std::vector<OutboundPacket>{};
+  if (std::binary_search(flooders_.begin(), flooders_.end(), from)) {
+    ++stats_.flood_dropped;  // not even decoded: a flooder costs a lookup per message
+    return std::vector<OutboundPacket>{};
+  }
   ++stats_.messages_received;
   stats_.bytes_received += data.size();
   auto admitted = router_->admit(from, data, round_);
@@ -262,8 +266,12 @@ Result<std::vector<OutboundPacket>> ProtocolSession::receive(PartyId from, ByteS
       if (!out) return fail(out.error());
       return out;
     }
-    case Admission::Duplicate: ++stats_.duplicates_ignored; break;
-    case Admission::Stale: ++stats_.stale_ignored; break;
+    case Admission::Duplicate:
+    case Admission::Stale: {
+      ++(admitted.value() == Admission::Duplicate ? stats_.duplicates_ignored : stats_.stale_ignored);
+      if (++repeats_[from] > kRepeatAllowance) flooders_.insert(std::upper_bound(flooders_.begin(), flooders_.end(), from), from);
+      break;
+    }
     case Admission::Unknown: ++stats_.unknown_ignored; break;
     case Admission::Aborted: {
       stopped_by_peer_ = true;
@@ -303,7 +311,16 @@ Error ProtocolSession::timeout_error(std::string_view detail) const {
   std::string message = std::string(protocol_.name()) + " " + step_name() + ": no message from parties " +
                         list_parties(missing_now) + " before the deadline";
   if (!detail.empty()) message += " (" + std::string(detail) + ")";
-  return make_error(ErrorKind::Timeout, message, missing_now);
+  std::vector<PartyId> culprits = missing_now;
+  if (!flooders_.empty()) {
+    message += "; parties " + list_parties(flooders_) + " repeated messages more than " +
+               std::to_string(kRepeatAllowance) + " times (a flood)";
+    for (PartyId p : flooders_) {
+      if (!std::binary_search(missing_now.begin(), missing_now.end(), p)) culprits.push_back(p);
+    }
+    std::sort(culprits.begin(), culprits.end());
+  }
+  return make_error(ErrorKind::Timeout, message, culprits);
 }
 
 std::vector<OutboundPacket> ProtocolSession::abort_packets(const Error& reason) const {

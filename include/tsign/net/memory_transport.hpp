@@ -74,6 +74,12 @@ struct Fault {
   static Fault crash(PartyId party, std::optional<std::uint32_t> from_round = std::nullopt);
 };
 
+// Each endpoint queues at most this much from each sender; past it the sender's messages are
+// dropped (and counted in peer_status), so a flooding party cannot crowd out the others' messages
+// or grow the process without bound.
+inline constexpr std::size_t kMaxQueuedMessages = 4096;
+inline constexpr std::size_t kMaxQueuedBytes = 16u << 20;
+
 class MemoryHub {
  public:
   explicit MemoryHub(std::vector<PartyId> parties);

@@ -34,7 +34,13 @@ struct SessionStats {
   std::size_t duplicates_ignored = 0;  // identical copies of a message already held
   std::size_t stale_ignored = 0;       // messages for a step this party already finished
   std::size_t unknown_ignored = 0;     // messages from a transport identity outside the session
+  std::size_t flood_dropped = 0;       // messages from a party past its repeat allowance, unread
 };
+
+// Copies of messages a party already delivered (a retransmission after a reconnect, a replay)
+// are ignored up to this many per sender and session; past it the sender is a flooder: its
+// further messages are dropped unread, and it is named in the error that ends the session.
+inline constexpr std::size_t kRepeatAllowance = 64;
 
 class Router;
 
@@ -62,7 +68,7 @@ class ProtocolSession {
   std::string step_name() const;
   // The parties whose messages the current step still lacks, ascending.
   std::vector<PartyId> missing() const;
-  // The Timeout error for the current step: culprits are exactly missing().
+  // The Timeout error for the current step: culprits are missing() and the flooders.
   Error timeout_error(std::string_view detail = {}) const;
   // Abort notices for every other party, carrying `reason` and the parties blamed (also before
   // start(), for a party that declines to take part).
@@ -98,6 +104,8 @@ class ProtocolSession {
   bool failed_ = false;
   bool stopped_by_peer_ = false;
   SessionStats stats_;
+  std::map<PartyId, std::size_t> repeats_;  // duplicates and stale copies per sender
+  std::vector<PartyId> flooders_;           // past kRepeatAllowance, ascending
 };
 
 }  // namespace tsign
