@@ -2,6 +2,8 @@
 // Helpers shared by the OT tests: a complete setup between two parties, through the wire format.
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 #include "tsign/core/random.hpp"
 #include "ot/setup.hpp"
 
@@ -49,6 +51,27 @@ inline SetupPair run_reverse_setup(SetupPair& forward) {
   auto finished = std::move(started->first).finish(*m3);
   REQUIRE(finished.ok());
   return {std::move(*finished), std::move(grown->first)};
+}
+
+// A forward setup whose message 3 `corrupt` changes before the sender finishes with it.
+struct CorruptedSetup {
+  Result<OtSenderSetup> sender;
+  Result<std::pair<OtReceiverSetup, SetupMsg3>> receiver;
+};
+
+inline CorruptedSetup setup_with_message3(PartyId sender, PartyId receiver,
+                                          const std::function<void(SetupMsg3&)>& corrupt) {
+  const PairSession session{random_bytes(32), sender, receiver};
+  auto r1 = SetupReceiver::start(session);
+  REQUIRE(r1.ok());
+  auto s2 = SetupSender::respond(session, r1->second);
+  REQUIRE(s2.ok());
+  auto r3 = std::move(r1->first).finish(s2->second);
+  REQUIRE(r3.ok());
+  SetupMsg3 msg = r3->second;
+  corrupt(msg);
+  auto finished = std::move(s2->first).finish(msg);
+  return {std::move(finished), std::move(r3)};
 }
 
 }  // namespace tsign::ot::test

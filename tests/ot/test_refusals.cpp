@@ -68,18 +68,11 @@ TEST_CASE("base OT: the sender refuses a receiver message with more points than 
   expect_refused(std::move(sender).finish(*decoded), ErrorKind::InvalidInput, {kR}, "wrong number of receiver points");
 }
 
-TEST_CASE("setup: the sender refuses a message 3 with an extra correction and names the receiver") {
-  const Bytes sid = random_bytes(32);
-  const PairSession session{sid, kS, kR};
-  auto r1 = SetupReceiver::start(session);
-  REQUIRE(r1.ok());
-  auto s2 = SetupSender::respond(session, r1->second);
-  REQUIRE(s2.ok());
-  auto r3 = std::move(r1->first).finish(s2->second);
-  REQUIRE(r3.ok());
-  SetupMsg3 m3 = r3->second;
-  m3.corrections.push_back(m3.corrections.back());
-  expect_refused(std::move(s2->first).finish(m3), ErrorKind::InvalidInput, {kR}, "wrong number of corrections");
+TEST_CASE("setup: the sender refuses a message 3 with an extra correction or tree proof and names the receiver") {
+  auto extra_correction = test::setup_with_message3(kS, kR, [](SetupMsg3& m) { m.corrections.push_back(m.corrections.back()); });
+  expect_refused(std::move(extra_correction.sender), ErrorKind::InvalidInput, {kR}, "wrong number of corrections");
+  auto extra_proof = test::setup_with_message3(kS, kR, [](SetupMsg3& m) { m.proof_sums.push_back(m.proof_sums.back()); });
+  expect_refused(std::move(extra_proof.sender), ErrorKind::InvalidInput, {kR}, "or tree proofs");
 }
 
 TEST_CASE("OT extension: the sender refuses corrections of the wrong size and names the receiver") {

@@ -13,6 +13,7 @@
 using namespace tsign;
 using namespace tsign::ot;
 namespace otd = tsign::ot::detail;
+using tsign::ot::test::CorruptedSetup;
 
 TEST_CASE("GGM puncturing rebuilds every leaf but the one at delta") {
   for (unsigned delta = 0; delta < kLeaves; ++delta) {
@@ -177,24 +178,8 @@ TEST_CASE("setup state: strict versioned encoding") {
 
 namespace {
 
-// One forward setup whose message 3 `corrupt` changes before S finishes.
-struct CorruptedSetup {
-  Result<OtSenderSetup> sender;
-  Result<std::pair<OtReceiverSetup, SetupMsg3>> receiver;
-};
-
 CorruptedSetup corrupted_setup(const std::function<void(SetupMsg3&)>& corrupt) {
-  const PairSession session{random_bytes(32), 4, 9};
-  auto r1 = SetupReceiver::start(session);
-  REQUIRE(r1.ok());
-  auto s2 = SetupSender::respond(session, r1->second);
-  REQUIRE(s2.ok());
-  auto r3 = std::move(r1->first).finish(s2->second);
-  REQUIRE(r3.ok());
-  SetupMsg3 msg = r3->second;
-  corrupt(msg);
-  auto sender = std::move(s2->first).finish(msg);
-  return {std::move(sender), std::move(r3)};
+  return test::setup_with_message3(4, 9, corrupt);
 }
 
 }  // namespace
