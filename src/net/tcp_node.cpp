@@ -292,9 +292,11 @@ void NodeCore::on_closed(const std::shared_ptr<Connection>& c, const std::string
     p.resumed = false;
   }
   if (c->initiator() && !c->established()) p.dialing = false;
-  if (!p.conn) {
+  // An incoming connection that never completed its handshake only claimed to be this peer:
+  // anyone can send that preamble, so it leaves no note on the peer (notes appear in errors).
+  const bool unauthenticated = !c->initiator() && !c->established();
+  if (!p.conn && !unauthenticated) {
     std::string what = was_current ? "connection lost: " + reason : reason;
-    if (!c->initiator() && !c->established()) what = "rejected its incoming connection: " + reason;
     note(p.id, false, what);
     if (c->initiator()) p.last_failure = what;
   }

@@ -215,6 +215,26 @@ TEST_CASE("garbage bytes to a listener: the connection is closed, the node carri
   for (auto& [id, s] : out) CHECK(describe(s) == "ok");
 }
 
+TEST_CASE("a preamble anyone can send leaves no note on the party it claims to be") {
+  // Node 2 is up; node 1 is not, so node 2's note on party 1 is its own dialling state. A stranger
+  // then claims to be party 1 and fails the handshake: what shows in node 2's errors about party 1
+  // must still be node 2's own observation, not the stranger's.
+  Cluster cluster({1, 2});
+  cluster.start(fast_tcp_options(), {2});
+  const std::string before = cluster.nodes.at(2)->peer_status(1);
+  {
+    RawSocket junk(cluster.nodes.at(2)->listen_port());
+    junk.send(wire::encode_preamble({1, 2}));
+    junk.send(wire::encode_frame_length(wire::kHandshakeFrame));
+    junk.send(random_bytes(wire::kHandshakeFrame));
+    CHECK(junk.closed_by_peer());
+  }
+  const std::string after = cluster.nodes.at(2)->peer_status(1);
+  INFO("before: " << before << "; after: " << after);
+  CHECK(after.find("rejected") == std::string::npos);
+  CHECK(after.find("handshake") == std::string::npos);
+}
+
 TEST_CASE("oversized frames close the connection") {
   Cluster cluster({1, 2});
   cluster.start();
