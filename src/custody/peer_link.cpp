@@ -42,7 +42,13 @@ Status PeerLink::run(RoundProtocol& protocol, const SessionId& session, std::str
   Status status = [&] {
     if (!progress) return run_session(protocol, *transport, session, engine);
     ProgressProtocol wrapped(protocol, *this, std::string(label));
-    return run_session(wrapped, *transport, session, engine);
+    EngineOptions options = engine;
+    options.on_waiting = [this, label = std::string(label)](const std::vector<PartyId>& missing) {
+      std::string who;
+      for (PartyId p : missing) who += (who.empty() ? "" : ",") + std::to_string(p);
+      if (!who.empty()) report(label + ": waiting for parties " + who);
+    };
+    return run_session(wrapped, *transport, session, options);
   }();
   if (!status && status.error().kind == ErrorKind::Timeout) {
     Error e = status.error();

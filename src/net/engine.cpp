@@ -46,6 +46,7 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
 
   std::size_t step = session.step();
   Clock::time_point deadline = Clock::now() + options.round_timeout;
+  Clock::time_point next_report = Clock::now() + options.waiting_interval;
   while (!session.finished()) {
     // Checked on every turn, not only when nothing arrives: a flood that keeps the inbox full must
     // not hold the deadline off.
@@ -54,8 +55,13 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
       Error error = make_error(ErrorKind::ProtocolAborted, "aborted locally: " + options.abort->reason());
       return fail_and_notify(std::move(error));
     }
+    if (options.on_waiting && Clock::now() >= next_report) {
+      options.on_waiting(session.missing());
+      next_report = Clock::now() + options.waiting_interval;
+    }
     Clock::time_point wait_until = deadline;
     if (options.abort != nullptr) wait_until = std::min(deadline, Clock::now() + options.poll_interval);
+    if (options.on_waiting) wait_until = std::min(wait_until, next_report);
     auto received = transport.receive(wait_until);
     if (!received) return received.error();
     if (!received->has_value()) continue;
@@ -69,6 +75,7 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
     if (session.step() != step) {
       step = session.step();
       deadline = Clock::now() + options.round_timeout;
+      next_report = Clock::now() + options.waiting_interval;
     }
   }
   return {};

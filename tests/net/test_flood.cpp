@@ -146,3 +146,20 @@ TEST_CASE("flood: an inbox that never runs dry does not hold the deadline off") 
   CHECK(victim.error().culprits == std::vector<PartyId>{2, 3});
   CHECK(elapsed < std::chrono::milliseconds(400));
 }
+
+TEST_CASE("engine: while a step waits, the parties it waits for are reported at each interval") {
+  CoinTossGroup group({1, 2, 3});
+  MemoryHub hub(group.ids);
+  std::thread honest3([&] { (void)run_session(group.party(3), hub.endpoint(3), group.session, quick_options(1000)); });
+  EngineOptions options = quick_options(700);
+  options.waiting_interval = std::chrono::milliseconds(200);
+  std::vector<std::vector<PartyId>> reports;
+  options.on_waiting = [&](const std::vector<PartyId>& missing) { reports.push_back(missing); };
+  Status victim = run_session(group.party(1), hub.endpoint(1), group.session, options);
+  honest3.join();
+  REQUIRE_FALSE(victim.ok());
+  CHECK(victim.error().culprits == std::vector<PartyId>{2});
+  REQUIRE(reports.size() >= 2);  // at about 200, 400 and 600 ms
+  CHECK(reports.size() <= 4);
+  for (const auto& r : reports) CHECK(r == std::vector<PartyId>{2});
+}

@@ -20,6 +20,7 @@
 // - the transport fails: its error, unchanged.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -54,6 +55,10 @@ struct EngineOptions {
   std::chrono::milliseconds poll_interval{50};
   AbortSignal* abort = nullptr;  // optional
   SessionStats* stats = nullptr;  // optional: filled when the run ends
+  // Optional: called every `waiting_interval` while a step waits, with the parties it still
+  // waits for (an operator sees who holds the session up before the deadline names them).
+  std::function<void(const std::vector<PartyId>& missing)> on_waiting;
+  std::chrono::milliseconds waiting_interval{5'000};
 };
 
 Status run_session(RoundProtocol& protocol, Transport& transport, const SessionId& session,
