@@ -51,10 +51,12 @@ TsignProcess::TsignProcess(std::vector<std::string> args, std::map<std::string, 
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
-  // The parent's environment without any TSIGN_ variable, plus the test's own.
+  // The parent's environment without any TSIGN_ variable, plus the test's own. TSIGN_MUTANT
+  // passes through: under tools/mutate.py the tool must run the same mutant as the test.
   std::vector<std::string> env_storage;
   for (char** e = environ; *e != nullptr; ++e) {
-    if (std::string_view(*e).rfind("TSIGN_", 0) != 0) env_storage.emplace_back(*e);
+    const std::string_view var(*e);
+    if (var.rfind("TSIGN_", 0) != 0 || var.rfind("TSIGN_MUTANT=", 0) == 0) env_storage.emplace_back(*e);
   }
   for (const auto& [k, v] : env) env_storage.push_back(k + "=" + v);
   std::vector<char*> envp;

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "custody/vault_cluster.hpp"
+#include "tsign/core/random.hpp"
 #include "support/independent_verify.hpp"
 #include "support/syscall_faults.hpp"
 
@@ -269,4 +270,91 @@ TEST_CASE("vault: a vault directory others can read, or whose audit log vanished
   auto without_log = Vault::open(cluster.dir(3), VaultUnlock(VaultCluster::passphrase()));
   REQUIRE_FALSE(without_log.ok());
   CHECK_THAT(without_log.error().message, Catch::Contains("missing while keys exist"));
+}
+
+namespace {
+
+template <class T>
+void refused(const Result<T>& r, std::string_view reason) {
+  INFO("expected a refusal: " << reason);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind != ErrorKind::Internal);
+  CHECK_THAT(r.error().message, Catch::Contains(std::string(reason)));
+}
+
+}  // namespace
+
+TEST_CASE("vault: every malformed request is refused before anything runs, with its reason") {
+  VaultCluster cluster;
+  const VaultKey frost = cluster.keygen(ShareSuite::FrostSecp256k1, "k1");
+  const VaultKey ed = cluster.keygen(ShareSuite::FrostEd25519, "k2");
+  const VaultKey ecdsa = cluster.keygen(ShareSuite::EcdsaSecp256k1, "k3");
+  Vault& v = cluster.vault(1);
+  PeerLink& l = cluster.link(1);
+
+  SECTION("key generation") {
+    refused(v.keygen({ShareSuite::FrostSecp256k1, 2, {1, 2, 3}, ""}, l), "needs a session label");
+    refused(v.keygen({ShareSuite::FrostSecp256k1, 2, {2, 3}, "x"}, l), "must include this party");
+    refused(v.keygen({ShareSuite::FrostSecp256k1, 1, {1, 2, 3}, "x"}, l), "threshold must be within");
+    refused(v.keygen({ShareSuite::FrostSecp256k1, 4, {1, 2, 3}, "x"}, l), "threshold must be within");
+    refused(v.keygen({ShareSuite::FrostSecp256k1, 2, {1, 2, 3}, std::string(300, 'x')}, l), "at most 256");
+  }
+  SECTION("signing") {
+    refused(v.sign(sign_request(frost.key_id, {2, 1}, ""), l), "ascending");
+    refused(v.sign(sign_request(frost.key_id, {1, 1}, ""), l), "ascending");
+    refused(v.sign(sign_request(frost.key_id, {2, 3}, ""), l), "must include this party");
+    refused(v.sign(sign_request(frost.key_id, {1, 4}, ""), l), "holds no share");
+    refused(v.sign(sign_request(frost.key_id, {1}, ""), l), "needs 2 signers");
+    SignRequest path = sign_request(ed.key_id, {1, 2}, "");
+    path.path = {1};
+    refused(v.sign(path, l), "secp256k1 keys only");
+    refused(v.sign(sign_request(frost.key_id, {1, 2}, "", random_array<32>()), l), "ECDSA keys only");
+    SignRequest root = sign_request(frost.key_id, {1, 2}, "");
+    root.taproot_root = random_array<32>();
+    refused(v.sign(root, l), "only for frost-secp256k1-tr keys");
+  }
+  SECTION("presigning") {
+    refused(v.presign({ecdsa.key_id, {1, 2}, {}, ""}, l), "session label");
+    refused(v.presign({frost.key_id, {1, 2}, {}, "p"}, l), "ECDSA keys only");
+    refused(v.presign({ecdsa.key_id, {1, 4}, {}, "p"}, l), "holds no share");
+  }
+  SECTION("resharing and repair") {
+    refused(v.reshare({frost.key_id, {1, 2}, {1, 2, 3}, 2, "", std::nullopt}, l), "needs a session label");
+    refused(v.reshare({frost.key_id, {1, 2}, {1, 2, 3}, 4, "r", std::nullopt}, l), "threshold must be within");
+    ReshareRequest join{frost.key_id, {1, 2}, {1, 2, 3}, 2, "r", std::make_pair(ShareSuite::FrostSecp256k1, Bytes(33, 2))};
+    refused(v.reshare(join, l), "already holds a share");
+    ReshareRequest bad_key{random_array<32>(), {2, 3}, {1, 2, 3}, 2, "r", std::make_pair(ShareSuite::FrostSecp256k1, Bytes(32, 2))};
+    refused(v.reshare(bad_key, l), "wrong length");
+    ReshareRequest not_a_point{random_array<32>(), {2, 3}, {1, 2, 3}, 2, "r", std::make_pair(ShareSuite::FrostSecp256k1, Bytes(33, 7))};
+    refused(v.reshare(not_a_point, l), "group key");
+    refused(v.repair({frost.key_id, {1, 2}, 2, "", std::nullopt}, l), "needs a session label");
+    refused(v.repair({frost.key_id, {1, 2}, 2, "r", std::nullopt}, l), "cannot be one of its helpers");
+    refused(v.repair({frost.key_id, {2, 3}, 1, "r", std::nullopt}, l), "names the key's suite and epoch");
+    refused(v.repair({frost.key_id, {2, 3}, 1, "r", std::make_pair(ShareSuite::FrostSecp256k1, std::uint64_t{0})}, l),
+            "still holds a share");
+    refused(v.repair({ecdsa.key_id, {1, 2}, 3, "r", std::nullopt}, l), "repair cannot rebuild");
+  }
+  SECTION("staged epochs, restore, lookups") {
+    refused(v.commit_staged(frost.key_id), "no staged epoch");
+    refused(v.discard_staged(frost.key_id), "no staged epoch");
+    const BackupKeyPair backup_key = BackupKeyPair::generate();
+    auto of_party2 = cluster.vault(2).backup(frost.key_id, backup_key.public_key);
+    REQUIRE(of_party2.ok());
+    refused(v.restore(*of_party2, backup_key), "holds a share of party 2");
+    refused(v.resolve("zz"), "expected a key id");
+    refused(v.resolve("abc"), "at least 8 hex digits");
+    refused(v.resolve("00000000"), "no key");
+    refused(v.key(ed.key_id, std::vector<std::uint32_t>{1}), "secp256k1 keys only");
+  }
+  SECTION("creating a vault") {
+    TempDir dir;
+    refused(Vault::create(dir / "v", 0, VaultCluster::passphrase(), Argon2Params::minimal()), "party ids start at 1");
+    refused(Vault::create(dir / "v", 1, VaultCluster::passphrase(), Argon2Params{9, 8192}), "");
+    refused(Vault::create(cluster.dir(1), 1, VaultCluster::passphrase(), Argon2Params::minimal()), "already holds");
+    std::filesystem::create_directory(dir / "open");
+    std::filesystem::permissions(dir / "open", std::filesystem::perms::group_read, std::filesystem::perm_options::add);
+    refused(Vault::create(dir / "open", 1, VaultCluster::passphrase(), Argon2Params::minimal()), "readable by group");
+    refused(Vault::open(dir / "nothing", VaultUnlock(VaultCluster::passphrase())), "not a vault");
+    refused(Vault::open(cluster.dir(2), VaultUnlock(SecretBytes::copy_of(as_bytes("wrong")))), "wrong passphrase");
+  }
 }
