@@ -358,3 +358,35 @@ TEST_CASE("vault: every malformed request is refused before anything runs, with 
     refused(Vault::open(cluster.dir(2), VaultUnlock(SecretBytes::copy_of(as_bytes("wrong")))), "wrong passphrase");
   }
 }
+
+TEST_CASE("presignature pool: a sealed file under another presignature's name, or a pool open to others, is refused") {
+  VaultCluster cluster;
+  const VaultKey key = cluster.keygen(ShareSuite::EcdsaSecp256k1);
+  std::vector<Digest32> ids;
+  for (const std::string session : {"p1", "p2"}) {
+    auto made = cluster.on({1, 2}, [&](Vault& v, PeerLink& l) { return v.presign({key.key_id, {1, 2}, {}, session}, l); });
+    REQUIRE(made.at(1).ok());
+    ids.push_back(*made.at(1));
+  }
+  const fs::path dir = cluster.dir(1) / "presignatures" / to_hex(key.key_id);
+  const fs::path first = dir / ("0-" + to_hex(ids[0]) + ".presig"), second = dir / ("0-" + to_hex(ids[1]) + ".presig");
+  REQUIRE(fs::exists(first));
+  fs::remove(second);
+  fs::copy_file(first, second);  // presignature 0's bytes under presignature 1's name
+  fs::permissions(second, fs::perms::owner_read | fs::perms::owner_write);
+  auto swapped = cluster.vault(1).sign(sign_request(key.key_id, {1, 2}, "s", ids[1]), cluster.link(1));
+  REQUIRE_FALSE(swapped.ok());
+  CHECK_THAT(swapped.error().message, Catch::Contains("holds another presignature than its name says"));
+  // Names that are no presignature of this pool are not listed.
+  std::ofstream(dir / "notes.txt") << "x";
+  std::ofstream(dir / ("x-" + to_hex(ids[0]) + ".presig")) << "x";
+  auto listed = cluster.vault(1).presignatures(key.key_id);
+  REQUIRE(listed.ok());
+  CHECK(listed->size() == 2);  // the two named files; neither stray name counts
+  // A pool directory open to the group does not open.
+  cluster.close(1);
+  fs::permissions(cluster.dir(1) / "presignatures", fs::perms::group_read, fs::perm_options::add);
+  auto reopened = Vault::open(cluster.dir(1), VaultUnlock(VaultCluster::passphrase()));
+  REQUIRE_FALSE(reopened.ok());
+  CHECK_THAT(reopened.error().message, Catch::Contains("readable by group or others"));
+}
