@@ -146,13 +146,28 @@ TEST_CASE("hsm faults: key lookup and generation errors") {
   }
 }
 
+namespace {
+
+// A token of the faulty module, its wrapping key, and one plaintext sealed under it.
+struct SealedSample {
+  std::shared_ptr<Pkcs11Token> token;
+  Pkcs11Token::KeyHandle key;
+  ByteArray<12> iv{};
+  Bytes aad, plain, sealed;
+};
+
+SealedSample seal_sample(FaultyHsm& hsm) {
+  SealedSample s{hsm.open(), {}, {}, {1, 2, 3}, Bytes(32, 7), {}};
+  s.key = s.token->find_or_generate_key("wrap").value();
+  s.sealed = s.token->encrypt(s.key, s.iv, s.aad, s.plain).value();
+  return s;
+}
+
+}  // namespace
+
 TEST_CASE("hsm faults: encryption and decryption errors and lengths the token misreports") {
   FaultyHsm hsm;
-  auto token = hsm.open();
-  const auto key = token->find_or_generate_key("wrap").value();
-  const ByteArray<12> iv{};
-  const Bytes aad = {1, 2, 3}, plain(32, 7);
-  const Bytes sealed = token->encrypt(key, iv, aad, plain).value();
+  const auto [token, key, iv, aad, plain, sealed] = seal_sample(hsm);
   hsm.fail("C_EncryptInit");
   expect_refused(token->encrypt(key, iv, aad, plain), "C_EncryptInit");
   hsm.fail("C_Encrypt");
@@ -169,11 +184,7 @@ TEST_CASE("hsm faults: encryption and decryption errors and lengths the token mi
 
 TEST_CASE("hsm faults: a session the token ended or logged out is opened again and the call goes through") {
   FaultyHsm hsm;
-  auto token = hsm.open();
-  const auto key = token->find_or_generate_key("wrap").value();
-  const ByteArray<12> iv{};
-  const Bytes aad = {1, 2, 3}, plain(32, 7);
-  const Bytes sealed = token->encrypt(key, iv, aad, plain).value();
+  const auto [token, key, iv, aad, plain, sealed] = seal_sample(hsm);
   // The faulty module really closes the session, or logs out, before it reports so: a retry on the
   // old session, or without a new login, would fail.
   for (CK_RV lost : {CKR_SESSION_HANDLE_INVALID, CKR_SESSION_CLOSED, CKR_USER_NOT_LOGGED_IN}) {
