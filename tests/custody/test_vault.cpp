@@ -6,6 +6,8 @@
 
 #include "custody/vault_cluster.hpp"
 #include "tsign/core/random.hpp"
+#include "tsign/custody/confirm_protocol.hpp"
+#include "tsign/testing/simulation.hpp"
 #include "support/independent_verify.hpp"
 #include "support/syscall_faults.hpp"
 
@@ -275,10 +277,10 @@ TEST_CASE("vault: a vault directory others can read, or whose audit log vanished
 namespace {
 
 template <class T>
-void refused(const Result<T>& r, std::string_view reason) {
+void refused(const Result<T>& r, std::string_view reason, ErrorKind kind = ErrorKind::InvalidInput) {
   INFO("expected a refusal: " << reason);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind != ErrorKind::Internal);
+  CHECK(r.error().kind == kind);
   CHECK_THAT(r.error().message, Catch::Contains(std::string(reason)));
 }
 
@@ -349,13 +351,16 @@ TEST_CASE("vault: every malformed request is refused before anything runs, with 
   SECTION("creating a vault") {
     TempDir dir;
     refused(Vault::create(dir / "v", 0, VaultCluster::passphrase(), Argon2Params::minimal()), "party ids start at 1");
-    refused(Vault::create(dir / "v", 1, VaultCluster::passphrase(), Argon2Params{9, 8192}), "");
+    refused(Vault::create(dir / "v", 1, VaultCluster::passphrase(), Argon2Params{9, 8192}), "opslimit");
+    CHECK_FALSE(std::filesystem::exists(dir / "v"));  // refused before anything is created
     refused(Vault::create(cluster.dir(1), 1, VaultCluster::passphrase(), Argon2Params::minimal()), "already holds");
     std::filesystem::create_directory(dir / "open");
     std::filesystem::permissions(dir / "open", std::filesystem::perms::group_read, std::filesystem::perm_options::add);
-    refused(Vault::create(dir / "open", 1, VaultCluster::passphrase(), Argon2Params::minimal()), "readable by group");
+    refused(Vault::create(dir / "open", 1, VaultCluster::passphrase(), Argon2Params::minimal()), "readable by group",
+            ErrorKind::Storage);
     refused(Vault::open(dir / "nothing", VaultUnlock(VaultCluster::passphrase())), "not a vault");
-    refused(Vault::open(cluster.dir(2), VaultUnlock(SecretBytes::copy_of(as_bytes("wrong")))), "wrong passphrase");
+    refused(Vault::open(cluster.dir(2), VaultUnlock(SecretBytes::copy_of(as_bytes("wrong")))), "wrong passphrase",
+            ErrorKind::Storage);
   }
 }
 
@@ -389,4 +394,18 @@ TEST_CASE("presignature pool: a sealed file under another presignature's name, o
   auto reopened = Vault::open(cluster.dir(1), VaultUnlock(VaultCluster::passphrase()));
   REQUIRE_FALSE(reopened.ok());
   CHECK_THAT(reopened.error().message, Catch::Contains("readable by group or others"));
+}
+
+TEST_CASE("confirm barrier: a party that states another value is named by the others") {
+  const Digest32 agreed = random_array<32>(), other = random_array<32>();
+  const std::vector<PartyId> parties = {1, 2, 3};
+  ConfirmProtocol p1(1, parties, agreed), p2(2, parties, agreed), p3(3, parties, other);
+  auto run = testing::run_protocols({&p1, &p2, &p3});
+  for (PartyId id : {1u, 2u}) {
+    REQUIRE_FALSE(run.status.at(id).ok());
+    CHECK(run.error(id).kind == ErrorKind::ProtocolAborted);
+    CHECK(run.error(id).culprits == std::vector<PartyId>{3});
+  }
+  REQUIRE_FALSE(run.status.at(3).ok());
+  CHECK(run.error(3).culprits == std::vector<PartyId>{1, 2});
 }
