@@ -409,3 +409,15 @@ TEST_CASE("confirm barrier: a party that states another value is named by the ot
   REQUIRE_FALSE(run.status.at(3).ok());
   CHECK(run.error(3).culprits == std::vector<PartyId>{1, 2});
 }
+
+TEST_CASE("vault: a presignature asked for another path or other signers is refused, and void") {
+  VaultCluster cluster;
+  const VaultKey key = cluster.keygen(ShareSuite::EcdsaSecp256k1);
+  auto made = cluster.on({1, 2}, [&](Vault& v, PeerLink& l) { return v.presign({key.key_id, {1, 2}, {}, "p"}, l); });
+  REQUIRE(made.at(1).ok());
+  SignRequest child = sign_request(key.key_id, {1, 2}, "s", *made.at(1));
+  child.path = {0, 7};  // the presignature was made for the key itself
+  refused(cluster.vault(1).sign(child, cluster.link(1)), "other signers or another path");
+  // It was taken out of the pool before the comparison: it cannot be tried again.
+  refused(cluster.vault(1).sign(sign_request(key.key_id, {1, 2}, "s2", *made.at(1)), cluster.link(1)), "was used already");
+}
