@@ -14,16 +14,22 @@ namespace tsign {
 
 namespace {
 
+// A vault's directory is its owner's alone.
+Status check_owner_only(const std::filesystem::path& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return posix_error("cannot stat", dir);
+  if ((st.st_mode & 077) != 0) {
+    return make_error(ErrorKind::Storage, dir.string() + " is readable by group or others: make it mode 0700");
+  }
+  return {};
+}
+
 Status check_vault_dir(const VaultPaths& paths) {
   struct stat st {};
   if (::lstat(paths.identity().c_str(), &st) != 0) {
     return make_error(ErrorKind::InvalidInput, paths.dir.string() + " is not a vault (no identity file)");
   }
-  if (::stat(paths.dir.c_str(), &st) != 0) return posix_error("cannot stat", paths.dir);
-  if ((st.st_mode & 077) != 0) {
-    return make_error(ErrorKind::Storage, paths.dir.string() + " is readable by group or others: make it mode 0700");
-  }
-  return {};
+  return check_owner_only(paths.dir);
 }
 
 Result<IdentityHeader> read_header(const VaultPaths& paths) {
@@ -79,20 +85,25 @@ Status Vault::State::confirm(PeerLink& peers, const SessionId& session, const st
   return peers.run(protocol, confirm_session(session, participants), label);
 }
 
-Status Vault::State::stage_confirm_commit(PeerLink& peers, const StoredKey& key, const SessionId& session,
-                                          const std::vector<PartyId>& participants, const Digest32& agreed,
-                                          const std::string& label) {
+Status Vault::State::stage_read_back(const StoredKey& key, const std::string& what) {
   TSIGN_CHECK(stage_stored_key(store, key, *protector));
   // The new file must open as the share it was made from (say, under an HSM key that changed)
-  // before any party is told it is stored.
+  // before anything relies on it.
   auto staged = store.load_staged(key.header.key_id, *protector);
   const SecretBytes expected = encode_share(key.share);
   if (!staged || !ct_equal(staged->share.expose(), expected.expose())) {
     (void)store.discard(key.header.key_id, key.header.epoch);
-    return make_error(ErrorKind::Storage, label + ": the new share did not read back whole" +
+    return make_error(ErrorKind::Storage, what + " did not read back whole" +
                                               (staged ? std::string() : " (" + staged.error().message + ")") +
                                               "; nothing was replaced");
   }
+  return {};
+}
+
+Status Vault::State::stage_confirm_commit(PeerLink& peers, const StoredKey& key, const SessionId& session,
+                                          const std::vector<PartyId>& participants, const Digest32& agreed,
+                                          const std::string& label) {
+  TSIGN_CHECK(stage_read_back(key, label + ": the new share"));
   Status confirmed = confirm(peers, session, participants, agreed, label);
   if (!confirmed) {
     const Error& e = confirmed.error();
@@ -137,9 +148,7 @@ Result<PublicIdentity> Vault::create(const std::filesystem::path& dir, PartyId i
     return make_error(ErrorKind::InvalidInput, dir.string() + " already holds a party identity");
   }
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return posix_error("cannot create", dir);
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) return posix_error("cannot stat", dir);
-  if ((st.st_mode & 077) != 0) return make_error(ErrorKind::Storage, dir.string() + " is readable by group or others: make it mode 0700");
+  TSIGN_CHECK(check_owner_only(dir));
   PartyIdentity identity;
   identity.id = id;
   identity.kdf = kdf;
@@ -306,12 +315,7 @@ Result<VaultKey> Vault::restore(ByteSpan backup, const BackupKeyPair& backup_key
   }
   // The store refuses an epoch at or below the committed one; the committed epoch is wiped only
   // once the restored one has read back whole.
-  TSIGN_CHECK(stage_stored_key(s.store, key, *s.protector));
-  auto staged = s.store.load_staged(key_id, *s.protector);
-  if (!staged || !ct_equal(staged->share.expose(), unsealed.share.expose())) {
-    (void)s.store.discard(key_id, key.header.epoch);
-    return make_error(ErrorKind::Storage, "the restored share did not read back whole; nothing was replaced");
-  }
+  TSIGN_CHECK(s.stage_read_back(key, "the restored share"));
   TSIGN_CHECK(s.store.commit(key_id, key.header.epoch));
   TSIGN_CHECK(s.presignatures.purge(key_id));
   TSIGN_CHECK(s.record(AuditEventKind::Restored, key_id, key.header.epoch, {},

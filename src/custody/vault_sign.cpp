@@ -113,6 +113,18 @@ VaultSignature ecdsa_result(const EcdsaSignature& sig, const Digest32& digest, c
 
 }  // namespace
 
+Status Vault::State::run_ecdsa(PeerLink& peers, RoundProtocol& protocol, const SessionId& session,
+                               std::string_view label, const StoredKey& key) {
+  const auto& share = std::get<EcdsaKeyShare>(key.share);
+  const auto disabled_before = share.disabled_peers();
+  Status ran = peers.run(protocol, session, label);
+  if (share.disabled_peers() != disabled_before) {
+    // The journal already holds the failure; the share file says so too, for a reader without it.
+    TSIGN_CHECK(rewrite_stored_key(store, key, *protector));
+  }
+  return ran;
+}
+
 Result<VaultSignature> Vault::sign(const SignRequest& in, PeerLink& peers) {
   State& s = *state_;
   TSIGN_TRY(StoredKey key, s.load(in.key_id));
@@ -182,13 +194,7 @@ Result<VaultSignature> Vault::sign(const SignRequest& in, PeerLink& peers) {
           peers.decline(protocol, session, *approval.denial);
           return *approval.denial;
         }
-        const auto disabled_before = share.disabled_peers();
-        Status ran = peers.run(protocol, session, "sign");
-        if (share.disabled_peers() != disabled_before) {
-          // The journal already holds the failure; the share file says so too, for a reader without it.
-          TSIGN_CHECK(rewrite_stored_key(s.store, key, *s.protector));
-        }
-        TSIGN_CHECK(ran);
+        TSIGN_CHECK(s.run_ecdsa(peers, protocol, session, "sign", key));
         TSIGN_TRY(const EcdsaSignature sig, taken(protocol.take_output(), "sign"));
         return ecdsa_result(sig, digest, protocol.public_key());
       }();
@@ -221,10 +227,7 @@ Result<Digest32> Vault::presign(const PresignRequest& in, PeerLink& peers) {
   TSIGN_TRY(SessionId session, vault_session("presign", in.signers, in.session, {in.key_id, epoch.bytes(), context.bytes()}));
   auto& share = std::get<EcdsaKeyShare>(key.share);
   TSIGN_TRY(EcdsaPresignProtocol protocol, EcdsaPresignProtocol::create(share, EcdsaPresignConfig{session, in.signers, in.path}));
-  const auto disabled_before = share.disabled_peers();
-  Status ran = peers.run(protocol, session, "presign");
-  if (share.disabled_peers() != disabled_before) TSIGN_CHECK(rewrite_stored_key(s.store, key, *s.protector));
-  TSIGN_CHECK(ran);
+  TSIGN_CHECK(s.run_ecdsa(peers, protocol, session, "presign", key));
   TSIGN_TRY(Presignature presignature, taken(protocol.take_output(), "presign"));
   const Digest32 id = presignature.id();
   TSIGN_CHECK(s.presignatures.add(key.header, std::move(presignature), *s.protector));

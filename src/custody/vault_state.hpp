@@ -34,6 +34,13 @@ struct Vault::State {
   // The committed share, refused when the audit log records a later epoch of the key (an older
   // file put back) and, for ECDSA, attached to the pair-check journal.
   Result<StoredKey> load(const KeyId& key_id);
+  // Stages `key` and reads the staged file back: it must open as the same share, or it is
+  // discarded and `what` named in the error.
+  Status stage_read_back(const StoredKey& key, const std::string& what);
+  // An ECDSA protocol on `key`'s share; a pair disabled during the run is written back to the
+  // committed file (the journal already holds it) before the run's status is returned.
+  Status run_ecdsa(PeerLink& peers, RoundProtocol& protocol, const SessionId& session, std::string_view label,
+                   const StoredKey& key);
   // Stages `key`, reads the staged file back (it must open as the same share), waits until every
   // participant states `agreed`, then commits: the previous epoch is wiped only after that.
   // A refresh or resharing also voids the key's presignatures here.
