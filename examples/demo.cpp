@@ -140,6 +140,12 @@ int run_party(PartyId self, const fs::path& dir) {
   auto node = start_node(dir, *vault);
   if (!node.ok()) return fail(self, "starting the TCP node", node.error());
   TcpPeerLink peers(**node);
+  // Broadcasts are signed with each party's identity key and checked against the others'.
+  for (PartyId id : kParties) {
+    auto identity = Vault::public_identity(vault_dir(dir, id));
+    if (!identity.ok()) return fail(self, "reading the identities", identity.error());
+    peers.identity_keys[id] = identity->audit_key;
+  }
   const std::string run = read_run_nonce(dir);
 
   // 1. Distributed key generation for FROST(secp256k1, BIP-340/Taproot): no dealer. The vault

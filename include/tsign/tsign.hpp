@@ -74,7 +74,7 @@
 #include "tsign/store/backup.hpp"
 #include "tsign/store/file_lock.hpp"
 #include "tsign/store/hsm_protector.hpp"
-#include "tsign/store/identity_key.hpp"
+#include "tsign/core/identity_key.hpp"
 #include "tsign/store/key_share_file.hpp"
 #include "tsign/store/passphrase_protector.hpp"
 #include "tsign/store/pkcs11_token.hpp"

@@ -37,12 +37,26 @@ class ProgressProtocol final : public RoundProtocol {
 
 }  // namespace
 
+SigningPeerLink::SigningPeerLink(PeerLink& inner, const IdentityKey& signer) : inner_(inner) {
+  engine = inner.engine;
+  progress = inner.progress;
+  identity_keys = inner.identity_keys;
+  signer_ = &signer;
+}
+
 Status PeerLink::run(RoundProtocol& protocol, const SessionId& session, std::string_view label) {
+  BroadcastKeys keys{signer_, identity_keys};
+  if (signer_ && identity_keys.empty()) {
+    return make_error(ErrorKind::InvalidInput, std::string(label) +
+                                                   ": the peer link has no identity keys of the parties (PeerLink::identity_keys,"
+                                                   " from the cluster configuration): broadcasts could not be checked");
+  }
   TSIGN_TRY(std::unique_ptr<Transport> transport, open_session(session));
   Status status = [&] {
-    if (!progress) return run_session(protocol, *transport, session, engine);
-    ProgressProtocol wrapped(protocol, *this, std::string(label));
     EngineOptions options = engine;
+    if (signer_) options.broadcast_keys = &keys;
+    if (!progress) return run_session(protocol, *transport, session, options);
+    ProgressProtocol wrapped(protocol, *this, std::string(label));
     options.on_waiting = [this, label = std::string(label)](const std::vector<PartyId>& missing) {
       std::string who;
       for (PartyId p : missing) who += (who.empty() ? "" : ",") + std::to_string(p);

@@ -73,8 +73,9 @@ Result<typename G::Point> group_key_of(const Bytes& raw) {
 
 }  // namespace
 
-Result<VaultKey> Vault::keygen(const KeygenRequest& in, PeerLink& peers) {
+Result<VaultKey> Vault::keygen(const KeygenRequest& in, PeerLink& link) {
   State& s = *state_;
+  SigningPeerLink peers(link, s.log.identity());
   TSIGN_CHECK(require_label(in.session, "key generation"));
   if (!std::binary_search(in.parties.begin(), in.parties.end(), s.id)) {
     return make_error(ErrorKind::InvalidInput, "the parties must include this party (" + std::to_string(s.id) + ")");
@@ -117,8 +118,9 @@ Result<VaultKey> Vault::keygen(const KeygenRequest& in, PeerLink& peers) {
   return s.describe(*key);
 }
 
-Result<VaultKey> Vault::refresh(const KeyId& key_id, const std::string& label, PeerLink& peers) {
+Result<VaultKey> Vault::refresh(const KeyId& key_id, const std::string& label, PeerLink& link) {
   State& s = *state_;
+  SigningPeerLink peers(link, s.log.identity());
   TSIGN_TRY(StoredKey key, s.load(key_id));
   const std::vector<PartyId> parties = key.parties();
   Writer epoch;
@@ -142,8 +144,9 @@ Result<VaultKey> Vault::refresh(const KeyId& key_id, const std::string& label, P
   return s.describe(*next);
 }
 
-Result<ReshareOutcome> Vault::reshare(const ReshareRequest& in, PeerLink& peers) {
+Result<ReshareOutcome> Vault::reshare(const ReshareRequest& in, PeerLink& link) {
   State& s = *state_;
+  SigningPeerLink peers(link, s.log.identity());
   TSIGN_CHECK(require_label(in.session, "resharing"));
   ReshareConfig config;
   config.old_quorum = in.old_quorum;
@@ -233,8 +236,9 @@ Result<ReshareOutcome> Vault::reshare(const ReshareRequest& in, PeerLink& peers)
   return outcome;
 }
 
-Result<VaultKey> Vault::repair(const RepairRequest& in, PeerLink& peers) {
+Result<VaultKey> Vault::repair(const RepairRequest& in, PeerLink& link) {
   State& s = *state_;
+  SigningPeerLink peers(link, s.log.identity());
   TSIGN_CHECK(require_label(in.session, "repair"));
   if (std::binary_search(in.helpers.begin(), in.helpers.end(), in.recovering)) {
     return make_error(ErrorKind::InvalidInput, "the recovering party cannot be one of its helpers");

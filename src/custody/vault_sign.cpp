@@ -125,8 +125,9 @@ Status Vault::State::run_ecdsa(PeerLink& peers, RoundProtocol& protocol, const S
   return ran;
 }
 
-Result<VaultSignature> Vault::sign(const SignRequest& in, PeerLink& peers) {
+Result<VaultSignature> Vault::sign(const SignRequest& in, PeerLink& link) {
   State& s = *state_;
+  SigningPeerLink peers(link, s.log.identity());
   TSIGN_TRY(StoredKey key, s.load(in.key_id));
   TSIGN_CHECK(check_signers(key, in.signers, s.id));
   if (key.header.suite == ShareSuite::FrostEd25519 && !in.path.empty()) {
@@ -212,8 +213,9 @@ Result<VaultSignature> Vault::sign(const SignRequest& in, PeerLink& peers) {
   return result;
 }
 
-Result<Digest32> Vault::presign(const PresignRequest& in, PeerLink& peers) {
+Result<Digest32> Vault::presign(const PresignRequest& in, PeerLink& link) {
   State& s = *state_;
+  SigningPeerLink peers(link, s.log.identity());
   if (in.session.empty()) return make_error(ErrorKind::InvalidInput, "presigning needs a session label every signer passes alike");
   TSIGN_TRY(StoredKey key, s.load(in.key_id));
   if (key.header.suite != ShareSuite::EcdsaSecp256k1) {

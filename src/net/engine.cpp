@@ -89,9 +89,10 @@ Status run_session(RoundProtocol& protocol, Transport& transport, const SessionI
     return make_error(ErrorKind::InvalidInput, "transport is party " + std::to_string(transport.self()) +
                                                    " but the protocol runs as party " + std::to_string(protocol.self()));
   }
-  ProtocolSession machine(protocol, session, options.max_message_size);
+  ProtocolSession machine(protocol, session, options.max_message_size, options.broadcast_keys);
   Status status = run(machine, transport, options);
   if (options.stats != nullptr) *options.stats = machine.stats();
+  if (options.evidence != nullptr) *options.evidence = machine.equivocation_proofs();
   return status;
 }
 

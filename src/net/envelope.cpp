@@ -23,11 +23,12 @@ Bytes encode_envelope(const Envelope& e) {
       .u32(e.recipient)
       .u8(static_cast<std::uint8_t>(e.kind))
       .var(e.payload);
+  if (e.is_signed_kind()) w.raw(e.signature);
   return std::move(w).take();
 }
 
-static bool printable_name(std::string_view name) {
-  if (name.empty()) return false;
+bool valid_protocol_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxProtocolNameLength) return false;
   for (char c : name) {
     if (c < 0x21 || c > 0x7e) return false;
   }
@@ -41,7 +42,7 @@ Result<Envelope> decode_envelope(ByteSpan data, std::size_t max_payload) {
   Envelope e;
   TSIGN_TRY(e.session, r.array<32>());
   TSIGN_TRY(e.protocol, r.str(kMaxProtocolNameLength));
-  if (!printable_name(e.protocol)) return r.fail("protocol name is empty or not printable ASCII");
+  if (!valid_protocol_name(e.protocol)) return r.fail("protocol name is empty or not printable ASCII");
   TSIGN_TRY(e.round, r.u32());
   TSIGN_TRY(e.sender, r.u32());
   if (e.sender == 0) return r.fail("sender id 0");
@@ -51,6 +52,9 @@ Result<Envelope> decode_envelope(ByteSpan data, std::size_t max_payload) {
   e.kind = static_cast<MessageKind>(kind);
   TSIGN_TRY(ByteSpan payload, r.var(max_payload));
   e.payload.assign(payload.begin(), payload.end());
+  if (e.is_signed_kind()) {
+    TSIGN_TRY(e.signature, r.array<64>());
+  }
   TSIGN_CHECK(r.finish());
   return e;
 }

@@ -308,13 +308,21 @@ Status MemoryHub::send(PartyId from, PartyId to, Bytes data) {
 
 std::vector<Status> run_in_threads(MemoryHub& hub, const std::vector<RoundProtocol*>& parties,
                                    const SessionId& session, const EngineOptions& options) {
+  return run_in_threads(hub, parties, session, std::vector<EngineOptions>(parties.size(), options));
+}
+
+std::vector<Status> run_in_threads(MemoryHub& hub, const std::vector<RoundProtocol*>& parties,
+                                   const SessionId& session, const std::vector<EngineOptions>& options) {
+  if (options.size() != parties.size()) {
+    return std::vector<Status>(parties.size(), make_error(ErrorKind::InvalidInput, "run_in_threads: one EngineOptions per party"));
+  }
   std::vector<Status> results(parties.size());
   std::vector<std::thread> threads;
   threads.reserve(parties.size());
   for (std::size_t i = 0; i < parties.size(); ++i) {
     threads.emplace_back([&, i] {
       try {
-        results[i] = run_session(*parties[i], hub.endpoint(parties[i]->self()), session, options);
+        results[i] = run_session(*parties[i], hub.endpoint(parties[i]->self()), session, options[i]);
       } catch (const std::exception& e) {
         results[i] = make_error(ErrorKind::Internal, std::string("exception: ") + e.what());
       }

@@ -4,21 +4,10 @@
 
 namespace tsign {
 
-Digest32 broadcast_digest(const SessionId& session, std::string_view protocol, std::uint32_t round, PartyId sender,
-                          ByteSpan payload) {
-  Sha256 h = tagged_hasher("tsign/net/echo");
-  h.update(session);
-  h.update_framed(as_bytes(protocol));
-  h.update_u32(round);
-  h.update_u32(sender);
-  h.update_framed(payload);
-  return h.finish();
-}
-
 Bytes encode_echo(const EchoEntries& entries) {
   Writer w;
   w.u32(static_cast<std::uint32_t>(entries.size()));
-  for (const auto& [sender, digest] : entries) w.u32(sender).raw(digest);
+  for (const auto& [sender, entry] : entries) w.u32(sender).raw(entry.hash).raw(entry.signature);
   return std::move(w).take();
 }
 
@@ -31,7 +20,8 @@ Result<EchoEntries> decode_echo(ByteSpan data, std::size_t max_entries) {
     TSIGN_TRY(PartyId sender, r.u32());
     if (sender <= previous) return r.fail("senders not in strictly ascending order");
     previous = sender;
-    TSIGN_TRY(out[sender], r.array<32>());
+    TSIGN_TRY(out[sender].hash, r.array<32>());
+    TSIGN_TRY(out[sender].signature, r.array<64>());
   }
   TSIGN_CHECK(r.finish());
   return out;

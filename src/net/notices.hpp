@@ -8,16 +8,22 @@
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/hash.hpp"
 #include "tsign/core/result.hpp"
+#include "tsign/net/broadcast_keys.hpp"
 #include "tsign/protocol/session_id.hpp"
 
 namespace tsign {
 
-// The digest a party echoes for one broadcast: bound to session, protocol, round and sender.
-Digest32 broadcast_digest(const SessionId& session, std::string_view protocol, std::uint32_t round, PartyId sender,
-                          ByteSpan payload);
+// What a party echoes for one broadcast: the payload's hash and the signature that came with it
+// (all zero without broadcast keys).
+struct EchoEntry {
+  Digest32 hash{};
+  BroadcastSignature signature{};
+  bool operator==(const EchoEntry&) const = default;
+};
 
-// Echo payload: count u32, then (sender u32, digest 32) in strictly ascending sender order.
-using EchoEntries = std::map<PartyId, Digest32>;  // what ProtocolSession::held_digests returns
+// Echo payload: count u32, then (sender u32, hash 32, signature 64) in strictly ascending sender
+// order.
+using EchoEntries = std::map<PartyId, EchoEntry>;  // what ProtocolSession::held_broadcasts returns
 Bytes encode_echo(const EchoEntries& entries);
 Result<EchoEntries> decode_echo(ByteSpan data, std::size_t max_entries);
 

@@ -17,6 +17,19 @@ std::string list_parties(const std::vector<PartyId>& ids) {
   return out;
 }
 
+Status check_keys(const RoundProtocol& p, const BroadcastKeys& keys) {
+  auto bad = [](std::string what) { return make_error(ErrorKind::InvalidInput, "broadcast keys: " + what); };
+  if (!keys.own) return bad("no key of this party to sign with");
+  auto own = keys.public_keys.find(p.self());
+  if (own == keys.public_keys.end() || own->second != keys.own->public_key()) {
+    return bad("this party's public key is not the one it signs with");
+  }
+  for (PartyId party : p.parties()) {
+    if (!keys.public_keys.count(party)) return bad("no public key for party " + std::to_string(party));
+  }
+  return {};
+}
+
 Status check_shape(const RoundProtocol& p) {
   const auto& parties = p.parties();
   auto bad = [](std::string what) { return make_error(ErrorKind::InvalidInput, "protocol setup: " + what); };
@@ -35,8 +48,9 @@ Status check_shape(const RoundProtocol& p) {
 
 }  // namespace
 
-ProtocolSession::ProtocolSession(RoundProtocol& protocol, const SessionId& session, std::size_t max_payload)
-    : protocol_(protocol), session_(session), max_payload_(max_payload) {}
+ProtocolSession::ProtocolSession(RoundProtocol& protocol, const SessionId& session, std::size_t max_payload,
+                                 const BroadcastKeys* keys)
+    : protocol_(protocol), session_(session), max_payload_(max_payload), keys_(keys) {}
 
 ProtocolSession::~ProtocolSession() = default;
 
@@ -45,7 +59,8 @@ Error ProtocolSession::fail(Error error) {
   return error;
 }
 
-Bytes ProtocolSession::seal(std::uint32_t round, PartyId to, MessageKind kind, Bytes payload) const {
+Bytes ProtocolSession::seal(std::uint32_t round, PartyId to, MessageKind kind, Bytes payload,
+                            const BroadcastSignature& signature) const {
   Envelope e;
   e.session = session_;
   e.protocol = std::string(protocol_.name());
@@ -54,6 +69,7 @@ Bytes ProtocolSession::seal(std::uint32_t round, PartyId to, MessageKind kind, B
   e.recipient = to;
   e.kind = kind;
   e.payload = std::move(payload);
+  e.signature = signature;
   return encode_envelope(e);
 }
 
@@ -66,11 +82,15 @@ Result<std::vector<OutboundPacket>> ProtocolSession::start() {
   if (started_) return make_error(ErrorKind::Internal, "ProtocolSession::start called twice");
   started_ = true;
   if (auto shape = check_shape(protocol_); !shape) return fail(shape.error());
+  if (keys_) {
+    if (auto keys = check_keys(protocol_, *keys_); !keys) return fail(keys.error());
+  }
   for (PartyId p : protocol_.parties()) {
     if (p != protocol_.self()) others_.push_back(p);
   }
   own_broadcast_.assign(protocol_.round_count(), std::nullopt);
-  router_ = std::make_unique<Router>(protocol_, session_, max_payload_);
+  own_signature_.assign(protocol_.round_count(), BroadcastSignature{});
+  router_ = std::make_unique<Router>(protocol_, session_, max_payload_, keys_);
 
   auto first = protocol_.start();
   if (!first) return fail(first.error());
@@ -92,8 +112,12 @@ Result<std::vector<OutboundPacket>> ProtocolSession::emit(std::size_t round, std
     if (!m.to) {
       if (broadcast) return make_error(ErrorKind::Internal, "protocol emitted two broadcasts in round " + std::to_string(round));
       broadcast = true;
+      if (keys_) {
+        const Digest32 hash = broadcast_payload_hash(m.payload);
+        own_signature_[round] = keys_->own->sign(broadcast_statement(session_, protocol_.name(), r, protocol_.self(), hash));
+      }
       own_broadcast_[round] = m.payload;
-      Bytes sealed = seal(r, kBroadcastRecipient, MessageKind::Protocol, std::move(m.payload));
+      Bytes sealed = seal(r, kBroadcastRecipient, MessageKind::Protocol, std::move(m.payload), own_signature_[round]);
       for (PartyId p : others_) packets.push_back({p, sealed});
       continue;
     }
@@ -111,88 +135,88 @@ Result<std::vector<OutboundPacket>> ProtocolSession::emit(std::size_t round, std
   return packets;
 }
 
-EchoEntries ProtocolSession::held_digests(std::size_t round) const {
+EchoEntries ProtocolSession::held_broadcasts(std::size_t round) const {
   const auto r = static_cast<std::uint32_t>(round);
   EchoEntries entries;
   if (own_broadcast_[round]) {
-    entries[protocol_.self()] = broadcast_digest(session_, protocol_.name(), r, protocol_.self(), *own_broadcast_[round]);
+    entries[protocol_.self()] = {broadcast_payload_hash(*own_broadcast_[round]), own_signature_[round]};
   }
   for (PartyId p : others_) {
-    if (const Bytes* b = router_->find({r, MessageKind::Protocol, p, true})) {
-      entries[p] = broadcast_digest(session_, protocol_.name(), r, p, *b);
-    }
+    const SlotKey key{r, MessageKind::Protocol, p, true};
+    if (const Bytes* b = router_->find(key)) entries[p] = {broadcast_payload_hash(*b), router_->signature(key)};
   }
   return entries;
 }
 
 std::vector<OutboundPacket> ProtocolSession::echo_packets(std::size_t round) {
   const auto r = static_cast<std::uint32_t>(round);
-  Bytes sealed = seal(r, kBroadcastRecipient, MessageKind::Echo, encode_echo(held_digests(round)));
+  Bytes sealed = seal(r, kBroadcastRecipient, MessageKind::Echo, encode_echo(held_broadcasts(round)));
   std::vector<OutboundPacket> packets;
   for (PartyId p : others_) packets.push_back({p, sealed});
   count_sent(packets);
   return packets;
 }
 
-namespace {
+bool ProtocolSession::signed_by(PartyId sender, std::uint32_t round, const EchoEntry& claim) const {
+  return verify_identity_signature(keys_->public_keys.at(sender),
+                                   broadcast_statement(session_, protocol_.name(), round, sender, claim.hash),
+                                   claim.signature);
+}
 
-// Compares every echo with the digests this party holds and names who is to blame.
-// - A peer that misreports this party's own broadcast is provably lying.
-// - A broadcaster whose own echo contradicts what it sent here has provably equivocated.
-// - Otherwise each disagreement pairs a broadcaster with an echoer holding a different copy, and
-//   without signatures this party cannot prove which of the two is faulty. When two or more
-//   echoers hold a different copy of one broadcast, the broadcaster is named alone (one
-//   equivocator explains it; several parties lying alike would be a coalition); when a single
-//   echoer disagrees, both are named.
-Status judge_echoes(PartyId self, std::uint32_t round, const EchoEntries& mine,
-                    const std::map<PartyId, EchoEntries>& echoes) {
-  std::set<PartyId> proven;
-  std::map<PartyId, std::vector<PartyId>> dissent;  // broadcaster -> echoers with another copy
-  for (const auto& [sender, digest] : mine) {
-    if (sender != self && echoes.at(sender).at(sender) != digest) {
-      proven.insert(sender);
-      continue;
-    }
+// Compares every echo with the broadcasts this party holds and names who is provably at fault:
+// - an echoer that misreports this party's own broadcast;
+// - signed: a broadcaster whose signature stands behind a copy other than the one held here (it
+//   signed two payloads for one slot; the two statements are kept as a proof), or else the echoer
+//   that reported a copy its sender never signed;
+// - unsigned: a broadcaster whose own echo contradicts what it sent here. A third party's other
+//   copy could be the broadcaster's lie or the echoer's, so it ends the session naming nobody.
+Status ProtocolSession::judge_echoes(std::uint32_t round, const EchoEntries& mine,
+                                     const std::map<PartyId, EchoEntries>& echoes) {
+  const PartyId self = protocol_.self();
+  std::set<PartyId> equivocators, liars, unattributed;
+  for (const auto& [sender, held] : mine) {
     for (const auto& [echoer, claims] : echoes) {
-      if (claims.at(sender) == digest) continue;
+      const EchoEntry& claim = claims.at(sender);
+      if (claim.hash == held.hash) continue;
       if (sender == self) {
-        proven.insert(echoer);
+        liars.insert(echoer);
+      } else if (keys_ && signed_by(sender, round, claim)) {
+        if (equivocators.insert(sender).second) {
+          proofs_.push_back({session_, std::string(protocol_.name()), round, sender, held.hash, held.signature,
+                             claim.hash, claim.signature});
+        }
+      } else if (keys_ || echoer == sender) {
+        (echoer == sender ? equivocators : liars).insert(echoer);
       } else {
-        dissent[sender].push_back(echoer);
+        unattributed.insert(sender);
       }
     }
   }
-  std::set<PartyId> suspected;
-  for (const auto& [sender, echoers] : dissent) {
-    if (echoers.size() >= 2) {
-      proven.insert(sender);
-      continue;
-    }
-    if (proven.count(echoers[0])) continue;  // already known to lie
-    suspected.insert(sender);
-    suspected.insert(echoers[0]);
-  }
-  if (proven.empty() && suspected.empty()) return {};
+  for (PartyId p : equivocators) unattributed.erase(p);  // already proven
+  if (equivocators.empty() && liars.empty() && unattributed.empty()) return {};
   const std::string r = std::to_string(round);
+  std::vector<std::string> findings;
+  if (!equivocators.empty()) {
+    findings.push_back("round " + r + " broadcast equivocation: parties " +
+                       list_parties({equivocators.begin(), equivocators.end()}) +
+                       (keys_ ? " signed different broadcasts for different parties (proof kept)"
+                              : " showed different parties different broadcasts"));
+  }
+  if (!liars.empty()) {
+    findings.push_back("round " + r + " echo: parties " + list_parties({liars.begin(), liars.end()}) +
+                       " reported broadcasts their senders never sent");
+  }
+  if (!unattributed.empty()) {
+    findings.push_back("round " + r + " broadcasts of parties " + list_parties({unattributed.begin(), unattributed.end()}) +
+                       " reached parties differently; unsigned broadcasts cannot tell the broadcaster's fault from"
+                       " an echoer's, so nobody is named (set broadcast keys)");
+  }
   std::string message;
-  std::vector<PartyId> culprits(proven.begin(), proven.end());
-  if (!proven.empty()) {
-    message = "round " + r + " broadcast equivocation: parties " + list_parties(culprits) +
-              " showed different parties different broadcasts";
-  }
-  if (!suspected.empty()) {
-    std::vector<PartyId> both(suspected.begin(), suspected.end());
-    if (!message.empty()) message += "; ";
-    message += "round " + r + " broadcast disputed between parties " + list_parties(both) +
-               " (a broadcaster and one party reporting a different copy; one of them is faulty)";
-    culprits.insert(culprits.end(), both.begin(), both.end());
-  }
-  std::sort(culprits.begin(), culprits.end());
-  culprits.erase(std::unique(culprits.begin(), culprits.end()), culprits.end());
-  return make_error(ErrorKind::ProtocolAborted, message, culprits);
+  for (const auto& f : findings) message += (message.empty() ? "" : "; ") + f;
+  std::set<PartyId> culprits = equivocators;
+  culprits.insert(liars.begin(), liars.end());
+  return make_error(ErrorKind::ProtocolAborted, message, {culprits.begin(), culprits.end()});
 }
-
-}  // namespace
 
 Result<std::vector<OutboundPacket>> ProtocolSession::progress() {
   std::vector<OutboundPacket> packets;
@@ -206,7 +230,7 @@ Result<std::vector<OutboundPacket>> ProtocolSession::progress() {
       continue;
     }
     if (phase_ == Phase::Echo) {
-      const EchoEntries mine = held_digests(round_);
+      const EchoEntries mine = held_broadcasts(round_);
       std::map<PartyId, EchoEntries> echoes;
       std::vector<PartyId> malformed;
       for (PartyId p : others_) {
@@ -225,7 +249,7 @@ Result<std::vector<OutboundPacket>> ProtocolSession::progress() {
                           "round " + std::to_string(round_) + " echo malformed or listing the wrong broadcasters",
                           malformed);
       }
-      TSIGN_CHECK(judge_echoes(protocol_.self(), r, mine, echoes));
+      TSIGN_CHECK(judge_echoes(r, mine, echoes));
     }
 
     RoundMessages in;

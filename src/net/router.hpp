@@ -1,7 +1,8 @@
 #pragma once
 // Admission of received messages for one session: decodes the envelope, applies the engine's
 // rules against the authenticated sender, and files each message into its slot. A slot holds at
-// most one message; an identical copy is a harmless duplicate, a different one is a fault.
+// most one message; an identical copy is a harmless duplicate, a different one is a fault. With
+// broadcast keys, a broadcast is stored only once its sender's signature verifies.
 #include <compare>
 #include <cstdint>
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "notices.hpp"
 #include "tsign/core/result.hpp"
+#include "tsign/net/broadcast_keys.hpp"
 #include "tsign/net/envelope.hpp"
 #include "tsign/protocol/round.hpp"
 
@@ -33,7 +35,8 @@ enum class Admission {
 
 class Router {
  public:
-  Router(const RoundProtocol& protocol, const SessionId& session, std::size_t max_payload);
+  // `keys`: nullptr for unsigned broadcasts; otherwise it must outlive the router.
+  Router(const RoundProtocol& protocol, const SessionId& session, std::size_t max_payload, const BroadcastKeys* keys);
 
   // `current_round` is the round this party works on; earlier rounds are stale. An error is a
   // fault by `from` (its only culprit).
@@ -45,17 +48,25 @@ class Router {
   bool has_echo(std::uint32_t round) const { return has_echo_.at(round).value_or(false); }
 
   const Bytes* find(const SlotKey& key) const;
+  // The sender's signature on a stored broadcast (all zero without broadcast keys).
+  const BroadcastSignature& signature(const SlotKey& key) const { return slots_.at(key).signature; }
   void erase_round(std::uint32_t round);
   const AbortNotice& abort_notice() const { return abort_notice_; }
 
  private:
+  struct Slot {
+    Bytes payload;
+    BroadcastSignature signature{};
+  };
   Status check(PartyId from, const Envelope& e) const;
+  Status check_signature(PartyId from, const Envelope& e) const;
 
   const RoundProtocol& protocol_;
   SessionId session_;
   std::size_t max_payload_;
   std::vector<std::optional<bool>> has_echo_;
-  std::map<SlotKey, Bytes> slots_;
+  const BroadcastKeys* keys_;
+  std::map<SlotKey, Slot> slots_;
   AbortNotice abort_notice_;
 };
 

@@ -6,6 +6,9 @@
 #include <string>
 #include <tuple>
 
+#include "tsign/core/identity_key.hpp"
+#include "tsign/net/broadcast_keys.hpp"
+
 namespace tsign::testing {
 
 namespace {
@@ -109,6 +112,8 @@ class TamperedProtocol final : public TimedProtocol {
 };
 
 struct Party {
+  std::unique_ptr<IdentityKey> identity;
+  BroadcastKeys keys;
   RoundProtocol* protocol = nullptr;
   std::unique_ptr<TamperedProtocol> wrapped;
   std::unique_ptr<ProtocolSession> session;
@@ -125,11 +130,19 @@ class EngineSimulation {
  public:
   EngineSimulation(const std::vector<RoundProtocol*>& protocols, const SimulationOptions& options)
       : options_(options), rng_(options.reorder_seed) {
+    std::map<PartyId, ByteArray<32>> public_keys;
     for (RoundProtocol* p : protocols) {
       Party& party = parties_[p->self()];
+      party.identity = std::make_unique<IdentityKey>(IdentityKey::generate());
+      public_keys[p->self()] = party.identity->public_key();
+    }
+    for (RoundProtocol* p : protocols) {
+      Party& party = parties_[p->self()];
+      party.keys = BroadcastKeys{party.identity.get(), public_keys};
       party.protocol = p;
       party.wrapped = std::make_unique<TamperedProtocol>(*p, result_.compute_seconds[p->self()], options.tamper, result_);
-      party.session = std::make_unique<ProtocolSession>(*party.wrapped, options.session, options.max_payload);
+      party.session = std::make_unique<ProtocolSession>(*party.wrapped, options.session, options.max_payload,
+                                                        options.signed_broadcasts ? &party.keys : nullptr);
       result_.bytes_sent[p->self()] = 0;
     }
   }
@@ -198,6 +211,11 @@ class EngineSimulation {
         envelope->recipient = copy->broadcast ? kBroadcastRecipient : copy->to;
         envelope->kind = copy->kind;
         envelope->payload = std::move(copy->payload);
+        if (options_.signed_broadcasts && envelope->is_signed_kind()) {
+          // The sender is the adversary here: it signs whatever copy it sends.
+          envelope->signature = parties_.at(from).identity->sign(broadcast_statement(
+              envelope->session, envelope->protocol, envelope->round, from, broadcast_payload_hash(envelope->payload)));
+        }
         packet.data = encode_envelope(*envelope);
         packet.to = copy->to;
       }

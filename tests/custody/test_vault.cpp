@@ -421,3 +421,37 @@ TEST_CASE("vault: a presignature asked for another path or other signers is refu
   // It was taken out of the pool before the comparison: it cannot be tried again.
   refused(cluster.vault(1).sign(sign_request(key.key_id, {1, 2}, "s2", *made.at(1)), cluster.link(1)), "was used already");
 }
+
+TEST_CASE("vault: a link without the identity keys of the parties or with a swapped key runs nothing") {
+  VaultCluster cluster;
+  SECTION("no identity keys") {
+    for (PartyId id : {1u, 2u, 3u}) cluster.link(id).identity_keys.clear();
+    auto results = cluster.on({1, 2, 3}, [](Vault& v, PeerLink& l) {
+      return v.keygen({ShareSuite::FrostSecp256k1, 2, {1, 2, 3}, "no keys"}, l);
+    });
+    for (auto& [id, r] : results) {
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().kind == ErrorKind::InvalidInput);
+      CHECK(r.error().message.find("identity keys") != std::string::npos);
+    }
+  }
+  SECTION("party 2's identity key replaced at parties 1 and 3") {
+    // An attacker who swapped a key in the configuration cannot sign as party 2: its own broadcasts
+    // fail to verify under the key the others hold, and they name party 2 (whose key is wrong).
+    const auto stranger = IdentityKey::generate().public_key();
+    for (PartyId id : {1u, 3u}) cluster.link(id).identity_keys[2] = stranger;
+    cluster.link(1).engine.round_timeout = std::chrono::milliseconds(3000);
+    cluster.link(3).engine.round_timeout = std::chrono::milliseconds(3000);
+    cluster.link(2).engine.round_timeout = std::chrono::milliseconds(3000);
+    auto results = cluster.on({1, 2, 3}, [](Vault& v, PeerLink& l) {
+      return v.keygen({ShareSuite::FrostSecp256k1, 2, {1, 2, 3}, "swapped key"}, l);
+    });
+    for (auto& [id, r] : results) REQUIRE_FALSE(r.ok());
+    for (PartyId id : {1u, 3u}) {
+      INFO(results.at(id).error().describe());
+      const auto& culprits = results.at(id).error().culprits;
+      CHECK(std::find(culprits.begin(), culprits.end(), 2u) != culprits.end());
+      CHECK(std::find(culprits.begin(), culprits.end(), id == 1 ? 3u : 1u) == culprits.end());
+    }
+  }
+}

@@ -23,6 +23,12 @@ class VaultCluster {
       links_.emplace(id, std::make_unique<testing::MemoryPeerLink>(sessions_, id));
       links_.at(id)->engine.round_timeout = std::chrono::milliseconds(20'000);
     }
+    // Every link knows every party's identity key, as a cluster configuration tells it.
+    for (PartyId id : ids_) {
+      auto identity = Vault::public_identity(dir(id));
+      REQUIRE(identity.ok());
+      for (auto& [_, link] : links_) link->identity_keys[id] = identity->audit_key;
+    }
   }
 
   static SecretBytes passphrase() { return SecretBytes::copy_of(as_bytes(std::string_view("vault test passphrase"))); }

@@ -85,12 +85,14 @@ TEST_CASE("DKG: a broadcast that differs between recipients is caught in the nex
   // Party 3 tells party 1 a different chain-code commitment than everyone else.
   auto result = run_dkg(rewrite(0, kBad, true, [](Bytes& b) { b[b.size() - 1] ^= 1; }, kVictim));
   CHECK_FALSE(result.any_finished());
-  // Party 1 sees party 3's own echo contradict what it received: proof of equivocation. The
-  // others see party 1 report a different copy of party 3's broadcast and name both.
+  // Party 3 signed both copies: whoever compares echoes holds two signed statements for one slot
+  // and names party 3 alone, never party 1, which only reported what it received.
   expect_blamed(result, kBad, {kVictim});
   for (PartyId p : {2, 4, 5}) {
-    const auto& culprits = result.error(p).culprits;
-    CHECK(culprits == std::vector<PartyId>{kVictim, kBad});
+    const Error& e = result.error(p);
+    const bool stopped_by_notice = e.message.find("aborted the session") != std::string::npos;
+    INFO(e.describe());
+    CHECK((e.culprits == std::vector<PartyId>{kBad} || stopped_by_notice));
   }
 }
 

@@ -2,6 +2,7 @@
 // party, including faults the transport injects.
 #include "reshare_helpers.hpp"
 #include "tsign/net/memory_transport.hpp"
+#include "tsign/testing/signing_parties.hpp"
 
 using namespace tsign;
 using namespace tsign::test;
@@ -56,7 +57,10 @@ TEST_CASE("engine: an equivocating dealer is named and nobody keeps a key") {
   filter.round = 0;
   filter.broadcast = true;
   hub.add_fault(Fault::equivocate(filter));
-  auto out = run_in_threads(hub, pointers(parties), config.session, quick());
+  // Signed broadcasts: the altered copy carries no signature of party 3's, so party 1 names it at
+  // once and its notice stops the others.
+  testing::SigningParties signing(config.parties);
+  auto out = run_in_threads(hub, pointers(parties), config.session, signing.options(config.parties, quick()));
   for (std::size_t i = 0; i < parties.size(); ++i) {
     if (parties[i].self() == 3) continue;
     REQUIRE_FALSE(out[i].ok());

@@ -10,8 +10,11 @@
 #include "tsign/core/random.hpp"
 #include "tsign/protocol/coin_toss.hpp"
 #include "tsign/net/engine.hpp"
+#include "tsign/testing/signing_parties.hpp"
 
 namespace tsign::test {
+
+using testing::SigningParties;
 
 struct CoinTossGroup {
   SessionId session;

@@ -48,8 +48,18 @@ TEST_CASE("envelope decoding is strict") {
     CHECK_FALSE(decode_envelope(b));
   }
   SECTION("version") {
-    Bytes b = good;
-    b[0] = 2;
+    for (std::uint8_t version : {std::uint8_t{1}, std::uint8_t{kEnvelopeVersion + 1}}) {
+      Bytes b = good;
+      b[0] = version;
+      CHECK_FALSE(decode_envelope(b));
+    }
+  }
+  SECTION("a broadcast protocol message without its signature field") {
+    Envelope e = sample();
+    e.recipient = kBroadcastRecipient;
+    Bytes b = encode_envelope(e);
+    CHECK(decode_envelope(b));
+    b.resize(b.size() - 64);
     CHECK_FALSE(decode_envelope(b));
   }
   SECTION("kind") {

@@ -22,7 +22,7 @@ std::string refusal(const Result<T>& r) {
 Bytes echo_bytes(std::initializer_list<PartyId> senders) {
   Writer w;
   w.u32(static_cast<std::uint32_t>(senders.size()));
-  for (PartyId s : senders) w.u32(s).raw(Digest32{static_cast<std::uint8_t>(s)});
+  for (PartyId s : senders) w.u32(s).raw(Digest32{static_cast<std::uint8_t>(s)}).raw(BroadcastSignature{});
   return std::move(w).take();
 }
 

@@ -7,7 +7,7 @@
 #include "store_fixtures.hpp"
 #include "tsign/core/codec.hpp"
 #include "tsign/store/backup.hpp"
-#include "tsign/store/identity_key.hpp"
+#include "tsign/core/identity_key.hpp"
 #include "tsign/store/sealed_share.hpp"
 #include "tsign/store/share_header.hpp"
 

@@ -25,6 +25,7 @@ Result<Network> Network::start(const Cluster& cluster, PartyId self, const X2551
   auto link = std::make_unique<TcpPeerLink>(*node);
   link->engine.round_timeout = options.round_timeout;
   link->progress = [&progress](const std::string& line) { progress.line(line); };
+  for (const ClusterMember& m : cluster.members) link->identity_keys[m.id] = m.audit_key;
   return Network(std::move(node), std::move(link));
 }
 

@@ -14,7 +14,7 @@
 #include "tsign/core/result.hpp"
 #include "tsign/core/secret.hpp"
 #include "tsign/net/x25519.hpp"
-#include "tsign/store/identity_key.hpp"
+#include "tsign/core/identity_key.hpp"
 #include "tsign/store/sealed_share.hpp"
 
 namespace tsign {

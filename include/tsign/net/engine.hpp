@@ -13,7 +13,9 @@
 //   undecodable envelope; two different messages for one slot) or a protocol check
 //   (advance() fails with culprits): ProtocolAborted naming it; the others get an abort notice;
 // - a broadcast that reached parties differently (found by the echo step): ProtocolAborted
-//   naming the equivocator;
+//   naming the equivocator with a proof (EngineOptions::evidence), or an echoer that reported a
+//   copy its sender never signed; without broadcast keys only what the authenticated channel
+//   proves is named (broadcast_keys.hpp);
 // - a peer's abort notice: ProtocolAborted naming the party that aborted, with its reason;
 // - a step that does not complete within round_timeout: Timeout naming exactly the parties whose
 //   messages are missing (no abort notice is sent: every party reaches its own deadline);
@@ -55,6 +57,11 @@ struct EngineOptions {
   std::chrono::milliseconds poll_interval{50};
   AbortSignal* abort = nullptr;  // optional
   SessionStats* stats = nullptr;  // optional: filled when the run ends
+  // Optional: signs this party's broadcasts and checks the others' (broadcast_keys.hpp). Every
+  // party of a session must set it, or none. Must outlive the run.
+  const BroadcastKeys* broadcast_keys = nullptr;
+  // Optional: filled when the run ends with the proofs of equivocation the echo step found.
+  std::vector<EquivocationProof>* evidence = nullptr;
   // Optional: called every `waiting_interval` while a step waits, with the parties it still
   // waits for (an operator sees who holds the session up before the deadline names them).
   std::function<void(const std::vector<PartyId>& missing)> on_waiting;

@@ -134,5 +134,8 @@ class MemoryHub {
 // statuses in the same order: a whole in-process protocol run in one call.
 std::vector<Status> run_in_threads(MemoryHub& hub, const std::vector<RoundProtocol*>& parties,
                                    const SessionId& session, const EngineOptions& options = {});
+// The same with options of its own for each party (its broadcast keys, say), in the same order.
+std::vector<Status> run_in_threads(MemoryHub& hub, const std::vector<RoundProtocol*>& parties,
+                                   const SessionId& session, const std::vector<EngineOptions>& options);
 
 }  // namespace tsign

@@ -14,6 +14,7 @@
 
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/result.hpp"
+#include "tsign/net/broadcast_keys.hpp"
 #include "tsign/net/envelope.hpp"
 #include "tsign/protocol/round.hpp"
 #include "tsign/protocol/session_id.hpp"
@@ -43,11 +44,15 @@ struct SessionStats {
 inline constexpr std::size_t kRepeatAllowance = 64;
 
 class Router;
+struct EchoEntry;  // notices.hpp
 
 class ProtocolSession {
  public:
-  // `protocol` must outlive the session. max_payload bounds each received payload.
-  ProtocolSession(RoundProtocol& protocol, const SessionId& session, std::size_t max_payload = kDefaultMaxPayload);
+  // `protocol` must outlive the session. max_payload bounds each received payload. `keys` signs
+  // and checks broadcasts (broadcast_keys.hpp); nullptr: unsigned broadcasts. Both `protocol` and
+  // `keys` must outlive the session.
+  ProtocolSession(RoundProtocol& protocol, const SessionId& session, std::size_t max_payload = kDefaultMaxPayload,
+                  const BroadcastKeys* keys = nullptr);
   ~ProtocolSession();
   ProtocolSession(const ProtocolSession&) = delete;
   ProtocolSession& operator=(const ProtocolSession&) = delete;
@@ -75,6 +80,9 @@ class ProtocolSession {
   std::vector<OutboundPacket> abort_packets(const Error& reason) const;
 
   const SessionStats& stats() const { return stats_; }
+  // Proofs that a sender signed two different broadcasts for one slot, found by the echo step
+  // (signed sessions only); each verifies with verify_equivocation_proof().
+  const std::vector<EquivocationProof>& equivocation_proofs() const { return proofs_; }
   const SessionId& session_id() const { return session_; }
 
  private:
@@ -83,19 +91,25 @@ class ProtocolSession {
   Result<std::vector<OutboundPacket>> progress();
   Result<std::vector<OutboundPacket>> emit(std::size_t round, std::vector<OutgoingMessage> messages);
   std::vector<OutboundPacket> echo_packets(std::size_t round);
-  // The digest of every broadcast of `round` this party holds (its own included), by sender.
-  std::map<PartyId, ByteArray<32>> held_digests(std::size_t round) const;
+  // The hash and signature of every broadcast of `round` this party holds (its own included).
+  std::map<PartyId, EchoEntry> held_broadcasts(std::size_t round) const;
+  Status judge_echoes(std::uint32_t round, const std::map<PartyId, EchoEntry>& mine,
+                      const std::map<PartyId, std::map<PartyId, EchoEntry>>& echoes);
+  bool signed_by(PartyId sender, std::uint32_t round, const EchoEntry& claim) const;
   Error fail(Error error);
-  Bytes seal(std::uint32_t round, PartyId to, MessageKind kind, Bytes payload) const;
+  Bytes seal(std::uint32_t round, PartyId to, MessageKind kind, Bytes payload,
+             const BroadcastSignature& signature = {}) const;
   void count_sent(const std::vector<OutboundPacket>& packets);
 
   RoundProtocol& protocol_;
   SessionId session_;
   std::size_t max_payload_;
+  const BroadcastKeys* keys_;
   std::unique_ptr<Router> router_;
   std::vector<PartyId> others_;
   // This party's own broadcast payload of each round (empty optional: it sent none).
   std::vector<std::optional<Bytes>> own_broadcast_;
+  std::vector<BroadcastSignature> own_signature_;
   std::size_t round_ = 0;
   Phase phase_ = Phase::Collect;
   std::size_t step_ = 0;
@@ -106,6 +120,7 @@ class ProtocolSession {
   SessionStats stats_;
   std::map<PartyId, std::size_t> repeats_;  // duplicates and stale copies per sender
   std::vector<PartyId> flooders_;           // past kRepeatAllowance, ascending
+  std::vector<EquivocationProof> proofs_;
 };
 
 }  // namespace tsign

@@ -16,7 +16,7 @@
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/hash.hpp"
 #include "tsign/core/result.hpp"
-#include "tsign/store/identity_key.hpp"
+#include "tsign/core/identity_key.hpp"
 #include "tsign/store/share_header.hpp"
 
 namespace tsign {

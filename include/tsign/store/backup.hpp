@@ -11,7 +11,7 @@
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/result.hpp"
 #include "tsign/core/secret.hpp"
-#include "tsign/store/identity_key.hpp"
+#include "tsign/core/identity_key.hpp"
 #include "tsign/store/sealed_share.hpp"
 #include "tsign/store/share_header.hpp"
 

@@ -4,8 +4,9 @@
 // deterministic schedule and hooks for an adversary on the network or at a party:
 // - tamper: sees every copy of every protocol message before delivery, and may alter, reroute
 //   between broadcast and direct, or drop it. A broadcast travels as one copy per recipient:
-//   altering one copy (or some differently) makes its sender equivocate, which the engine's echo
-//   step catches; altering every copy alike makes the sender a consistent cheater (the altered
+//   altering one copy (or some differently) makes its sender equivocate (it signs every copy it
+//   sends, as a corrupt party holding its own key would), which the engine's echo step catches;
+//   altering every copy alike makes the sender a consistent cheater (the altered
 //   payload is what its engine sends and echoes), so the recipients' protocol checks judge it;
 // - tamper_engine: the same for the engine's own echo and abort messages;
 // - reorder (a seed), duplicate (every packet delivered twice) and crash (a party stops cold at a
@@ -58,6 +59,8 @@ struct SimulationOptions {
   // for committees so large that the echo step (n² messages of n digests) would dominate.
   bool engine = true;
   std::size_t max_payload = kDefaultMaxPayload;
+  // Broadcasts signed with an identity key per party (as every vault runs them); false: unsigned.
+  bool signed_broadcasts = true;
 };
 
 struct SimulationResult {

@@ -1,4 +1,4 @@
-#include "tsign/store/identity_key.hpp"
+#include "tsign/core/identity_key.hpp"
 
 #include <sodium.h>
 

@@ -1,6 +1,9 @@
 #pragma once
-// A party's long-term Ed25519 identity key (libsodium crypto_sign). It signs the party's audit log;
-// its public key is what an auditor checks the log against.
+// A party's long-term Ed25519 identity key (libsodium crypto_sign). It signs the party's audit log
+// and its broadcasts in protocol sessions; its public key is what an auditor checks the log
+// against and what the other parties check broadcasts against. Every signed message starts with
+// its own domain string ("tsign/audit/...", "tsign/broadcast/..."), so a signature made for one
+// use is never valid for another.
 #include "tsign/core/bytes.hpp"
 #include "tsign/core/result.hpp"
 #include "tsign/core/secret.hpp"
