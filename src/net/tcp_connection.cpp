@@ -127,10 +127,20 @@ void Connection::read_records() {
     if (flags & wire::kFlagLast) {
       Bytes unit;
       unit.swap(partial_);
-      core_.on_unit(shared_from_this(), unit);
+      if (!core_.on_unit(shared_from_this(), unit)) {
+        stalled_unit_ = std::move(unit);  // TCP's flow control now holds the sender back
+        return;
+      }
     }
     if (!closed_) read_records();
   });
+}
+
+void Connection::retry_stalled() {
+  if (closed_ || stalled_unit_.empty()) return;
+  if (!core_.on_unit(shared_from_this(), stalled_unit_)) return;
+  stalled_unit_.clear();
+  if (!closed_) read_records();
 }
 
 void Connection::send_unit(const Bytes& message) {

@@ -27,6 +27,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool initiator() const { return initiator_; }
   bool established() const { return established_; }
   bool closed() const { return closed_; }
+  // A unit the node could not take yet (tcp_core.hpp): reading waits until it is taken.
+  bool stalled() const { return !stalled_unit_.empty(); }
+  void retry_stalled();
   // Frames queued or being written: not yet handed to the kernel.
   bool writes_pending() const { return writing_ || !writes_.empty(); }
 
@@ -53,6 +56,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ByteArray<wire::kFrameHeaderSize> header_{};
   Bytes body_;
   Bytes partial_;  // a unit being reassembled
+  Bytes stalled_unit_;
   std::deque<Bytes> writes_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;

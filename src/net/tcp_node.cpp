@@ -234,32 +234,40 @@ void NodeCore::on_resume(Peer& p, const wire::Resume& r) {
   }
 }
 
-void NodeCore::on_unit(const std::shared_ptr<Connection>& c, ByteSpan bytes) {
+bool NodeCore::on_unit(const std::shared_ptr<Connection>& c, ByteSpan bytes) {
   auto it = peers_.find(c->peer());
-  if (it == peers_.end() || it->second.conn != c) return;
+  if (it == peers_.end() || it->second.conn != c) return true;
   Peer& p = it->second;
   auto unit = wire::decode_unit(bytes);
-  if (!unit) return c->close("party " + std::to_string(p.id) + " sent " + unit.error().message);
+  if (!unit) {
+    c->close("party " + std::to_string(p.id) + " sent " + unit.error().message);
+    return true;
+  }
   if ((unit->type == wire::UnitType::Resume) == p.resumed) {
-    return c->close("party " + std::to_string(p.id) + (p.resumed ? " resumed twice" : " sent data before resuming"));
+    c->close("party " + std::to_string(p.id) + (p.resumed ? " resumed twice" : " sent data before resuming"));
+    return true;
   }
   switch (unit->type) {
     case wire::UnitType::Resume:
       on_resume(p, unit->resume);
-      return;
+      return true;
     case wire::UnitType::Ack:
       acknowledged(p, unit->ack);
-      return;
+      return true;
     case wire::UnitType::Data:
       break;
   }
   acknowledged(p, unit->data.ack);
   if (unit->data.seq > p.next_expected) {
-    return c->close("party " + std::to_string(p.id) + " skipped messages (sequence gap)");
+    c->close("party " + std::to_string(p.id) + " skipped messages (sequence gap)");
+    return true;
   }
   if (unit->data.seq == p.next_expected) {
+    if (!deliver(p.id, unit->message)) {
+      arm_stall_timer();
+      return false;
+    }
     ++p.next_expected;
-    deliver(p.id, unit->message);
   }
   if (!p.ack_due) {
     // One acknowledgement for everything that arrives in this burst, unless data carries it.
@@ -271,6 +279,38 @@ void NodeCore::on_unit(const std::shared_ptr<Connection>& c, ByteSpan bytes) {
       peer.conn->send_unit(wire::encode_ack(peer.next_expected));
     });
   }
+  return true;
+}
+
+void NodeCore::post_resume_stalled() {
+  asio::post(io, [this] { resume_stalled(); });
+}
+
+void NodeCore::resume_stalled() {
+  if (stopped_.load()) return;
+  {
+    std::lock_guard lock(mutex_);
+    expire_pending();
+  }
+  for (auto& [id, p] : peers_) {
+    if (p.conn) p.conn->retry_stalled();
+  }
+}
+
+void NodeCore::arm_stall_timer() {
+  if (stall_timer_armed_) return;
+  stall_timer_armed_ = true;
+  // Room also appears when pending sessions expire, which nothing else announces: look again
+  // every so often while any sender waits.
+  stall_timer_.expires_after(std::chrono::milliseconds(100));
+  stall_timer_.async_wait([this](const boost::system::error_code& error) {
+    stall_timer_armed_ = false;
+    if (error || stopped_.load()) return;
+    resume_stalled();
+    for (auto& [id, p] : peers_) {
+      if (p.conn && p.conn->stalled()) return arm_stall_timer();
+    }
+  });
 }
 
 void NodeCore::post_reset(PartyId peer) {
@@ -303,39 +343,64 @@ void NodeCore::on_closed(const std::shared_ptr<Connection>& c, const std::string
   if (c->initiator()) schedule_redial(p);
 }
 
-void NodeCore::deliver(PartyId from, ByteSpan message) {
+bool NodeCore::deliver(PartyId from, ByteSpan message) {
   SessionId session;
   std::copy(message.begin(), message.begin() + 32, session.begin());
   IncomingMessage incoming{from, Bytes(message.begin() + 32, message.end())};
-  const std::size_t size = incoming.data.size();
+  const std::size_t cost = held_cost(incoming);
   std::lock_guard lock(mutex_);
   if (auto it = sessions_.find(session); it != sessions_.end()) {
     SessionInbox& inbox = *it->second;
     std::lock_guard inbox_lock(inbox.mutex);
-    if (inbox.bytes + size > options.max_session_inbox_bytes) return;  // the engine's deadline will tell
-    inbox.bytes += size;
+    std::size_t& held = inbox.held[from];
+    if (held + cost > options.max_session_inbox_bytes) {
+      inbox.sender_waiting = true;
+      return false;
+    }
+    held += cost;
     inbox.messages.push_back(std::move(incoming));
     inbox.cv.notify_one();
-    return;
+    return true;
   }
-  if (closed_.count(session)) return;
+  if (closed_.count(session)) return true;  // that session ended here: nothing waits for it
+  expire_pending();
+  return hold_pending(session, std::move(incoming));
+}
+
+bool NodeCore::hold_pending(const SessionId& session, IncomingMessage incoming) {
+  const PartyId from = incoming.from;
+  const std::size_t cost = held_cost(incoming);
+  PendingShare& share = pending_shares_[from];
+  auto it = pending_.find(session);
+  const bool new_for_sender = it == pending_.end() || it->second.held.count(from) == 0;
+  if (new_for_sender && share.sessions >= options.max_pending_sessions) return false;
+  if (share.bytes + cost > options.max_pending_bytes) return false;
+  if (it == pending_.end()) it = pending_.emplace(session, Pending{{}, {}, std::chrono::steady_clock::now()}).first;
+  it->second.held[from] += cost;
+  it->second.messages.push_back(std::move(incoming));
+  share.bytes += cost;
+  share.sessions += new_for_sender ? 1 : 0;
+  return true;
+}
+
+void NodeCore::release_pending(const Pending& pending) {
+  for (const auto& [from, bytes] : pending.held) {
+    PendingShare& share = pending_shares_.at(from);
+    share.bytes -= bytes;
+    share.sessions -= 1;
+  }
+}
+
+void NodeCore::expire_pending() {
   const auto now = std::chrono::steady_clock::now();
   for (auto it = pending_.begin(); it != pending_.end();) {
-    it = now - it->second.created > options.pending_session_ttl ? pending_.erase(it) : std::next(it);
-  }
-  auto it = pending_.find(session);
-  if (it == pending_.end()) {
-    if (options.max_pending_sessions == 0) return;
-    if (pending_.size() >= options.max_pending_sessions) {
-      auto oldest = std::min_element(pending_.begin(), pending_.end(),
-                                     [](const auto& a, const auto& b) { return a.second.created < b.second.created; });
-      pending_.erase(oldest);
+    if (now - it->second.created <= options.pending_session_ttl) {
+      ++it;
+      continue;
     }
-    it = pending_.emplace(session, Pending{{}, 0, now}).first;
+    release_pending(it->second);
+    it = pending_.erase(it);
   }
-  if (it->second.bytes + size > options.max_pending_bytes) return;
-  it->second.bytes += size;
-  it->second.messages.push_back(std::move(incoming));
 }
 
 // Reached only through a live TcpNode, whose destructor is what stops the core.
@@ -348,26 +413,33 @@ Result<std::shared_ptr<SessionInbox>> NodeCore::open_session(const SessionId& se
       closed_order_.erase(std::find(closed_order_.begin(), closed_order_.end(), session));
     }
     if (auto it = pending_.find(session); it != pending_.end()) {
+      release_pending(it->second);
       inbox->messages = std::move(it->second.messages);
-      inbox->bytes = it->second.bytes;
+      inbox->held = std::move(it->second.held);
       pending_.erase(it);
     }
     sessions_.emplace(session, inbox);
   }
-  asio::post(io, [this] { kick_all(); });
+  asio::post(io, [this] {
+    kick_all();
+    resume_stalled();
+  });
   return inbox;
 }
 
 void NodeCore::close_session(const SessionId& session) {
-  std::lock_guard lock(mutex_);
-  sessions_.erase(session);
-  if (closed_.insert(session).second) {
-    closed_order_.push_back(session);
-    if (closed_order_.size() > kRememberClosedSessions) {
-      closed_.erase(closed_order_.front());
-      closed_order_.pop_front();
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(session);
+    if (closed_.insert(session).second) {
+      closed_order_.push_back(session);
+      if (closed_order_.size() > kRememberClosedSessions) {
+        closed_.erase(closed_order_.front());
+        closed_order_.pop_front();
+      }
     }
   }
+  post_resume_stalled();  // a sender waiting on that session's inbox can go on
 }
 
 void NodeCore::kick_all() {
@@ -419,6 +491,7 @@ void NodeCore::shutdown() {
   asio::post(io, [this] {
     boost::system::error_code ec;
     acceptor_.close(ec);
+    stall_timer_.cancel();
     for (auto& [id, p] : peers_) p.redial_timer->cancel();
     auto all = connections_;
     for (const auto& c : all) c->close("node stopped");
@@ -474,7 +547,8 @@ class TcpSession final : public Transport {
     if (!inbox_->messages.empty()) {
       IncomingMessage m = std::move(inbox_->messages.front());
       inbox_->messages.pop_front();
-      inbox_->bytes -= m.data.size();
+      inbox_->held[m.from] -= held_cost(m);
+      if (std::exchange(inbox_->sender_waiting, false)) core_->post_resume_stalled();
       return std::optional<IncomingMessage>(std::move(m));
     }
     if (inbox_->closed) return make_error(ErrorKind::Transport, "TCP node stopped");

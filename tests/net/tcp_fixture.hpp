@@ -7,12 +7,15 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "net/noise.hpp"
+#include "net/tcp_wire.hpp"
 #include "net_fixture.hpp"
 #include "tsign/net/tcp_transport.hpp"
 
@@ -85,10 +88,18 @@ inline std::map<PartyId, Status> run_over_tcp(Cluster& cluster, CoinTossGroup& g
 // A blocking loopback socket with a receive timeout.
 class RawSocket {
  public:
-  explicit RawSocket(std::uint16_t port) {
+  // `source`: a loopback address to connect from (127.0.0.0/8 is all loopback on Linux), so a
+  // test can play a host other than the configured peers.
+  explicit RawSocket(std::uint16_t port, const char* source = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{5, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (source != nullptr) {
+      sockaddr_in from{};
+      from.sin_family = AF_INET;
+      ::inet_pton(AF_INET, source, &from.sin_addr);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) throw std::runtime_error("bind");
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -99,13 +110,19 @@ class RawSocket {
   RawSocket(const RawSocket&) = delete;
   RawSocket& operator=(const RawSocket&) = delete;
 
-  void send(ByteSpan data) {
+  // False if not everything was sent: the peer closed, or stopped reading past the send timeout.
+  bool send(ByteSpan data) {
     std::size_t off = 0;
     while (off < data.size()) {
       ssize_t n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) return;  // the peer may already have closed: that is what tests look for
+      if (n <= 0) return false;  // the peer may already have closed: that is what tests look for
       off += static_cast<std::size_t>(n);
     }
+    return true;
+  }
+  void set_send_timeout(std::chrono::milliseconds t) {
+    timeval tv{static_cast<time_t>(t.count() / 1000), static_cast<suseconds_t>((t.count() % 1000) * 1000)};
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   }
   // Reads exactly n bytes; false on close or timeout.
   bool read_exact(Bytes& out, std::size_t n) {
@@ -154,5 +171,71 @@ class SilentListener {
   int fd_ = -1;
   std::uint16_t port_ = 0;
 };
+
+// Completes a genuine handshake with `node` as party `as` (whose config the test holds) over a
+// raw socket, returning the transport ciphers.
+inline NoiseTransportCiphers handshake_as(RawSocket& sock, const PartyConfig& as, const PartyConfig& node_config) {
+  Bytes preamble = wire::encode_preamble({as.id, node_config.id});
+  NoiseHandshakeKK hs(NoiseHandshakeKK::Role::Initiator, as.static_key, node_config.static_key.public_key(),
+                      wire::noise_prologue(as.cluster_hash(), preamble));
+  Bytes m1 = hs.write_message({}).value();
+  Bytes out = preamble;
+  auto h = wire::encode_frame_length(m1.size());
+  append(out, h);
+  append(out, m1);
+  sock.send(out);
+  Bytes header, body;
+  REQUIRE(sock.read_exact(header, 4));
+  REQUIRE(sock.read_exact(body, wire::decode_frame_length(header, true).value()));
+  REQUIRE(hs.read_message(body));
+  return hs.split().value();
+}
+
+inline Bytes sealed_frame(NoiseCipher& cipher, std::uint8_t flags, ByteSpan payload) {
+  Bytes plain{flags};
+  append(plain, payload);
+  Bytes ct = cipher.encrypt({}, plain).value();
+  auto h = wire::encode_frame_length(ct.size());
+  Bytes out(h.begin(), h.end());
+  append(out, ct);
+  return out;
+}
+
+// A corrupt but authenticated party: it holds its own key, connects to a node, resumes, and then
+// writes whatever data units the test asks for, numbered in order as an honest sender would.
+class AuthenticatedSender {
+ public:
+  AuthenticatedSender(const PartyConfig& as, const PartyConfig& node_config, std::uint16_t port)
+      : socket_(port), ciphers_(handshake_as(socket_, as, node_config)) {
+    socket_.send(sealed_frame(ciphers_.send, wire::kFlagLast, wire::encode_resume({random_array<16>(), {}, 0, 0})));
+  }
+  // Appends one framed data unit (`bytes` for `session`) to `out`.
+  void append_data(Bytes& out, const SessionId& session, ByteSpan bytes) {
+    Bytes message(session.begin(), session.end());
+    append(message, bytes);
+    append(out, sealed_frame(ciphers_.send, wire::kFlagLast, wire::encode_data({next_seq_++, 0}, message)));
+  }
+  RawSocket& socket() { return socket_; }
+
+ private:
+  RawSocket socket_;
+  NoiseTransportCiphers ciphers_;
+  std::uint64_t next_seq_ = 0;
+};
+
+// This process's resident memory in bytes (VmRSS), 0 where /proc is missing.
+inline std::size_t resident_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmRSS:") {
+      std::size_t kib = 0;
+      status >> kib;
+      return kib * 1024;
+    }
+    status.ignore(1 << 16, '\n');
+  }
+  return 0;
+}
 
 }  // namespace tsign::test

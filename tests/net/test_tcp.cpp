@@ -6,8 +6,6 @@
 
 #include "tcp_fixture.hpp"
 #include "tsign/core/codec.hpp"
-#include "net/noise.hpp"
-#include "net/tcp_wire.hpp"
 
 using namespace tsign;
 using namespace tsign::test;
@@ -72,35 +70,6 @@ class BulkProtocol final : public RoundProtocol {
 
 bool mentions(const Status& s, const std::string& text) {
   return !s && s.error().message.find(text) != std::string::npos;
-}
-
-// Completes a genuine handshake with `node` as party `as` (whose config the test holds) over a
-// raw socket, returning the transport ciphers.
-NoiseTransportCiphers handshake_as(RawSocket& sock, const PartyConfig& as, const PartyConfig& node_config) {
-  Bytes preamble = wire::encode_preamble({as.id, node_config.id});
-  NoiseHandshakeKK hs(NoiseHandshakeKK::Role::Initiator, as.static_key, node_config.static_key.public_key(),
-                      wire::noise_prologue(as.cluster_hash(), preamble));
-  Bytes m1 = hs.write_message({}).value();
-  Bytes out = preamble;
-  auto h = wire::encode_frame_length(m1.size());
-  append(out, h);
-  append(out, m1);
-  sock.send(out);
-  Bytes header, body;
-  REQUIRE(sock.read_exact(header, 4));
-  REQUIRE(sock.read_exact(body, wire::decode_frame_length(header, true).value()));
-  REQUIRE(hs.read_message(body));
-  return hs.split().value();
-}
-
-Bytes sealed_frame(NoiseCipher& cipher, std::uint8_t flags, ByteSpan payload) {
-  Bytes plain{flags};
-  append(plain, payload);
-  Bytes ct = cipher.encrypt({}, plain).value();
-  auto h = wire::encode_frame_length(ct.size());
-  Bytes out(h.begin(), h.end());
-  append(out, ct);
-  return out;
 }
 
 }  // namespace
