@@ -52,6 +52,8 @@ class NodeCore {
   void close_session(const SessionId& session);
   std::string peer_note(PartyId peer) const;
   bool peer_connected(PartyId peer) const;
+  // The link was up and has now been down for longer than options.redial_window.
+  bool peer_unreachable(PartyId peer) const;
   bool stopped() const { return stopped_.load(); }
   void post_peer_address(PartyId peer, std::string host, std::uint16_t port);
   void shutdown();  // then join the thread
@@ -69,9 +71,12 @@ class NodeCore {
   // Any thread: room may have appeared (a session opened, closed or was read from).
   void post_resume_stalled();
   void post_reset(PartyId peer);
+  void send_keepalive(const std::shared_ptr<Connection>& c);
   // A responder's check of a preamble's claimed initiator: its pinned key, or an error.
   Result<X25519PublicKey> accept_initiator(PartyId initiator) const;
-  bool handshake_slot_available() const;
+  // Whether a socket accepted from `from` may start a handshake now (TcpOptions' limits on
+  // connections that have not authenticated yet).
+  bool handshake_slot_available(const asio::ip::address& from) const;
 
   const PartyConfig config;
   const TcpOptions options;
@@ -123,6 +128,7 @@ class NodeCore {
   void dial(Peer& p);
   void dial_failed(PartyId id, const std::string& reason);
   void schedule_redial(Peer& p);
+  bool dialled_by_lower_id(const Connection& c) const;
   bool wants_connection(const Peer& p) const;
   void send_to_peer(PartyId to, Bytes message);
   bool deliver(PartyId from, ByteSpan message);
@@ -155,7 +161,14 @@ class NodeCore {
   std::map<PartyId, PendingShare> pending_shares_;
   std::deque<SessionId> closed_order_;
   std::set<SessionId> closed_;
-  std::map<PartyId, std::pair<bool, std::string>> notes_;
+  // What this node itself saw of each link (never what an unauthenticated connection claimed).
+  struct PeerNote {
+    bool connected = false;
+    bool ever_connected = false;
+    std::chrono::steady_clock::time_point down_since{};
+    std::string text;
+  };
+  std::map<PartyId, PeerNote> notes_;
 };
 
 }  // namespace tsign

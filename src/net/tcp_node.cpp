@@ -64,12 +64,13 @@ void NodeCore::accept_next() {
   acceptor_.async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
     if (stopped_.load() || !acceptor_.is_open()) return;
     if (!error) {
-      if (handshake_slot_available()) {
+      boost::system::error_code ec;
+      const asio::ip::address from = socket.remote_endpoint(ec).address();
+      if (!ec && handshake_slot_available(from)) {
         auto c = std::make_shared<Connection>(*this, std::move(socket), std::nullopt);
         connections_.insert(c);
         c->start();
       } else {
-        boost::system::error_code ec;
         socket.close(ec);
       }
     }
@@ -77,10 +78,31 @@ void NodeCore::accept_next() {
   });
 }
 
-bool NodeCore::handshake_slot_available() const {
-  std::size_t in_progress = 0;
-  for (const auto& c : connections_) in_progress += c->established() ? 0 : 1;
-  return in_progress < options.max_handshakes_in_progress;
+bool NodeCore::handshake_slot_available(const asio::ip::address& from) const {
+  // Where the configured peers are: when every peer's host is an IP address, a source address
+  // that is none of them gets only a small share of the slots.
+  std::map<asio::ip::address, std::size_t> peers_at;
+  bool pinned = true;
+  for (const auto& [id, p] : peers_) {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(p.host, ec);
+    if (ec) {
+      pinned = false;
+    } else {
+      ++peers_at[address];
+    }
+  }
+  const bool known = peers_at.count(from) > 0;
+  std::size_t total = 0, same_address = 0, unknown = 0;
+  for (const auto& c : connections_) {
+    if (c->initiator() || c->established()) continue;
+    ++total;
+    same_address += c->remote_address() == from ? 1 : 0;
+    unknown += peers_at.count(c->remote_address()) == 0 ? 1 : 0;
+  }
+  const std::size_t address_limit = options.max_handshakes_per_address * (known ? peers_at.at(from) : 1);
+  if (same_address >= address_limit || total >= options.max_handshakes_in_progress) return false;
+  return known || !pinned || unknown < options.max_handshakes_from_unknown_addresses;
 }
 
 Result<X25519PublicKey> NodeCore::accept_initiator(PartyId initiator) const {
@@ -89,28 +111,35 @@ Result<X25519PublicKey> NodeCore::accept_initiator(PartyId initiator) const {
     return make_error(ErrorKind::Transport, "connection claims to be party " + std::to_string(initiator) +
                                                 ", which is not in the configuration");
   }
-  if (initiator > config.id) {
-    return make_error(ErrorKind::Transport, "party " + std::to_string(initiator) +
-                                                " dialled in, but the lower party id always dials");
-  }
   return p->static_key;
 }
 
 void NodeCore::note(PartyId peer, bool connected, std::string text) {
   std::lock_guard lock(mutex_);
-  notes_[peer] = {connected, std::move(text)};
+  PeerNote& n = notes_[peer];
+  if (n.connected && !connected) n.down_since = std::chrono::steady_clock::now();
+  n.connected = connected;
+  n.ever_connected = n.ever_connected || connected;
+  n.text = std::move(text);
 }
 
 std::string NodeCore::peer_note(PartyId peer) const {
   std::lock_guard lock(mutex_);
   auto it = notes_.find(peer);
-  return it == notes_.end() ? std::string() : it->second.second;
+  return it == notes_.end() ? std::string() : it->second.text;
 }
 
 bool NodeCore::peer_connected(PartyId peer) const {
   std::lock_guard lock(mutex_);
   auto it = notes_.find(peer);
-  return it != notes_.end() && it->second.first;
+  return it != notes_.end() && it->second.connected;
+}
+
+bool NodeCore::peer_unreachable(PartyId peer) const {
+  std::lock_guard lock(mutex_);
+  auto it = notes_.find(peer);
+  if (it == notes_.end() || it->second.connected || !it->second.ever_connected) return false;
+  return std::chrono::steady_clock::now() - it->second.down_since > options.redial_window;
 }
 
 bool NodeCore::wants_connection(const Peer& p) const {
@@ -120,8 +149,10 @@ bool NodeCore::wants_connection(const Peer& p) const {
 }
 
 void NodeCore::ensure_dial(Peer& p) {
-  if (stopped_.load() || p.id < config.id || p.conn || p.dialing || p.redial_pending || p.port == 0) return;
+  if (stopped_.load() || p.conn || p.dialing || p.redial_pending || p.port == 0) return;
   if (!wants_connection(p)) return;
+  // The lower id dials first; the higher one dials too when the link stays down (schedule_redial).
+  if (p.id < config.id) return schedule_redial(p);
   dial(p);
 }
 
@@ -159,6 +190,7 @@ void NodeCore::dial(Peer& p) {
 void NodeCore::dial_failed(PartyId id, const std::string& reason) {
   Peer& p = peers_.at(id);
   p.dialing = false;
+  if (p.conn) return;  // the peer dialled in meanwhile
   p.last_failure = reason;
   note(id, false, reason);
   schedule_redial(p);
@@ -167,21 +199,32 @@ void NodeCore::dial_failed(PartyId id, const std::string& reason) {
 void NodeCore::schedule_redial(Peer& p) {
   if (stopped_.load() || p.redial_pending || p.conn || !wants_connection(p)) return;
   p.redial_pending = true;
+  // The higher id leaves the first tries to the lower one: fewer crossing dials.
+  const auto delay = p.id < config.id ? options.reconnect_max : p.backoff;
   // Jitter keeps many parties that lost the same peer from dialling in lockstep.
-  auto jitter = std::chrono::milliseconds(random_below(static_cast<std::uint64_t>(p.backoff.count()) / 4 + 1));
-  p.redial_timer->expires_after(p.backoff + jitter);
+  auto jitter = std::chrono::milliseconds(random_below(static_cast<std::uint64_t>(delay.count()) / 4 + 1));
+  p.redial_timer->expires_after(delay + jitter);
   p.backoff = std::min(p.backoff * 2, options.reconnect_max);
   const PartyId id = p.id;
   p.redial_timer->async_wait([this, id](const boost::system::error_code& error) {
     if (error || stopped_.load()) return;
     Peer& peer = peers_.at(id);
     peer.redial_pending = false;
-    ensure_dial(peer);
+    if (!peer.conn && !peer.dialing && peer.port != 0 && wants_connection(peer)) dial(peer);
   });
+}
+
+bool NodeCore::dialled_by_lower_id(const Connection& c) const {
+  return c.initiator() ? config.id < c.peer() : c.peer() < config.id;
 }
 
 void NodeCore::on_established(const std::shared_ptr<Connection>& c) {
   Peer& p = peers_.at(c->peer());
+  // Both ends may dial; when both connections come up, both ends keep the one the lower id
+  // dialled. Otherwise the newer replaces the older (the peer restarted).
+  if (p.conn && p.conn != c && !p.conn->closed() && dialled_by_lower_id(*p.conn) && !dialled_by_lower_id(*c)) {
+    return c->close("a connection dialled by the lower party id is up");
+  }
   std::shared_ptr<Connection> old = std::exchange(p.conn, c);
   p.dialing = false;
   p.resumed = false;
@@ -340,7 +383,13 @@ void NodeCore::on_closed(const std::shared_ptr<Connection>& c, const std::string
     note(p.id, false, what);
     if (c->initiator()) p.last_failure = what;
   }
-  if (c->initiator()) schedule_redial(p);
+  if (c->initiator() || was_current) schedule_redial(p);
+}
+
+void NodeCore::send_keepalive(const std::shared_ptr<Connection>& c) {
+  auto it = peers_.find(c->peer());
+  if (it == peers_.end() || it->second.conn != c) return;
+  c->send_unit(wire::encode_ack(it->second.next_expected));  // any frame will do; this one is harmless
 }
 
 bool NodeCore::deliver(PartyId from, ByteSpan message) {
@@ -556,6 +605,7 @@ class TcpSession final : public Transport {
   }
 
   std::string peer_status(PartyId peer) const override { return core_->peer_note(peer); }
+  bool peer_unreachable(PartyId peer) const override { return core_->peer_unreachable(peer); }
 
  private:
   std::shared_ptr<NodeCore> core_;

@@ -50,7 +50,20 @@ struct TcpOptions {
   std::size_t max_pending_sessions = 256;            // per sender: sessions not yet opened here
   std::size_t max_pending_bytes = 64u << 20;         // per sender, over all those sessions
   std::chrono::milliseconds pending_session_ttl{60'000};
+  // Connections accepted but not yet authenticated (the responder's handshake ends only when the
+  // initiator's first frame decrypts). A source address gets max_handshakes_per_address for each
+  // configured peer at that address (at least one share); when every peer's host is an IP
+  // address, all other addresses together get max_handshakes_from_unknown_addresses.
   std::size_t max_handshakes_in_progress = 64;
+  std::size_t max_handshakes_per_address = 4;
+  std::size_t max_handshakes_from_unknown_addresses = 8;
+  // Liveness of established links: an idle link sends a keepalive every keepalive_interval; a
+  // link with nothing received for silence_timeout is closed and redialled. A link down longer
+  // than redial_window (after it was up) makes the peer unreachable: a session step waiting only
+  // for unreachable peers ends then with its Timeout error (Transport::peer_unreachable).
+  std::chrono::milliseconds keepalive_interval{1000};
+  std::chrono::milliseconds silence_timeout{5000};
+  std::chrono::milliseconds redial_window{4000};
 };
 
 class NodeCore;
