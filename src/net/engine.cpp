@@ -33,6 +33,10 @@ std::string peer_notes(const Transport& transport, const std::vector<PartyId>& p
   return out;
 }
 
+bool all_unreachable(const Transport& transport, const std::vector<PartyId>& parties) {
+  return !parties.empty() && std::all_of(parties.begin(), parties.end(), [&](PartyId p) { return transport.peer_unreachable(p); });
+}
+
 Status run(ProtocolSession& session, Transport& transport, const EngineOptions& options) {
   using Clock = Transport::Clock;
   auto fail_and_notify = [&](Error error) -> Status {
@@ -49,8 +53,10 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
   Clock::time_point next_report = Clock::now() + options.waiting_interval;
   while (!session.finished()) {
     // Checked on every turn, not only when nothing arrives: a flood that keeps the inbox full must
-    // not hold the deadline off.
-    if (Clock::now() >= deadline) return session.timeout_error(peer_notes(transport, session.missing()));
+    // not hold the deadline off. Parties the transport has lost for good end the step early.
+    if (Clock::now() >= deadline || all_unreachable(transport, session.missing())) {
+      return session.timeout_error(peer_notes(transport, session.missing()));
+    }
     if (options.abort != nullptr && options.abort->requested()) {
       Error error = make_error(ErrorKind::ProtocolAborted, "aborted locally: " + options.abort->reason());
       return fail_and_notify(std::move(error));
@@ -59,8 +65,7 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
       options.on_waiting(session.missing());
       next_report = Clock::now() + options.waiting_interval;
     }
-    Clock::time_point wait_until = deadline;
-    if (options.abort != nullptr) wait_until = std::min(deadline, Clock::now() + options.poll_interval);
+    Clock::time_point wait_until = std::min(deadline, Clock::now() + options.poll_interval);
     if (options.on_waiting) wait_until = std::min(wait_until, next_report);
     auto received = transport.receive(wait_until);
     if (!received) return received.error();

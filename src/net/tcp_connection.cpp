@@ -5,8 +5,11 @@
 namespace tsign {
 
 Connection::Connection(NodeCore& core, tcp::socket socket, std::optional<PartyId> dialed)
-    : core_(core), socket_(std::move(socket)), deadline_(core.io), initiator_(dialed.has_value()),
-      peer_(dialed.value_or(0)) {}
+    : core_(core), socket_(std::move(socket)), deadline_(core.io), keepalive_(core.io), initiator_(dialed.has_value()),
+      peer_(dialed.value_or(0)) {
+  boost::system::error_code ec;
+  remote_ = socket_.remote_endpoint(ec).address();
+}
 
 void Connection::start() {
   boost::system::error_code ec;
@@ -107,16 +110,45 @@ void Connection::finish_handshake() {
   if (!ciphers) return close(ciphers.error().message);
   send_ = std::move(ciphers->send);
   receive_ = std::move(ciphers->receive);
+  // Message 2 proves to the initiator that the responder holds its key. The responder waits for
+  // the initiator's first transport frame: message 1 alone can be a recording, replayed by anyone,
+  // and must not displace the live connection (read_records establishes it).
+  if (initiator_) establish();
+  if (!closed_) read_records();
+}
+
+void Connection::establish() {
   established_ = true;
   deadline_.cancel();
+  last_received_ = last_sent_ = std::chrono::steady_clock::now();
   core_.on_established(shared_from_this());
-  if (!closed_) read_records();
+  if (!closed_) watch_liveness();
+}
+
+void Connection::watch_liveness() {
+  keepalive_.expires_after(core_.options.keepalive_interval);
+  keepalive_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+    if (error || self->closed_) return;
+    const auto now = std::chrono::steady_clock::now();
+    // A stalled connection is not read on purpose (its sender is over budget): not silence.
+    if (!self->stalled() && now - self->last_received_ > self->core_.options.silence_timeout) {
+      return self->close("nothing received for " + std::to_string(self->core_.options.silence_timeout.count()) +
+                         " ms (the peer is silent or the link is down)");
+    }
+    if (now - self->last_sent_ >= self->core_.options.keepalive_interval) self->core_.send_keepalive(self);
+    self->watch_liveness();
+  });
 }
 
 void Connection::read_records() {
   read_frame(false, [this](Bytes ciphertext) {
     auto plain = receive_.decrypt({}, ciphertext);
     if (!plain) return close("a frame from party " + std::to_string(peer_) + " failed authentication");
+    last_received_ = std::chrono::steady_clock::now();
+    if (!established_) {
+      establish();  // key confirmation: only the initiator's keys could produce this frame
+      if (closed_) return;
+    }
     if (plain->size() < 2) return close("empty fragment from party " + std::to_string(peer_));
     std::uint8_t flags = (*plain)[0];
     if ((flags & ~wire::kFlagLast) != 0) return close("unknown frame flags from party " + std::to_string(peer_));
@@ -127,10 +159,20 @@ void Connection::read_records() {
     if (flags & wire::kFlagLast) {
       Bytes unit;
       unit.swap(partial_);
-      core_.on_unit(shared_from_this(), unit);
+      if (!core_.on_unit(shared_from_this(), unit)) {
+        stalled_unit_ = std::move(unit);  // TCP's flow control now holds the sender back
+        return;
+      }
     }
     if (!closed_) read_records();
   });
+}
+
+void Connection::retry_stalled() {
+  if (closed_ || stalled_unit_.empty()) return;
+  if (!core_.on_unit(shared_from_this(), stalled_unit_)) return;
+  stalled_unit_.clear();
+  if (!closed_) read_records();
 }
 
 void Connection::send_unit(const Bytes& message) {
@@ -157,6 +199,7 @@ void Connection::enqueue(Bytes bytes) {
     return close("party " + std::to_string(peer_) + " is not reading (send queue full)");
   }
   writes_.push_back(std::move(bytes));
+  last_sent_ = std::chrono::steady_clock::now();
   if (!writing_) write_next();
 }
 
@@ -181,6 +224,7 @@ void Connection::close(const std::string& reason) {
   closed_ = true;
   boost::system::error_code ec;
   deadline_.cancel();
+  keepalive_.cancel();
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);
   handshake_.reset();

@@ -24,9 +24,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close(const std::string& reason);
 
   PartyId peer() const { return peer_; }
+  const asio::ip::address& remote_address() const { return remote_; }
   bool initiator() const { return initiator_; }
+  // The initiator: message 2 read. The responder: the initiator's first frame decrypted.
   bool established() const { return established_; }
   bool closed() const { return closed_; }
+  // A unit the node could not take yet (tcp_core.hpp): reading waits until it is taken.
+  bool stalled() const { return !stalled_unit_.empty(); }
+  void retry_stalled();
   // Frames queued or being written: not yet handed to the kernel.
   bool writes_pending() const { return writing_ || !writes_.empty(); }
 
@@ -36,6 +41,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_first_message(Bytes body);
   void on_second_message(Bytes body);
   void finish_handshake();
+  void establish();
+  // Keepalives while idle; a link silent for silence_timeout is closed (and redialled).
+  void watch_liveness();
   void read_records();
   void enqueue(Bytes frame);
   void write_next();
@@ -44,6 +52,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   NodeCore& core_;
   tcp::socket socket_;
   asio::steady_timer deadline_;
+  asio::steady_timer keepalive_;
+  asio::ip::address remote_;
+  std::chrono::steady_clock::time_point last_received_{};
+  std::chrono::steady_clock::time_point last_sent_{};
   const bool initiator_;
   PartyId peer_ = 0;
   std::optional<NoiseHandshakeKK> handshake_;
@@ -53,6 +65,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ByteArray<wire::kFrameHeaderSize> header_{};
   Bytes body_;
   Bytes partial_;  // a unit being reassembled
+  Bytes stalled_unit_;
   std::deque<Bytes> writes_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;

@@ -24,11 +24,21 @@ using asio::ip::tcp;
 
 class Connection;
 
+// Holding a message costs more than its bytes (the queue slot, the allocation), so budgets count
+// this much more for each; a flood of tiny messages then fills a budget as fast as its memory.
+inline constexpr std::size_t kHeldMessageOverhead = 96;
+inline std::size_t held_cost(const IncomingMessage& m) { return m.data.size() + kHeldMessageOverhead; }
+
+// What each sender has in a queue, by held_cost: every budget is per sender, so one party's flood
+// never displaces another party's messages.
+using HeldBySender = std::map<PartyId, std::size_t>;
+
 struct SessionInbox {
   std::mutex mutex;
   std::condition_variable cv;
   std::deque<IncomingMessage> messages;
-  std::size_t bytes = 0;
+  HeldBySender held;
+  bool sender_waiting = false;  // a sender's budget was full: reading it resumes as this drains
   bool closed = false;
 };
 
@@ -42,6 +52,8 @@ class NodeCore {
   void close_session(const SessionId& session);
   std::string peer_note(PartyId peer) const;
   bool peer_connected(PartyId peer) const;
+  // The link was up and has now been down for longer than options.redial_window.
+  bool peer_unreachable(PartyId peer) const;
   bool stopped() const { return stopped_.load(); }
   void post_peer_address(PartyId peer, std::string host, std::uint16_t port);
   void shutdown();  // then join the thread
@@ -52,11 +64,19 @@ class NodeCore {
   // The io thread, from connections.
   void on_established(const std::shared_ptr<Connection>& c);
   void on_closed(const std::shared_ptr<Connection>& c, const std::string& reason);
-  void on_unit(const std::shared_ptr<Connection>& c, ByteSpan unit);
+  // False: the unit cannot be taken now (its sender's budget is full). The connection stops
+  // reading, keeps the unit, and offers it again from resume_stalled(); it is acknowledged only
+  // once taken, so nothing acknowledged is ever dropped for lack of room.
+  bool on_unit(const std::shared_ptr<Connection>& c, ByteSpan unit);
+  // Any thread: room may have appeared (a session opened, closed or was read from).
+  void post_resume_stalled();
   void post_reset(PartyId peer);
+  void send_keepalive(const std::shared_ptr<Connection>& c);
   // A responder's check of a preamble's claimed initiator: its pinned key, or an error.
   Result<X25519PublicKey> accept_initiator(PartyId initiator) const;
-  bool handshake_slot_available() const;
+  // Whether a socket accepted from `from` may start a handshake now (TcpOptions' limits on
+  // connections that have not authenticated yet).
+  bool handshake_slot_available(const asio::ip::address& from) const;
 
   const PartyConfig config;
   const TcpOptions options;
@@ -94,8 +114,13 @@ class NodeCore {
   };
   struct Pending {
     std::deque<IncomingMessage> messages;
-    std::size_t bytes = 0;
+    HeldBySender held;
     std::chrono::steady_clock::time_point created;
+  };
+  // One sender's share of everything held for sessions not yet opened here.
+  struct PendingShare {
+    std::size_t bytes = 0;
+    std::size_t sessions = 0;
   };
 
   void accept_next();
@@ -103,9 +128,15 @@ class NodeCore {
   void dial(Peer& p);
   void dial_failed(PartyId id, const std::string& reason);
   void schedule_redial(Peer& p);
+  bool dialled_by_lower_id(const Connection& c) const;
   bool wants_connection(const Peer& p) const;
   void send_to_peer(PartyId to, Bytes message);
-  void deliver(PartyId from, ByteSpan message);
+  bool deliver(PartyId from, ByteSpan message);
+  bool hold_pending(const SessionId& session, IncomingMessage incoming);  // mutex_ held
+  void expire_pending();                                                   // mutex_ held
+  void release_pending(const Pending& pending);                            // mutex_ held
+  void resume_stalled();
+  void arm_stall_timer();
   void on_resume(Peer& p, const wire::Resume& r);
   void acknowledged(Peer& p, std::uint64_t ack);
   void transmit(Peer& p, const Peer::Outgoing& entry);
@@ -118,6 +149,8 @@ class NodeCore {
   std::uint16_t bound_port_ = 0;
   std::map<PartyId, Peer> peers_;
   std::set<std::shared_ptr<Connection>> connections_;
+  asio::steady_timer stall_timer_{io};  // pending sessions expire while a sender waits
+  bool stall_timer_armed_ = false;
   std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::atomic<bool> stopped_{false};
   const wire::Incarnation incarnation_;
@@ -125,9 +158,17 @@ class NodeCore {
   mutable std::mutex mutex_;
   std::map<SessionId, std::shared_ptr<SessionInbox>> sessions_;
   std::map<SessionId, Pending> pending_;
+  std::map<PartyId, PendingShare> pending_shares_;
   std::deque<SessionId> closed_order_;
   std::set<SessionId> closed_;
-  std::map<PartyId, std::pair<bool, std::string>> notes_;
+  // What this node itself saw of each link (never what an unauthenticated connection claimed).
+  struct PeerNote {
+    bool connected = false;
+    bool ever_connected = false;
+    std::chrono::steady_clock::time_point down_since{};
+    std::string text;
+  };
+  std::map<PartyId, PeerNote> notes_;
 };
 
 }  // namespace tsign

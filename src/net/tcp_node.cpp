@@ -64,12 +64,13 @@ void NodeCore::accept_next() {
   acceptor_.async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
     if (stopped_.load() || !acceptor_.is_open()) return;
     if (!error) {
-      if (handshake_slot_available()) {
+      boost::system::error_code ec;
+      const asio::ip::address from = socket.remote_endpoint(ec).address();
+      if (!ec && handshake_slot_available(from)) {
         auto c = std::make_shared<Connection>(*this, std::move(socket), std::nullopt);
         connections_.insert(c);
         c->start();
       } else {
-        boost::system::error_code ec;
         socket.close(ec);
       }
     }
@@ -77,10 +78,31 @@ void NodeCore::accept_next() {
   });
 }
 
-bool NodeCore::handshake_slot_available() const {
-  std::size_t in_progress = 0;
-  for (const auto& c : connections_) in_progress += c->established() ? 0 : 1;
-  return in_progress < options.max_handshakes_in_progress;
+bool NodeCore::handshake_slot_available(const asio::ip::address& from) const {
+  // Where the configured peers are: when every peer's host is an IP address, a source address
+  // that is none of them gets only a small share of the slots.
+  std::map<asio::ip::address, std::size_t> peers_at;
+  bool pinned = true;
+  for (const auto& [id, p] : peers_) {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(p.host, ec);
+    if (ec) {
+      pinned = false;
+    } else {
+      ++peers_at[address];
+    }
+  }
+  const bool known = peers_at.count(from) > 0;
+  std::size_t total = 0, same_address = 0, unknown = 0;
+  for (const auto& c : connections_) {
+    if (c->initiator() || c->established()) continue;
+    ++total;
+    same_address += c->remote_address() == from ? 1 : 0;
+    unknown += peers_at.count(c->remote_address()) == 0 ? 1 : 0;
+  }
+  const std::size_t address_limit = options.max_handshakes_per_address * (known ? peers_at.at(from) : 1);
+  if (same_address >= address_limit || total >= options.max_handshakes_in_progress) return false;
+  return known || !pinned || unknown < options.max_handshakes_from_unknown_addresses;
 }
 
 Result<X25519PublicKey> NodeCore::accept_initiator(PartyId initiator) const {
@@ -89,28 +111,35 @@ Result<X25519PublicKey> NodeCore::accept_initiator(PartyId initiator) const {
     return make_error(ErrorKind::Transport, "connection claims to be party " + std::to_string(initiator) +
                                                 ", which is not in the configuration");
   }
-  if (initiator > config.id) {
-    return make_error(ErrorKind::Transport, "party " + std::to_string(initiator) +
-                                                " dialled in, but the lower party id always dials");
-  }
   return p->static_key;
 }
 
 void NodeCore::note(PartyId peer, bool connected, std::string text) {
   std::lock_guard lock(mutex_);
-  notes_[peer] = {connected, std::move(text)};
+  PeerNote& n = notes_[peer];
+  if (n.connected && !connected) n.down_since = std::chrono::steady_clock::now();
+  n.connected = connected;
+  n.ever_connected = n.ever_connected || connected;
+  n.text = std::move(text);
 }
 
 std::string NodeCore::peer_note(PartyId peer) const {
   std::lock_guard lock(mutex_);
   auto it = notes_.find(peer);
-  return it == notes_.end() ? std::string() : it->second.second;
+  return it == notes_.end() ? std::string() : it->second.text;
 }
 
 bool NodeCore::peer_connected(PartyId peer) const {
   std::lock_guard lock(mutex_);
   auto it = notes_.find(peer);
-  return it != notes_.end() && it->second.first;
+  return it != notes_.end() && it->second.connected;
+}
+
+bool NodeCore::peer_unreachable(PartyId peer) const {
+  std::lock_guard lock(mutex_);
+  auto it = notes_.find(peer);
+  if (it == notes_.end() || it->second.connected || !it->second.ever_connected) return false;
+  return std::chrono::steady_clock::now() - it->second.down_since > options.redial_window;
 }
 
 bool NodeCore::wants_connection(const Peer& p) const {
@@ -120,8 +149,10 @@ bool NodeCore::wants_connection(const Peer& p) const {
 }
 
 void NodeCore::ensure_dial(Peer& p) {
-  if (stopped_.load() || p.id < config.id || p.conn || p.dialing || p.redial_pending || p.port == 0) return;
+  if (stopped_.load() || p.conn || p.dialing || p.redial_pending || p.port == 0) return;
   if (!wants_connection(p)) return;
+  // The lower id dials first; the higher one dials too when the link stays down (schedule_redial).
+  if (p.id < config.id) return schedule_redial(p);
   dial(p);
 }
 
@@ -159,6 +190,7 @@ void NodeCore::dial(Peer& p) {
 void NodeCore::dial_failed(PartyId id, const std::string& reason) {
   Peer& p = peers_.at(id);
   p.dialing = false;
+  if (p.conn) return;  // the peer dialled in meanwhile
   p.last_failure = reason;
   note(id, false, reason);
   schedule_redial(p);
@@ -167,21 +199,32 @@ void NodeCore::dial_failed(PartyId id, const std::string& reason) {
 void NodeCore::schedule_redial(Peer& p) {
   if (stopped_.load() || p.redial_pending || p.conn || !wants_connection(p)) return;
   p.redial_pending = true;
+  // The higher id leaves the first tries to the lower one: fewer crossing dials.
+  const auto delay = p.id < config.id ? options.reconnect_max : p.backoff;
   // Jitter keeps many parties that lost the same peer from dialling in lockstep.
-  auto jitter = std::chrono::milliseconds(random_below(static_cast<std::uint64_t>(p.backoff.count()) / 4 + 1));
-  p.redial_timer->expires_after(p.backoff + jitter);
+  auto jitter = std::chrono::milliseconds(random_below(static_cast<std::uint64_t>(delay.count()) / 4 + 1));
+  p.redial_timer->expires_after(delay + jitter);
   p.backoff = std::min(p.backoff * 2, options.reconnect_max);
   const PartyId id = p.id;
   p.redial_timer->async_wait([this, id](const boost::system::error_code& error) {
     if (error || stopped_.load()) return;
     Peer& peer = peers_.at(id);
     peer.redial_pending = false;
-    ensure_dial(peer);
+    if (!peer.conn && !peer.dialing && peer.port != 0 && wants_connection(peer)) dial(peer);
   });
+}
+
+bool NodeCore::dialled_by_lower_id(const Connection& c) const {
+  return c.initiator() ? config.id < c.peer() : c.peer() < config.id;
 }
 
 void NodeCore::on_established(const std::shared_ptr<Connection>& c) {
   Peer& p = peers_.at(c->peer());
+  // Both ends may dial; when both connections come up, both ends keep the one the lower id
+  // dialled. Otherwise the newer replaces the older (the peer restarted).
+  if (p.conn && p.conn != c && !p.conn->closed() && dialled_by_lower_id(*p.conn) && !dialled_by_lower_id(*c)) {
+    return c->close("a connection dialled by the lower party id is up");
+  }
   std::shared_ptr<Connection> old = std::exchange(p.conn, c);
   p.dialing = false;
   p.resumed = false;
@@ -234,32 +277,40 @@ void NodeCore::on_resume(Peer& p, const wire::Resume& r) {
   }
 }
 
-void NodeCore::on_unit(const std::shared_ptr<Connection>& c, ByteSpan bytes) {
+bool NodeCore::on_unit(const std::shared_ptr<Connection>& c, ByteSpan bytes) {
   auto it = peers_.find(c->peer());
-  if (it == peers_.end() || it->second.conn != c) return;
+  if (it == peers_.end() || it->second.conn != c) return true;
   Peer& p = it->second;
   auto unit = wire::decode_unit(bytes);
-  if (!unit) return c->close("party " + std::to_string(p.id) + " sent " + unit.error().message);
+  if (!unit) {
+    c->close("party " + std::to_string(p.id) + " sent " + unit.error().message);
+    return true;
+  }
   if ((unit->type == wire::UnitType::Resume) == p.resumed) {
-    return c->close("party " + std::to_string(p.id) + (p.resumed ? " resumed twice" : " sent data before resuming"));
+    c->close("party " + std::to_string(p.id) + (p.resumed ? " resumed twice" : " sent data before resuming"));
+    return true;
   }
   switch (unit->type) {
     case wire::UnitType::Resume:
       on_resume(p, unit->resume);
-      return;
+      return true;
     case wire::UnitType::Ack:
       acknowledged(p, unit->ack);
-      return;
+      return true;
     case wire::UnitType::Data:
       break;
   }
   acknowledged(p, unit->data.ack);
   if (unit->data.seq > p.next_expected) {
-    return c->close("party " + std::to_string(p.id) + " skipped messages (sequence gap)");
+    c->close("party " + std::to_string(p.id) + " skipped messages (sequence gap)");
+    return true;
   }
   if (unit->data.seq == p.next_expected) {
+    if (!deliver(p.id, unit->message)) {
+      arm_stall_timer();
+      return false;
+    }
     ++p.next_expected;
-    deliver(p.id, unit->message);
   }
   if (!p.ack_due) {
     // One acknowledgement for everything that arrives in this burst, unless data carries it.
@@ -271,6 +322,38 @@ void NodeCore::on_unit(const std::shared_ptr<Connection>& c, ByteSpan bytes) {
       peer.conn->send_unit(wire::encode_ack(peer.next_expected));
     });
   }
+  return true;
+}
+
+void NodeCore::post_resume_stalled() {
+  asio::post(io, [this] { resume_stalled(); });
+}
+
+void NodeCore::resume_stalled() {
+  if (stopped_.load()) return;
+  {
+    std::lock_guard lock(mutex_);
+    expire_pending();
+  }
+  for (auto& [id, p] : peers_) {
+    if (p.conn) p.conn->retry_stalled();
+  }
+}
+
+void NodeCore::arm_stall_timer() {
+  if (stall_timer_armed_) return;
+  stall_timer_armed_ = true;
+  // Room also appears when pending sessions expire, which nothing else announces: look again
+  // every so often while any sender waits.
+  stall_timer_.expires_after(std::chrono::milliseconds(100));
+  stall_timer_.async_wait([this](const boost::system::error_code& error) {
+    stall_timer_armed_ = false;
+    if (error || stopped_.load()) return;
+    resume_stalled();
+    for (auto& [id, p] : peers_) {
+      if (p.conn && p.conn->stalled()) return arm_stall_timer();
+    }
+  });
 }
 
 void NodeCore::post_reset(PartyId peer) {
@@ -300,42 +383,73 @@ void NodeCore::on_closed(const std::shared_ptr<Connection>& c, const std::string
     note(p.id, false, what);
     if (c->initiator()) p.last_failure = what;
   }
-  if (c->initiator()) schedule_redial(p);
+  if (c->initiator() || was_current) schedule_redial(p);
 }
 
-void NodeCore::deliver(PartyId from, ByteSpan message) {
+void NodeCore::send_keepalive(const std::shared_ptr<Connection>& c) {
+  auto it = peers_.find(c->peer());
+  if (it == peers_.end() || it->second.conn != c) return;
+  c->send_unit(wire::encode_ack(it->second.next_expected));  // any frame will do; this one is harmless
+}
+
+bool NodeCore::deliver(PartyId from, ByteSpan message) {
   SessionId session;
   std::copy(message.begin(), message.begin() + 32, session.begin());
   IncomingMessage incoming{from, Bytes(message.begin() + 32, message.end())};
-  const std::size_t size = incoming.data.size();
+  const std::size_t cost = held_cost(incoming);
   std::lock_guard lock(mutex_);
   if (auto it = sessions_.find(session); it != sessions_.end()) {
     SessionInbox& inbox = *it->second;
     std::lock_guard inbox_lock(inbox.mutex);
-    if (inbox.bytes + size > options.max_session_inbox_bytes) return;  // the engine's deadline will tell
-    inbox.bytes += size;
+    std::size_t& held = inbox.held[from];
+    if (held + cost > options.max_session_inbox_bytes) {
+      inbox.sender_waiting = true;
+      return false;
+    }
+    held += cost;
     inbox.messages.push_back(std::move(incoming));
     inbox.cv.notify_one();
-    return;
+    return true;
   }
-  if (closed_.count(session)) return;
+  if (closed_.count(session)) return true;  // that session ended here: nothing waits for it
+  expire_pending();
+  return hold_pending(session, std::move(incoming));
+}
+
+bool NodeCore::hold_pending(const SessionId& session, IncomingMessage incoming) {
+  const PartyId from = incoming.from;
+  const std::size_t cost = held_cost(incoming);
+  PendingShare& share = pending_shares_[from];
+  auto it = pending_.find(session);
+  const bool new_for_sender = it == pending_.end() || it->second.held.count(from) == 0;
+  if (new_for_sender && share.sessions >= options.max_pending_sessions) return false;
+  if (share.bytes + cost > options.max_pending_bytes) return false;
+  if (it == pending_.end()) it = pending_.emplace(session, Pending{{}, {}, std::chrono::steady_clock::now()}).first;
+  it->second.held[from] += cost;
+  it->second.messages.push_back(std::move(incoming));
+  share.bytes += cost;
+  share.sessions += new_for_sender ? 1 : 0;
+  return true;
+}
+
+void NodeCore::release_pending(const Pending& pending) {
+  for (const auto& [from, bytes] : pending.held) {
+    PendingShare& share = pending_shares_.at(from);
+    share.bytes -= bytes;
+    share.sessions -= 1;
+  }
+}
+
+void NodeCore::expire_pending() {
   const auto now = std::chrono::steady_clock::now();
   for (auto it = pending_.begin(); it != pending_.end();) {
-    it = now - it->second.created > options.pending_session_ttl ? pending_.erase(it) : std::next(it);
-  }
-  auto it = pending_.find(session);
-  if (it == pending_.end()) {
-    if (options.max_pending_sessions == 0) return;
-    if (pending_.size() >= options.max_pending_sessions) {
-      auto oldest = std::min_element(pending_.begin(), pending_.end(),
-                                     [](const auto& a, const auto& b) { return a.second.created < b.second.created; });
-      pending_.erase(oldest);
+    if (now - it->second.created <= options.pending_session_ttl) {
+      ++it;
+      continue;
     }
-    it = pending_.emplace(session, Pending{{}, 0, now}).first;
+    release_pending(it->second);
+    it = pending_.erase(it);
   }
-  if (it->second.bytes + size > options.max_pending_bytes) return;
-  it->second.bytes += size;
-  it->second.messages.push_back(std::move(incoming));
 }
 
 // Reached only through a live TcpNode, whose destructor is what stops the core.
@@ -348,26 +462,33 @@ Result<std::shared_ptr<SessionInbox>> NodeCore::open_session(const SessionId& se
       closed_order_.erase(std::find(closed_order_.begin(), closed_order_.end(), session));
     }
     if (auto it = pending_.find(session); it != pending_.end()) {
+      release_pending(it->second);
       inbox->messages = std::move(it->second.messages);
-      inbox->bytes = it->second.bytes;
+      inbox->held = std::move(it->second.held);
       pending_.erase(it);
     }
     sessions_.emplace(session, inbox);
   }
-  asio::post(io, [this] { kick_all(); });
+  asio::post(io, [this] {
+    kick_all();
+    resume_stalled();
+  });
   return inbox;
 }
 
 void NodeCore::close_session(const SessionId& session) {
-  std::lock_guard lock(mutex_);
-  sessions_.erase(session);
-  if (closed_.insert(session).second) {
-    closed_order_.push_back(session);
-    if (closed_order_.size() > kRememberClosedSessions) {
-      closed_.erase(closed_order_.front());
-      closed_order_.pop_front();
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(session);
+    if (closed_.insert(session).second) {
+      closed_order_.push_back(session);
+      if (closed_order_.size() > kRememberClosedSessions) {
+        closed_.erase(closed_order_.front());
+        closed_order_.pop_front();
+      }
     }
   }
+  post_resume_stalled();  // a sender waiting on that session's inbox can go on
 }
 
 void NodeCore::kick_all() {
@@ -419,6 +540,7 @@ void NodeCore::shutdown() {
   asio::post(io, [this] {
     boost::system::error_code ec;
     acceptor_.close(ec);
+    stall_timer_.cancel();
     for (auto& [id, p] : peers_) p.redial_timer->cancel();
     auto all = connections_;
     for (const auto& c : all) c->close("node stopped");
@@ -474,7 +596,8 @@ class TcpSession final : public Transport {
     if (!inbox_->messages.empty()) {
       IncomingMessage m = std::move(inbox_->messages.front());
       inbox_->messages.pop_front();
-      inbox_->bytes -= m.data.size();
+      inbox_->held[m.from] -= held_cost(m);
+      if (std::exchange(inbox_->sender_waiting, false)) core_->post_resume_stalled();
       return std::optional<IncomingMessage>(std::move(m));
     }
     if (inbox_->closed) return make_error(ErrorKind::Transport, "TCP node stopped");
@@ -482,6 +605,7 @@ class TcpSession final : public Transport {
   }
 
   std::string peer_status(PartyId peer) const override { return core_->peer_note(peer); }
+  bool peer_unreachable(PartyId peer) const override { return core_->peer_unreachable(peer); }
 
  private:
   std::shared_ptr<NodeCore> core_;

@@ -15,6 +15,11 @@
 //   engine's deadlines.
 // - Each session gets its own Transport view (open_session). Messages are demultiplexed by
 //   session id; messages for a session not yet opened here wait, bounded in count, size and age.
+// - Every budget for received messages is per sender and counts what holding a message costs,
+//   not only its bytes. A message is acknowledged only once it is held (in a session's inbox, or
+//   waiting for its session to open); when a sender's budget is full, its connection stops being
+//   read until there is room again, so TCP holds that sender back and nothing acknowledged is
+//   ever dropped. One party's flood therefore never displaces another party's messages.
 // - Every limit is explicit (TcpOptions) and every wait has a deadline; a peer that connects and
 //   stalls is dropped when the handshake deadline passes.
 #include <chrono>
@@ -39,11 +44,26 @@ struct TcpOptions {
   std::size_t max_message_size = kDefaultMaxPayload + 4096;  // one engine message, envelope included
   std::size_t max_queued_bytes = 64u << 20;                  // per peer, unacknowledged
   std::chrono::milliseconds unacked_ttl{60'000};             // then given up on
-  std::size_t max_session_inbox_bytes = 256u << 20;          // per open session, unread
-  std::size_t max_pending_sessions = 256;                    // not yet opened here
-  std::size_t max_pending_bytes = 64u << 20;                 // per session not yet opened here
+  // Budgets per sender, in bytes plus a fixed cost for each message held (tcp_core.hpp). A sender
+  // over a budget is not read from until there is room (it is not disconnected).
+  std::size_t max_session_inbox_bytes = 256u << 20;  // per sender, per open session, unread
+  std::size_t max_pending_sessions = 256;            // per sender: sessions not yet opened here
+  std::size_t max_pending_bytes = 64u << 20;         // per sender, over all those sessions
   std::chrono::milliseconds pending_session_ttl{60'000};
+  // Connections accepted but not yet authenticated (the responder's handshake ends only when the
+  // initiator's first frame decrypts). A source address gets max_handshakes_per_address for each
+  // configured peer at that address (at least one share); when every peer's host is an IP
+  // address, all other addresses together get max_handshakes_from_unknown_addresses.
   std::size_t max_handshakes_in_progress = 64;
+  std::size_t max_handshakes_per_address = 4;
+  std::size_t max_handshakes_from_unknown_addresses = 8;
+  // Liveness of established links: an idle link sends a keepalive every keepalive_interval; a
+  // link with nothing received for silence_timeout is closed and redialled. A link down longer
+  // than redial_window (after it was up) makes the peer unreachable: a session step waiting only
+  // for unreachable peers ends then with its Timeout error (Transport::peer_unreachable).
+  std::chrono::milliseconds keepalive_interval{1000};
+  std::chrono::milliseconds silence_timeout{5000};
+  std::chrono::milliseconds redial_window{4000};
 };
 
 class NodeCore;

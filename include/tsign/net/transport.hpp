@@ -37,6 +37,10 @@ class Transport {
   // Optional note on a peer's link ("handshake rejected", "connection refused"), which the
   // engine adds to a timeout error that names that peer.
   virtual std::string peer_status(PartyId) const { return {}; }
+  // Optional: true once the link to a peer has been down longer than the transport's redial
+  // window. When every party a step waits for is unreachable, the engine ends the step at once
+  // with its usual Timeout error instead of waiting out the round timeout.
+  virtual bool peer_unreachable(PartyId) const { return false; }
 };
 
 }  // namespace tsign
