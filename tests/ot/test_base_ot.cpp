@@ -62,6 +62,18 @@ void expect_no_key_matches(const SecretBytes& sender_keys, const SecretBytes& re
   }
 }
 
+// The receiver runs under receiver_sid on msg1 (another session's, or altered); the sender of
+// this batch then holds no key the receiver holds.
+void expect_no_shared_key(BaseOtSender sender, const Digest32& receiver_sid, const BaseOtSenderMsg& msg1,
+                          std::size_t count) {
+  SecretBytes choices = random_choices(count);
+  auto received = base_ot_receive(receiver_sid, msg1, choices.expose(), count, kSender);
+  REQUIRE(received.ok());
+  auto keys = std::move(sender).finish(through_wire(received->msg, count));
+  REQUIRE(keys.ok());
+  expect_no_key_matches(*keys, received->keys, count);
+}
+
 void expect_refused(const Error& e, ErrorKind kind, PartyId culprit, const std::string& words) {
   CHECK(e.kind == kind);
   CHECK(e.culprits == std::vector<PartyId>{culprit});
@@ -106,16 +118,11 @@ TEST_CASE("base OT: messages replayed from another session give keys that match 
   const Digest32 sid = random_array<32>(), other_sid = random_array<32>();
   auto [sender, msg1] = BaseOtSender::start(sid, count, kReceiver);
   auto [other_sender, other_msg1] = BaseOtSender::start(other_sid, count, kReceiver);
-  SecretBytes choices = random_choices(count);
-
   // The sender's message of another session, used in this one.
-  auto replayed_a = base_ot_receive(sid, other_msg1, choices.expose(), count, kSender);
-  REQUIRE(replayed_a.ok());
-  auto keys = std::move(sender).finish(through_wire(replayed_a->msg, count));
-  REQUIRE(keys.ok());
-  expect_no_key_matches(*keys, replayed_a->keys, count);
+  expect_no_shared_key(std::move(sender), sid, other_msg1, count);
 
-  // A receiver message of this session, replayed to the sender of another session with the same A.
+  // A receiver message of this session, replayed to the sender of another session.
+  SecretBytes choices = random_choices(count);
   auto [again, again_msg1] = BaseOtSender::start(sid, count, kReceiver);
   auto received = base_ot_receive(sid, again_msg1, choices.expose(), count, kSender);
   REQUIRE(received.ok());
@@ -134,12 +141,7 @@ TEST_CASE("base OT: a receiver that uses the same A under another session id get
   const std::size_t count = 8;
   const Digest32 sid = random_array<32>(), other_sid = random_array<32>();
   auto [sender, msg1] = BaseOtSender::start(sid, count, kReceiver);
-  SecretBytes choices = random_choices(count);
-  auto received = base_ot_receive(other_sid, msg1, choices.expose(), count, kSender);
-  REQUIRE(received.ok());
-  auto keys = std::move(sender).finish(through_wire(received->msg, count));
-  REQUIRE(keys.ok());
-  expect_no_key_matches(*keys, received->keys, count);
+  expect_no_shared_key(std::move(sender), other_sid, msg1, count);
 }
 
 TEST_CASE("base OT: a sender that deviates in its message spoils only its own keys") {
@@ -150,14 +152,10 @@ TEST_CASE("base OT: a sender that deviates in its message spoils only its own ke
   auto [sender, msg1] = BaseOtSender::start(sid, count, kReceiver);
   BaseOtSenderMsg swapped = msg1;
   swapped.a_point = Secp256k1Point::base_mul(Secp256k1Scalar::random()).to_bytes();
-  SecretBytes choices = random_choices(count);
-  auto received = base_ot_receive(sid, swapped, choices.expose(), count, kSender);
-  REQUIRE(received.ok());
-  auto keys = std::move(sender).finish(through_wire(received->msg, count));
-  REQUIRE(keys.ok());
-  expect_no_key_matches(*keys, received->keys, count);
+  expect_no_shared_key(std::move(sender), sid, swapped, count);
 
   // An A that is not a point is refused by the receiver, naming the sender.
+  SecretBytes choices = random_choices(count);
   BaseOtSenderMsg broken = msg1;
   broken.a_point.fill(0xff);
   auto refused = base_ot_receive(sid, broken, choices.expose(), count, kSender);
