@@ -2,28 +2,37 @@
 // Batched random 1-of-2 OT over secp256k1: the base OTs that seed the OT extension, run once per
 // pair of parties at key generation.
 //
-// The protocol is the "simplest OT" of Chou and Orlandi with the checks a malicious peer needs:
-//   1. sender -> receiver  A = a·G and a Schnorr proof of knowledge of a (bound to the session).
-//   2. receiver -> sender  B_i = b_i·G + c_i·A for every OT i, c_i the secret choice bit.
-//   Receiver's key  k_i     = H(session, i, c_i, A, B_i, b_i·A)
-//   Sender's keys   k_{i,x} = H(session, i, x,   A, B_i, a·B_i − x·a·A)   for x = 0, 1
-// B_i is uniform whatever c_i is, so the sender learns nothing about the choices. Knowing both
-// keys of one OT needs both a·B_i and a·(B_i − A), hence a·A = a²·G: a computational Diffie-Hellman
-// problem. Every hash carries the session digest and the OT index, so keys of different OTs or
-// sessions are unrelated even when a peer reuses or relates points. The proof makes the sender's
-// key extractable and pins A to this session. A and the proof travel as 33-byte compressed SEC1,
-// the B_i as 65-byte uncompressed SEC1: the sender then checks each against the curve equation
-// instead of taking a square root, which saves about a twentieth of the batch for 32 more bytes
-// per OT. Points are decoded strictly; B_i = ±A is refused, naming the peer: B_i = A would make a·(B_i − A) the
-// identity, and B_i = −A the sender's subtraction a doubling. An honest receiver never sends either.
+// The protocol is the 1-out-of-2 endemic OT of Masny and Rindal (eprint 2019/706, Figure 8):
+// Diffie-Hellman key agreement whose receiver message goes through a two-round Feistel network
+// over a random oracle H onto the group, which McQuoid, Rosulek and Roy (eprint 2020/1043) call a
+// programmable-once public function. With Ā = 1 − c:
+//   1. sender -> receiver  A = a·G.
+//   2. receiver -> sender  (R_{i,0}, R_{i,1}): R_{i,Ā} a uniform point, R_{i,c} = b_i·G − H(i, R_{i,Ā}).
+//   Sender's keys   M_{i,j} = R_{i,j} + H(i, R_{i,1−j}),  k_{i,j} = KDF(i, j, A, R_{i,0}, R_{i,1}, a·M_{i,j})
+//   Receiver's key  k_i = KDF(i, c_i, A, R_{i,0}, R_{i,1}, b_i·A)   (M_{i,c} = b_i·G, so a·M_{i,c} = b_i·A)
+// H and KDF are keyed with the session digest and take the OT index, so nothing carries over
+// between OTs or sessions. The pair (R_{i,0}, R_{i,1}) is uniform whatever c_i is. M_{i,Ā} is
+// the oracle's output shifted by a point fixed before it was drawn: a receiver can set one
+// M_{i,j} to a point it knows the logarithm of, never both, and a simulator reads the choice
+// off its oracle queries. That is what makes the OT UC-secure in the random-oracle model
+// (docs/ecdsa.md, "Base OT", names the theorem and its assumption), which DKLs23's proof
+// (eprint 2023/765) asks of its base OTs; the Chou-Orlandi OT this replaces has no such proof.
+// The sender needs no proof of knowledge: a malformed A only spoils its own keys, which endemic
+// security lets a corrupt sender choose anyway.
 //
-// Why secp256k1: the receiver's products are all by G or by A, which the library's constant-time
-// combs compute in a batch at about a third of a ladder each (src/math/secp256k1_comb.hpp); the
-// sender's a·B_i runs libsecp256k1's constant-time ECDH ladder. libsodium's ristretto255 offers
-// neither a table for a chosen point nor a cheap ladder (about three times secp256k1's).
-// Why not Endemic OT (Masny-Rindal): it needs two variable-base multiplications and two
-// hash-to-group evaluations per OT on the sender side; this variant needs one multiplication
-// and one point subtraction.
+// Constant time. H tries hashes until one is an x-coordinate on the curve (hash_to_point.hpp),
+// so its time depends on its input. The sender hashes both public R_{i,j}. The receiver hashes
+// R_{i,Ā} to build R_{i,c} and then hashes R_{i,c} too, for nothing: its time is then the sum over
+// both points whichever the choice, so the sender, who can count every hash's tries, learns
+// nothing from it. The choice only selects, in constant time, which point goes first.
+// The products: b_i·G and b_i·A through the constant-time combs (a table per base, shared by the
+// batch; src/math/secp256k1_comb.hpp), a·M_{i,j} through libsecp256k1's constant-time ladder.
+//
+// Points travel as SEC1: A compressed (33 bytes), the R_{i,j} uncompressed (65 bytes, which
+// spares the sender two square roots per OT). Decoding is strict: the identity, hybrid
+// encodings and off-curve points are refused, naming the peer. The sender also refuses,
+// naming the receiver, R_{i,0} = R_{i,1} and R_{i,j} = ±H(i, R_{i,1−j}) (M_{i,j} the identity
+// or a doubling): an honest receiver sends them with negligible probability.
 #include <secp256k1.h>
 
 #include <cstddef>
@@ -42,25 +51,24 @@ inline constexpr std::size_t kMaxBaseOts = 1024;
 
 // Message 1, OT sender -> OT receiver.
 struct BaseOtSenderMsg {
-  static constexpr std::size_t kSize = 98;
-  ByteArray<33> a_point{};        // A
-  ByteArray<33> proof_commit{};   // R = r·G
-  ByteArray<32> proof_response{}; // s = r + e·a mod n, e = H(session, A, R)
+  static constexpr std::size_t kSize = 33;
+  ByteArray<33> a_point{};  // A
 
   void encode_to(Bytes& out) const;
-  // Checks that A and R are compressed curve points and s a canonical scalar.
+  // Checks that A is a compressed curve point.
   static Result<BaseOtSenderMsg> decode(ByteSpan in, PartyId from);
 };
 
-// Message 2, OT receiver -> OT sender: one uncompressed point per OT.
+// Message 2, OT receiver -> OT sender: two uncompressed points per OT.
 struct BaseOtReceiverMsg {
   static constexpr std::size_t kPointSize = 65;
-  std::vector<ByteArray<65>> points;
+  static constexpr std::size_t kPerOt = 2 * kPointSize;
+  std::vector<ByteArray<65>> points;  // points[2·i + j] = R_{i,j}
   // The same points as libsecp256k1 parsed them, kept by decode so the sender parses each once.
   std::vector<secp256k1_pubkey> parsed;
 
   void encode_to(Bytes& out) const;
-  // Exactly `count` uncompressed curve points (prefix 04; the hybrid 06 and 07 are refused).
+  // Exactly 2·`count` uncompressed curve points (prefix 04; the hybrid 06 and 07 are refused).
   static Result<BaseOtReceiverMsg> decode(ByteSpan in, std::size_t count, PartyId from);
 };
 
@@ -88,8 +96,8 @@ struct BaseOtReceiverResult {
   BaseOtReceiverMsg msg;
 };
 
-// choices: one secret bit per OT, bit i is bit i % 8 of byte i / 8. Verifies the sender's proof;
-// peer: the sender, named in errors.
+// choices: one secret bit per OT, bit i is bit i % 8 of byte i / 8. peer: the sender, named in
+// errors.
 Result<BaseOtReceiverResult> base_ot_receive(const Digest32& session, const BaseOtSenderMsg& msg, ByteSpan choices,
                                              std::size_t count, PartyId peer);
 

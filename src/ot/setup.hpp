@@ -2,8 +2,8 @@
 // The one-time setup of the OT extension for an ordered pair (sender S, receiver R), run at key
 // generation. From base OTs, three messages, each carrying the session tag:
 //
-//   1. R -> S  SetupMsg1  base-OT sender message: A = a·G and its proof          116 bytes
-//   2. S -> R  SetupMsg2  κ = 256 base-OT receiver points B_i                  16658 bytes
+//   1. R -> S  SetupMsg1  base-OT sender message: A = a·G                         51 bytes
+//   2. S -> R  SetupMsg2  κ = 256 base-OT receiver point pairs (R_{i,0}, R_{i,1}) 33298 bytes
 //   3. R -> S  SetupMsg3  GGM corrections, two 32-byte values per base OT, and    20530 bytes
 //                         the proof that the trees are whole
 //

@@ -17,6 +17,7 @@
 #include "tsign/ecdsa/sign.hpp"
 #include "tsign/frost/frost.hpp"
 #include "tsign/keys/key_share.hpp"
+#include "ot/base_ot.hpp"
 #include "ot/multiply.hpp"
 #include "ot/setup.hpp"
 #include "tsign/sss/shamir.hpp"
@@ -97,6 +98,38 @@ void frost_signing() {
   }
   auto sig = frost::aggregate(package, shares, frost::PublicKeyPackage<C>::from_key_share(dealt->shares[0]));
   if (!sig.ok()) failed("FROST signature: " + sig.error().describe());
+}
+
+// The base OT on its own, through the wire format: the sender's a and products, the receiver's
+// b_i, choice bits and products are secret; the points it hashes to the curve are public.
+void base_ot_flow() {
+  const std::size_t count = 16;
+  Digest32 session = random_array<32>();
+  declassify(session);  // session digests are public
+  auto [sender, msg1] = ot::BaseOtSender::start(session, count, 2);
+  Bytes wire1;
+  msg1.encode_to(wire1);
+  std::vector<std::uint8_t> choices(count / 8);
+  random_fill(choices);
+  auto received = ot::base_ot_receive(session, *ot::BaseOtSenderMsg::decode(wire1, 1), choices, count, 1);
+  if (!received.ok()) return failed("base OT: receive");
+  Bytes wire2;
+  received->msg.encode_to(wire2);
+  auto keys = std::move(sender).finish(*ot::BaseOtReceiverMsg::decode(wire2, count, 2));
+  if (!keys.ok()) return failed("base OT: finish");
+  std::uint8_t differs = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const unsigned c = (choices[i / 8] >> (i % 8)) & 1;
+    for (std::size_t t = 0; t < ot::kBaseOtKeySize; ++t) {
+      // Both keys read, the chosen one selected by a mask: no index depends on c.
+      const std::uint8_t k0 = keys->expose()[2 * i * ot::kBaseOtKeySize + t];
+      const std::uint8_t k1 = keys->expose()[(2 * i + 1) * ot::kBaseOtKeySize + t];
+      const auto mask = static_cast<std::uint8_t>(0 - c);
+      differs |= static_cast<std::uint8_t>(((k1 & mask) | (k0 & ~mask)) ^ received->keys.expose()[i * ot::kBaseOtKeySize + t]);
+    }
+  }
+  declassify(differs);
+  if (differs != 0) failed("base OT: keys do not match the choices");
 }
 
 // The OT layer: a pair's setup (base OTs, GGM trees) and its reverse (random OTs extended from
@@ -231,6 +264,7 @@ int main() {
       {"FROST(Ed25519) signing", frost_signing<FrostEd25519>},
       {"DKG (Feldman VSS, proofs of knowledge) on secp256k1", distributed_key_generation<FrostSecp256k1>},
       {"DKG (Feldman VSS, proofs of knowledge) on Ed25519", distributed_key_generation<FrostEd25519>},
+      {"base OT (endemic, Masny-Rindal)", base_ot_flow},
       {"OT setup + DKLs23 multiplication", ot_setup_and_multiply},
       {"ECDSA (DKLs23) signing", ecdsa_signing},
   };
