@@ -374,12 +374,13 @@ class AuthenticatedSender {
   std::uint64_t next_seq_ = 0;
 };
 
-// This process's resident memory in bytes (VmRSS), 0 where /proc is missing.
-inline std::size_t resident_bytes() {
+// This process's resident memory in bytes (VmRSS; "VmHWM:" for its peak so far), 0 where /proc
+// is missing.
+inline std::size_t resident_bytes(const std::string& which = "VmRSS:") {
   std::ifstream status("/proc/self/status");
   std::string key;
   while (status >> key) {
-    if (key == "VmRSS:") {
+    if (key == which) {
       std::size_t kib = 0;
       status >> kib;
       return kib * 1024;
