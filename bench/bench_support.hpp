@@ -14,6 +14,7 @@
 #include "tsign/frost/keygen.hpp"
 #include "tsign/net/memory_transport.hpp"
 #include "tsign/net/tcp_transport.hpp"
+#include "tsign/testing/signing_parties.hpp"
 #include "tsign/testing/simulation.hpp"
 
 namespace tsign::bench {
@@ -81,14 +82,15 @@ inline Status first_failure(const std::vector<Status>& results) {
 }
 
 // Every session at once, each over its own MemoryHub (all its parties in threads); the first
-// session is driven from the calling thread.
+// session is driven from the calling thread. Broadcasts are signed, as a vault signs them.
 inline Status run_in_process(const std::vector<SessionParties>& sessions) {
   std::vector<Status> results(sessions.size());
   auto run_one = [&](std::size_t k) {
     std::vector<PartyId> ids;
     for (const auto* p : sessions[k].parties) ids.push_back(p->self());
     MemoryHub hub(ids);
-    results[k] = first_failure(run_in_threads(hub, sessions[k].parties, sessions[k].session));
+    const testing::SigningParties signing(ids);
+    results[k] = first_failure(run_in_threads(hub, sessions[k].parties, sessions[k].session, signing.options(ids, {})));
   };
   std::vector<std::thread> threads;
   for (std::size_t k = 1; k < sessions.size(); ++k) threads.emplace_back(run_one, k);
@@ -97,11 +99,13 @@ inline Status run_in_process(const std::vector<SessionParties>& sessions) {
   return first_failure(results);
 }
 
-// n nodes on 127.0.0.1 (parties 1..n), each knowing every other's pinned key and port.
+// n nodes on 127.0.0.1 (parties 1..n), each knowing every other's pinned key and port, and
+// every other's identity key: broadcasts are signed, as a vault signs them.
 struct LoopbackCluster {
   std::map<PartyId, std::unique_ptr<TcpNode>> nodes;
+  testing::SigningParties signing;
 
-  explicit LoopbackCluster(std::size_t n) {
+  explicit LoopbackCluster(std::size_t n) : signing(ids_1_to(n)) {
     std::map<PartyId, PartyConfig> configs;
     for (PartyId id : ids_1_to(n)) {
       PartyConfig c;
@@ -131,7 +135,9 @@ struct LoopbackCluster {
     for (const auto& s : sessions) {
       for (auto* party : s.parties) {
         threads.emplace_back([this, &results, &s, party, slot] {
-          results[slot] = run_session(*party, *nodes.at(party->self()), s.session);
+          EngineOptions options;
+          options.broadcast_keys = &signing.keys.at(party->self());
+          results[slot] = run_session(*party, *nodes.at(party->self()), s.session, options);
         });
         ++slot;
       }

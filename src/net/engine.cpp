@@ -48,6 +48,9 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
   if (!first) return fail_and_notify(first.error());
   send_all(transport, std::move(first).value());
 
+  // A party this one waits for may itself be waiting for another and say so about now (its own
+  // deadline came a moment earlier): its timed-out notice gets this long before it is named.
+  const auto notice_grace = std::min<std::chrono::milliseconds>(options.round_timeout / 4, std::chrono::seconds(2));
   std::size_t step = session.step();
   Clock::time_point deadline = Clock::now() + options.round_timeout;
   Clock::time_point next_report = Clock::now() + options.waiting_interval;
@@ -55,6 +58,16 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
     // Checked on every turn, not only when nothing arrives: a flood that keeps the inbox full must
     // not hold the deadline off. Parties the transport has lost for good end the step early.
     if (Clock::now() >= deadline || all_unreachable(transport, session.missing())) {
+      // The others learn at once that this party stopped waiting, and for whom, so they do not
+      // blame it; then it listens a moment for theirs before it names anyone.
+      send_all(transport, session.abort_packets(session.timeout_error()));
+      session.stop_waiting();
+      const Clock::time_point listen_until = Clock::now() + notice_grace;
+      while (!session.unexplained_missing().empty() && Clock::now() < listen_until) {
+        auto late = transport.receive(listen_until);
+        if (!late || !late->has_value()) break;
+        (void)session.receive((*late)->from, (*late)->data);
+      }
       return session.timeout_error(peer_notes(transport, session.missing()));
     }
     if (options.abort != nullptr && options.abort->requested()) {

@@ -27,11 +27,15 @@ using EchoEntries = std::map<PartyId, EchoEntry>;  // what ProtocolSession::held
 Bytes encode_echo(const EchoEntries& entries);
 Result<EchoEntries> decode_echo(ByteSpan data, std::size_t max_entries);
 
+// A party that stops tells the others why. A timed-out notice says its sender stopped waiting for
+// the parties it blames: the others then do not take the sender's silence for its own fault.
 struct AbortNotice {
   std::string reason;
   std::vector<PartyId> blamed;
+  bool timed_out = false;
 };
 inline constexpr std::size_t kMaxAbortReason = 1024;
+// reason str | count u32 | blamed u32... | timed_out u8 (0 or 1)
 Bytes encode_abort(const AbortNotice& notice);
 Result<AbortNotice> decode_abort(ByteSpan data, std::size_t max_blamed);
 

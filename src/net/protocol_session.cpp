@@ -284,6 +284,12 @@ Result<std::vector<OutboundPacket>> ProtocolSession::receive(PartyId from, ByteS
   stats_.bytes_received += data.size();
   auto admitted = router_->admit(from, data, round_);
   if (!admitted) return fail(admitted.error());
+  if (stopping_) {
+    // Past this party's deadline: only the others' timed-out notices still count.
+    const bool timed_out_notice = admitted.value() == Admission::Aborted && router_->abort_notice().timed_out;
+    if (timed_out_notice) stalled_[from] = router_->abort_notice().blamed;
+    return std::vector<OutboundPacket>{};
+  }
   switch (admitted.value()) {
     case Admission::Stored: {
       auto out = progress();
@@ -298,8 +304,13 @@ Result<std::vector<OutboundPacket>> ProtocolSession::receive(PartyId from, ByteS
     }
     case Admission::Unknown: ++stats_.unknown_ignored; break;
     case Admission::Aborted: {
-      stopped_by_peer_ = true;
       const AbortNotice& notice = router_->abort_notice();
+      if (notice.timed_out) {
+        // It stopped waiting for others: keep waiting here, and do not blame it for its silence.
+        stalled_[from] = notice.blamed;
+        break;
+      }
+      stopped_by_peer_ = true;
       std::string message = "party " + std::to_string(from) + " aborted the session: " + notice.reason;
       if (!notice.blamed.empty()) message += " (it blames parties " + list_parties(notice.blamed) + ")";
       return fail(make_error(ErrorKind::ProtocolAborted, message, {from}));
@@ -330,25 +341,40 @@ std::vector<PartyId> ProtocolSession::missing() const {
   return out;
 }
 
+std::vector<PartyId> ProtocolSession::unexplained_missing() const {
+  std::vector<PartyId> out;
+  for (PartyId p : missing()) {
+    if (!stalled_.count(p)) out.push_back(p);
+  }
+  return out;
+}
+
 Error ProtocolSession::timeout_error(std::string_view detail) const {
   auto missing_now = missing();
   std::string message = std::string(protocol_.name()) + " " + step_name() + ": no message from parties " +
                         list_parties(missing_now) + " before the deadline";
   if (!detail.empty()) message += " (" + std::string(detail) + ")";
-  std::vector<PartyId> culprits = missing_now;
+  // A party that timed out itself is not named for the silence that followed: it told us whom it
+  // was waiting for (and those it names are named by the parties that lacked their messages).
+  std::vector<PartyId> culprits = unexplained_missing();
+  for (const auto& [party, blamed] : stalled_) {
+    if (std::binary_search(missing_now.begin(), missing_now.end(), party)) {
+      message += "; party " + std::to_string(party) + " stopped waiting itself" +
+                 (blamed.empty() ? std::string() : " (it had no message from parties " + list_parties(blamed) + ")");
+    }
+  }
   if (!flooders_.empty()) {
     message += "; parties " + list_parties(flooders_) + " repeated messages more than " +
                std::to_string(kRepeatAllowance) + " times (a flood)";
-    for (PartyId p : flooders_) {
-      if (!std::binary_search(missing_now.begin(), missing_now.end(), p)) culprits.push_back(p);
-    }
+    culprits.insert(culprits.end(), flooders_.begin(), flooders_.end());
     std::sort(culprits.begin(), culprits.end());
+    culprits.erase(std::unique(culprits.begin(), culprits.end()), culprits.end());
   }
   return make_error(ErrorKind::Timeout, message, culprits);
 }
 
 std::vector<OutboundPacket> ProtocolSession::abort_packets(const Error& reason) const {
-  AbortNotice notice{std::string(to_string(reason.kind)) + ": " + reason.message, {}};
+  AbortNotice notice{std::string(to_string(reason.kind)) + ": " + reason.message, {}, reason.kind == ErrorKind::Timeout};
   // Before start() the other parties come straight from the protocol (a party that declines).
   std::vector<PartyId> others = others_;
   if (!started_) {

@@ -156,18 +156,22 @@ TEST_CASE("a message replayed from another session is blamed on its sender") {
   }
 }
 
-TEST_CASE("dropped messages: a timeout naming exactly the missing party") {
+TEST_CASE("dropped messages: a timeout names at most the party whose messages were lost") {
   Run run;
   MessageFilter f;
   f.from = 1;
   f.round = 1;
   run.hub.add_fault(Fault::drop(f));
   auto out = run.go(1000);
-  for (PartyId p : {2u, 3u}) {
+  // Party 1's round-1 broadcast is lost, so 2 and 3 never echo it and party 1 waits for their
+  // echoes in turn: each side holds a true complaint about the other. Whoever times out first says
+  // whom it waited for, and a party that said so is not named: 2 and 3 name party 1 or nobody,
+  // never each other.
+  for (PartyId p : {1u, 2u, 3u}) {
     INFO(describe(out.at(p)));
     REQUIRE_FALSE(out.at(p));
     CHECK(out.at(p).error().kind == ErrorKind::Timeout);
-    CHECK(out.at(p).error().culprits == std::vector<PartyId>{1});
+    if (p != 1) CHECK((out.at(p).error().culprits.empty() || out.at(p).error().culprits == std::vector<PartyId>{1}));
   }
 }
 

@@ -267,8 +267,8 @@ std::vector<PartyId> named_by(const Status& s) {
 
 // The public key and message of a session and every signer's outcome: checks them and counts.
 // A party that did not crash may name the dropper and the flooder. It may also name an honest
-// party that stopped first, naming only them (it went silent because of them): that is counted
-// apart (echo_of_silence), as the engine's timeouts cannot tell the two apart (see the report).
+// party whose abort notice blamed only them (the notice's sender is named for stopping the
+// session): that is counted apart (echo_of_silence).
 void judge(Tally& tally, Kind kind, const std::vector<PartyId>& signers, const std::string& public_key_hex,
            const Bytes& message, const std::vector<PartyRun>& runs, bool dropper_disturbed) {
   std::lock_guard lock(tally.mutex);
@@ -301,7 +301,9 @@ void judge(Tally& tally, Kind kind, const std::vector<PartyId>& signers, const s
     const Error& e = run.status.error();
     names[run.id] = named_by(run.status);
     tally.failures[std::string(to_string(e.kind)) + " naming " + list(names[run.id])]++;
-    if (names[run.id].empty() || (e.kind != ErrorKind::Timeout && e.kind != ErrorKind::ProtocolAborted)) {
+    // A timeout may name nobody: the parties it waited for said they had stopped waiting themselves.
+    if ((names[run.id].empty() && e.kind != ErrorKind::Timeout) ||
+        (e.kind != ErrorKind::Timeout && e.kind != ErrorKind::ProtocolAborted)) {
       tally.violation(where + ": party " + std::to_string(run.id) + " failed without naming a party: " + e.describe());
     }
   }
@@ -322,7 +324,8 @@ void judge(Tally& tally, Kind kind, const std::vector<PartyId>& signers, const s
       if (p == kDropper || p == kFlooder) continue;
       const std::string what = where + ": party " + std::to_string(run.id) + " named honest party " + std::to_string(p) +
                                ": " + run.status.error().describe();
-      if (explained.count(p)) {
+      // A timeout never names a party that said it had stopped waiting itself.
+      if (explained.count(p) && run.status.error().kind == ErrorKind::ProtocolAborted) {
         if (tally.echo_of_silence++ == 0) tally.first_echo_of_silence = what;
       } else {
         tally.violation(what);

@@ -30,6 +30,7 @@ Bytes abort_bytes(const std::string& reason, std::initializer_list<PartyId> blam
   Writer w;
   w.str(reason).u32(static_cast<std::uint32_t>(blamed.size()));
   for (PartyId p : blamed) w.u32(p);
+  w.u8(0);  // not timed out
   return std::move(w).take();
 }
 
@@ -72,4 +73,16 @@ TEST_CASE("an abort notice reason must be printable") {
   }
   // Bytes above 0x7f (UTF-8) are not control characters.
   CHECK(decode_abort(abort_bytes("caf\xc3\xa9", {}), 4));
+}
+
+TEST_CASE("an abort notice says whether its sender timed out with a strict flag") {
+  AbortNotice notice{"timeout: round 0", {3}, true};
+  auto ok = decode_abort(encode_abort(notice), 4);
+  REQUIRE(ok);
+  CHECK(ok->timed_out);
+  Bytes bad = encode_abort(notice);
+  bad.back() = 2;
+  CHECK(refusal(decode_abort(bad, 4)) == "abort notice: timed-out flag is not 0 or 1");
+  bad.pop_back();
+  CHECK_FALSE(decode_abort(bad, 4));
 }

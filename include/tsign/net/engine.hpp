@@ -17,8 +17,10 @@
 //   copy its sender never signed; without broadcast keys only what the authenticated channel
 //   proves is named (broadcast_keys.hpp);
 // - a peer's abort notice: ProtocolAborted naming the party that aborted, with its reason;
-// - a step that does not complete within round_timeout: Timeout naming exactly the parties whose
-//   messages are missing (no abort notice is sent: every party reaches its own deadline);
+// - a step that does not complete within round_timeout (and a short grace for notices, below):
+//   Timeout naming the parties whose messages are missing, less those that said they had timed
+//   out themselves; a timed-out abort notice then tells the others whom this party waited for, so
+//   a party starved of a message by a corrupt one is never named by a third party for its silence;
 // - the transport fails: its error, unchanged.
 #include <atomic>
 #include <chrono>

@@ -73,7 +73,14 @@ class ProtocolSession {
   std::string step_name() const;
   // The parties whose messages the current step still lacks, ascending.
   std::vector<PartyId> missing() const;
-  // The Timeout error for the current step: culprits are missing() and the flooders.
+  // Past its deadline a party stops taking part but listens a moment longer for the others'
+  // timed-out notices (receive() then records those and nothing else).
+  void stop_waiting() { stopping_ = true; }
+  // missing(), less the parties that told this one they stopped waiting themselves (a timed-out
+  // abort notice): their silence is explained, and naming them could name an honest party that a
+  // corrupt one had starved of a message.
+  std::vector<PartyId> unexplained_missing() const;
+  // The Timeout error for the current step: culprits are unexplained_missing() and the flooders.
   Error timeout_error(std::string_view detail = {}) const;
   // Abort notices for every other party, carrying `reason` and the parties blamed (also before
   // start(), for a party that declines to take part).
@@ -117,9 +124,11 @@ class ProtocolSession {
   bool finished_ = false;
   bool failed_ = false;
   bool stopped_by_peer_ = false;
+  bool stopping_ = false;
   SessionStats stats_;
   std::map<PartyId, std::size_t> repeats_;  // duplicates and stale copies per sender
   std::vector<PartyId> flooders_;           // past kRepeatAllowance, ascending
+  std::map<PartyId, std::vector<PartyId>> stalled_;  // timed out themselves, with whom they blamed
   std::vector<EquivocationProof> proofs_;
 };
 
