@@ -85,6 +85,9 @@ Result<std::vector<OutboundPacket>> ProtocolSession::start() {
   if (keys_) {
     if (auto keys = check_keys(protocol_, *keys_); !keys) return fail(keys.error());
   }
+  // Between two parties a broadcast has one recipient: there is nobody to show another copy to,
+  // so neither the echo step nor signatures would check anything.
+  if (protocol_.parties().size() == 2) keys_ = nullptr;
   for (PartyId p : protocol_.parties()) {
     if (p != protocol_.self()) others_.push_back(p);
   }
@@ -130,6 +133,7 @@ Result<std::vector<OutboundPacket>> ProtocolSession::emit(std::size_t round, std
   }
   bool has_echo = broadcast;
   for (PartyId p : others_) has_echo = has_echo || protocol_.expects_from(round, p).broadcast;
+  has_echo = has_echo && others_.size() >= 2;  // see start()
   TSIGN_CHECK(router_->set_echo(r, has_echo));
   count_sent(packets);
   return packets;

@@ -14,6 +14,8 @@
 // The key is the party's identity key (the one that signs its audit log): the statement starts
 // with its own domain string, so a broadcast signature is never an audit signature.
 //
+// A session of two parties has no echo step and signs nothing: a broadcast has one recipient.
+//
 // Without keys, broadcasts travel unsigned and a dispute between a broadcaster and an echoer
 // cannot be attributed: the session fails naming only what the authenticated channel proves
 // (a party contradicting its own broadcast, a party misreporting this party's broadcast).
