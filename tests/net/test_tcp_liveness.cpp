@@ -77,9 +77,11 @@ TEST_CASE("a link gone silent is noticed dead and the next session succeeds") {
   TcpProxy link(cluster.nodes.at(2)->listen_port());
   REQUIRE(cluster.nodes.at(1)->set_peer_address(2, "127.0.0.1", link.port()));
   REQUIRE(cluster.nodes.at(2)->set_peer_address(1, "127.0.0.1", 1));  // node 2 cannot go around it
-  // start() connected the nodes directly: drop that link so the new one runs through the proxy
-  // (an open session makes the nodes want the link).
+  // start() connects the nodes directly (an open session makes them want the link): let that link
+  // come up, then drop it, so the new one runs through the proxy.
   auto keep_open = cluster.nodes.at(1)->open_session(random_session_id()).value();
+  REQUIRE(wait_for([&] { return cluster.nodes.at(1)->connected(2) && cluster.nodes.at(2)->connected(1); },
+                   std::chrono::seconds(10)));
   cluster.nodes.at(1)->reset_connection(2);
   const bool via_proxy = wait_for([&] { return link.accepted() >= 1 && cluster.nodes.at(1)->connected(2) && cluster.nodes.at(2)->connected(1); },
                    std::chrono::seconds(10));
