@@ -311,6 +311,31 @@ class TcpProxy {
 
 // A free port on 127.0.0.1 for a node that starts later (another process could take it first;
 // the tests accept that small chance).
+inline bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+// Routes the link between nodes `from` and `to` through `proxy` (node `to` cannot dial around it):
+// start() may already have linked them directly, so that link is dropped once up, and this waits
+// until the link runs through the proxy. The returned session keeps the nodes wanting the link.
+inline std::unique_ptr<Transport> route_through(Cluster& cluster, PartyId from, PartyId to, TcpProxy& proxy) {
+  REQUIRE(cluster.nodes.at(from)->set_peer_address(to, "127.0.0.1", proxy.port()));
+  REQUIRE(cluster.nodes.at(to)->set_peer_address(from, "127.0.0.1", 1));
+  auto keep_open = cluster.nodes.at(from)->open_session(random_session_id()).value();
+  auto linked = [&] { return cluster.nodes.at(from)->connected(to) && cluster.nodes.at(to)->connected(from); };
+  REQUIRE(wait_for(linked, std::chrono::seconds(10)));
+  if (proxy.accepted() == 0) cluster.nodes.at(from)->reset_connection(to);
+  const bool through = wait_for([&] { return proxy.accepted() >= 1 && linked(); }, std::chrono::seconds(10));
+  INFO("node " << from << ": " << cluster.nodes.at(from)->peer_status(to) << "; through the proxy: " << proxy.accepted());
+  REQUIRE(through);
+  return keep_open;
+}
+
 inline std::uint16_t reserve_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

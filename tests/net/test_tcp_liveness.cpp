@@ -21,14 +21,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  const auto until = Clock::now() + limit;
-  while (!condition()) {
-    if (Clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -75,19 +67,7 @@ TEST_CASE("a link gone silent is noticed dead and the next session succeeds") {
   Cluster cluster({1, 2});
   cluster.start();
   TcpProxy link(cluster.nodes.at(2)->listen_port());
-  REQUIRE(cluster.nodes.at(1)->set_peer_address(2, "127.0.0.1", link.port()));
-  REQUIRE(cluster.nodes.at(2)->set_peer_address(1, "127.0.0.1", 1));  // node 2 cannot go around it
-  // start() connects the nodes directly (an open session makes them want the link): let that link
-  // come up, then drop it, so the new one runs through the proxy.
-  auto keep_open = cluster.nodes.at(1)->open_session(random_session_id()).value();
-  REQUIRE(wait_for([&] { return cluster.nodes.at(1)->connected(2) && cluster.nodes.at(2)->connected(1); },
-                   std::chrono::seconds(10)));
-  cluster.nodes.at(1)->reset_connection(2);
-  const bool via_proxy = wait_for([&] { return link.accepted() >= 1 && cluster.nodes.at(1)->connected(2) && cluster.nodes.at(2)->connected(1); },
-                   std::chrono::seconds(10));
-  INFO("node 1: " << cluster.nodes.at(1)->peer_status(2) << "; node 2: " << cluster.nodes.at(2)->peer_status(1)
-       << "; through the proxy: " << link.accepted());
-  REQUIRE(via_proxy);
+  auto keep_open = route_through(cluster, 1, 2, link);
   {
     CoinTossGroup group({1, 2});
     for (auto& [id, s] : run_over_tcp(cluster, group, 10'000)) REQUIRE(describe(s) == "ok");
