@@ -11,6 +11,7 @@ class ProgressProtocol final : public RoundProtocol {
       : inner_(inner), link_(link), label_(std::move(label)) {}
 
   std::string_view name() const override { return inner_.name(); }
+  std::size_t max_message_size() const override { return inner_.max_message_size(); }
   PartyId self() const override { return inner_.self(); }
   const std::vector<PartyId>& parties() const override { return inner_.parties(); }
   std::size_t round_count() const override { return inner_.round_count(); }

@@ -114,7 +114,8 @@ Result<SigningProtocol<C>> SigningProtocol<C>::create(KeyShare<typename C::Group
   for (PartyId p : signers) {
     if (p != self) others.push_back(p);
   }
-  RoundShape shape = RoundShape::uniform(kRounds, others, {true, false});
+  // Two commitments, then one signature share: far below a kilobyte in every suite.
+  RoundShape shape = RoundShape::uniform(kRounds, others, {true, false}).bounded(kMaxMessageSize);
   auto state = std::make_unique<SigningState<C>>(std::move(key), std::move(message), taproot);
   return SigningProtocol(std::string(C::kName) + "/sign", self, std::move(signers), std::move(shape),
                          std::move(state));

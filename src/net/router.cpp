@@ -48,6 +48,18 @@ Status Router::check(PartyId from, const Envelope& e) const {
     }
     return {};
   }
+  if (e.payload.size() > protocol_.max_message_size()) {
+    std::string what = "sent a ";
+    what += std::to_string(e.payload.size());
+    what += "-byte message";
+    what += where;
+    what += "; ";
+    what += protocol_.name();
+    what += " sends at most ";
+    what += std::to_string(protocol_.max_message_size());
+    what += " bytes";
+    return fault(from, std::move(what));
+  }
   RoundSpec spec = protocol_.expects_from(e.round, from);
   if (e.is_broadcast() && !spec.broadcast) {
     return fault(from, std::string("sent a broadcast") + where + (spec.direct ? ", where a direct message is due" : ", where it sends nothing"));

@@ -35,6 +35,7 @@ RoundSpec RoundShape::expects_from(std::size_t round, PartyId sender) const {
 RoundShape RoundShape::then(const RoundShape& next) const {
   RoundShape out = *this;
   out.rounds_.insert(out.rounds_.end(), next.rounds_.begin(), next.rounds_.end());
+  out.max_message_size_ = std::max(max_message_size_, next.max_message_size_);
   return out;
 }
 
@@ -47,6 +48,10 @@ RoundShape RoundShape::alongside(const RoundShape& other) const {
       add(out.rounds_[r].direct, part->rounds_[r].direct);
     }
   }
+  // Two length-prefixed parts; an unbounded part leaves the whole unbounded.
+  constexpr std::size_t kFraming = 16;
+  const std::size_t a = max_message_size_, b = other.max_message_size_;
+  out.max_message_size_ = (a > kUnboundedMessageSize - kFraming - b) ? kUnboundedMessageSize : a + b + kFraming;
   return out;
 }
 

@@ -20,6 +20,7 @@ class TimedProtocol : public RoundProtocol {
  public:
   TimedProtocol(RoundProtocol& inner, double& seconds) : inner_(inner), seconds_(seconds) {}
   std::string_view name() const override { return inner_.name(); }
+  std::size_t max_message_size() const override { return inner_.max_message_size(); }
   PartyId self() const override { return inner_.self(); }
   const std::vector<PartyId>& parties() const override { return inner_.parties(); }
   std::size_t round_count() const override { return inner_.round_count(); }

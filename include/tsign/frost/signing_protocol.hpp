@@ -19,6 +19,7 @@ template <FrostCiphersuite C>
 class SigningProtocol final : public StateProtocol<Signature<C>> {
  public:
   static constexpr std::size_t kRounds = 2;
+  static constexpr std::size_t kMaxMessageSize = 1024;
 
   // `signers` must include key.self, hold at least t known holders and name each once; the name
   // is e.g. "frost_secp256k1/sign".

@@ -46,6 +46,7 @@ class Protocol : public RoundProtocol {
     if (sender == self_) return {};
     return shape_.expects_from(round, sender);
   }
+  std::size_t max_message_size() const override { return shape_.max_message_size(); }
   const RoundShape& shape() const { return shape_; }
 
   bool finished() const { return finished_; }

@@ -39,6 +39,9 @@ struct RoundSpec {
   bool operator==(const RoundSpec&) const = default;
 };
 
+// A protocol that does not declare its largest message.
+inline constexpr std::size_t kUnboundedMessageSize = static_cast<std::size_t>(-1);
+
 class RoundProtocol {
  public:
   virtual ~RoundProtocol() = default;
@@ -53,6 +56,9 @@ class RoundProtocol {
   // The shape of the protocol, fixed from construction: the engine asks about any round at any
   // time (to file early messages) and rejects a message this does not announce.
   virtual RoundSpec expects_from(std::size_t round, PartyId sender) const = 0;
+  // The largest payload this protocol sends in one message: the engine refuses a larger one from a
+  // peer before the protocol sees it, and names the sender.
+  virtual std::size_t max_message_size() const { return kUnboundedMessageSize; }
 
   // This party's messages of round 0: at most one broadcast and one direct message per party.
   virtual Result<std::vector<OutgoingMessage>> start() = 0;

@@ -21,9 +21,18 @@ class RoundShape {
   RoundShape& expect(std::size_t round, const std::vector<PartyId>& senders, RoundSpec spec);
   RoundSpec expects_from(std::size_t round, PartyId sender) const;
 
-  // This shape's rounds, then `next`'s.
+  // The largest payload the protocol sends in one message; the engine refuses a larger one from a
+  // peer, naming it. Unbounded unless declared.
+  RoundShape& bounded(std::size_t max_message_size) {
+    max_message_size_ = max_message_size;
+    return *this;
+  }
+  std::size_t max_message_size() const { return max_message_size_; }
+
+  // This shape's rounds, then `next`'s (the larger bound of the two).
   RoundShape then(const RoundShape& next) const;
-  // Both shapes in the same rounds (as long as the longer of the two).
+  // Both shapes in the same rounds (as long as the longer of the two); a message carries both
+  // parts, each with a length prefix, so the bound is the sum and the framing.
   RoundShape alongside(const RoundShape& other) const;
 
   bool operator==(const RoundShape&) const = default;
@@ -37,6 +46,7 @@ class RoundShape {
   static void add(std::vector<PartyId>& set, const std::vector<PartyId>& more);
 
   std::vector<Round> rounds_;
+  std::size_t max_message_size_ = kUnboundedMessageSize;
 };
 
 }  // namespace tsign
