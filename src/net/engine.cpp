@@ -54,16 +54,23 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
   std::size_t step = session.step();
   Clock::time_point deadline = Clock::now() + options.round_timeout;
   Clock::time_point next_report = Clock::now() + options.waiting_interval;
+  bool idle = false;  // the last wait brought nothing
   while (!session.finished()) {
     // Checked on every turn, not only when nothing arrives: a flood that keeps the inbox full must
-    // not hold the deadline off. Parties the transport has lost for good end the step early.
-    if (Clock::now() >= deadline || all_unreachable(transport, session.missing())) {
+    // not hold the deadline off. Parties the transport has lost for good end the step early; that
+    // is asked only after a wait that brought nothing, not on every message.
+    if (Clock::now() >= deadline || (idle && all_unreachable(transport, session.missing()))) {
       // The others learn at once that this party stopped waiting, and for whom, so they do not
       // blame it; then it listens a moment for theirs before it names anyone.
       send_all(transport, session.abort_packets(session.timeout_error()));
       session.stop_waiting();
       const Clock::time_point listen_until = Clock::now() + notice_grace;
-      while (!session.unexplained_missing().empty() && Clock::now() < listen_until) {
+      // Nothing more can come from a party whose link is gone.
+      auto may_still_explain = [&] {
+        const auto silent = session.unexplained_missing();
+        return std::any_of(silent.begin(), silent.end(), [&](PartyId p) { return !transport.peer_unreachable(p); });
+      };
+      while (may_still_explain() && Clock::now() < listen_until) {
         auto late = transport.receive(listen_until);
         if (!late || !late->has_value()) break;
         (void)session.receive((*late)->from, (*late)->data);
@@ -82,7 +89,8 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
     if (options.on_waiting) wait_until = std::min(wait_until, next_report);
     auto received = transport.receive(wait_until);
     if (!received) return received.error();
-    if (!received->has_value()) continue;
+    idle = !received->has_value();
+    if (idle) continue;
     IncomingMessage& message = **received;
     auto out = session.receive(message.from, message.data);
     if (!out) {
