@@ -114,8 +114,10 @@ Result<SigningProtocol<C>> SigningProtocol<C>::create(KeyShare<typename C::Group
   for (PartyId p : signers) {
     if (p != self) others.push_back(p);
   }
-  // Two commitments, then one signature share: far below a kilobyte in every suite.
-  RoundShape shape = RoundShape::uniform(kRounds, others, {true, false}).bounded(kMaxMessageSize);
+  // Two commitments, then one signature share: far below a kilobyte in every suite. The parties
+  // must agree on the commitments (they fix every binding factor), but each share is checked
+  // against them on its own, and an equivocator's shares cannot both pass.
+  RoundShape shape = RoundShape::uniform(kRounds, others, {true, false}).bounded(kMaxMessageSize).checked_individually(1);
   auto state = std::make_unique<SigningState<C>>(std::move(key), std::move(message), taproot);
   return SigningProtocol(std::string(C::kName) + "/sign", self, std::move(signers), std::move(shape),
                          std::move(state));

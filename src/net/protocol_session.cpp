@@ -115,7 +115,8 @@ Result<std::vector<OutboundPacket>> ProtocolSession::emit(std::size_t round, std
     if (!m.to) {
       if (broadcast) return make_error(ErrorKind::Internal, "protocol emitted two broadcasts in round " + std::to_string(round));
       broadcast = true;
-      if (keys_) {
+      // Signatures serve the echo step's disputes; a round without agreement has none.
+      if (keys_ && protocol_.needs_agreement(round)) {
         const Digest32 hash = broadcast_payload_hash(m.payload);
         own_signature_[round] = keys_->own->sign(broadcast_statement(session_, protocol_.name(), r, protocol_.self(), hash));
       }
@@ -133,7 +134,7 @@ Result<std::vector<OutboundPacket>> ProtocolSession::emit(std::size_t round, std
   }
   bool has_echo = broadcast;
   for (PartyId p : others_) has_echo = has_echo || protocol_.expects_from(round, p).broadcast;
-  has_echo = has_echo && others_.size() >= 2;  // see start()
+  has_echo = has_echo && others_.size() >= 2 && protocol_.needs_agreement(round);  // see start()
   TSIGN_CHECK(router_->set_echo(r, has_echo));
   count_sent(packets);
   return packets;

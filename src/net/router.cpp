@@ -16,10 +16,10 @@ Router::Router(const RoundProtocol& protocol, const SessionId& session, std::siz
     : protocol_(protocol), session_(session), max_payload_(max_payload), has_echo_(protocol.round_count()), keys_(keys) {}
 
 Status Router::check_signature(PartyId from, const Envelope& e) const {
-  if (!keys_) {
+  if (!keys_ || !protocol_.needs_agreement(e.round)) {
     if (e.signature == BroadcastSignature{}) return {};
     return fault(from, "sent a signed broadcast in round " + std::to_string(e.round) +
-                           " of a session without broadcast keys");
+                           (keys_ ? ", whose broadcasts are not signed" : " of a session without broadcast keys"));
   }
   const Bytes statement = broadcast_statement(session_, e.protocol, e.round, from, broadcast_payload_hash(e.payload));
   if (verify_identity_signature(keys_->public_keys.at(from), statement, e.signature)) return {};

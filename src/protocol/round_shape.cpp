@@ -32,6 +32,16 @@ RoundSpec RoundShape::expects_from(std::size_t round, PartyId sender) const {
           std::binary_search(r.direct.begin(), r.direct.end(), sender)};
 }
 
+RoundShape& RoundShape::checked_individually(std::size_t round) {
+  assert(round < rounds_.size());
+  if (round < rounds_.size()) rounds_[round].checked_individually = true;
+  return *this;
+}
+
+bool RoundShape::needs_agreement(std::size_t round) const {
+  return round >= rounds_.size() || !rounds_[round].checked_individually;
+}
+
 RoundShape RoundShape::then(const RoundShape& next) const {
   RoundShape out = *this;
   out.rounds_.insert(out.rounds_.end(), next.rounds_.begin(), next.rounds_.end());
@@ -42,11 +52,17 @@ RoundShape RoundShape::then(const RoundShape& next) const {
 RoundShape RoundShape::alongside(const RoundShape& other) const {
   RoundShape out(std::max(rounds_.size(), other.rounds_.size()));
   for (std::size_t r = 0; r < out.rounds_.size(); ++r) {
+    // A round carrying both parts' broadcasts skips agreement only if every part with a
+    // broadcast in it may.
+    bool individually = true;
     for (const RoundShape* part : {this, &other}) {
       if (r >= part->rounds_.size()) continue;
-      add(out.rounds_[r].broadcast, part->rounds_[r].broadcast);
-      add(out.rounds_[r].direct, part->rounds_[r].direct);
+      const Round& in = part->rounds_[r];
+      add(out.rounds_[r].broadcast, in.broadcast);
+      add(out.rounds_[r].direct, in.direct);
+      if (!in.broadcast.empty()) individually = individually && in.checked_individually;
     }
+    out.rounds_[r].checked_individually = individually && !out.rounds_[r].broadcast.empty();
   }
   // Two length-prefixed parts; an unbounded part leaves the whole unbounded.
   constexpr std::size_t kFraming = 16;

@@ -8,6 +8,7 @@
 
 #include "tsign/core/identity_key.hpp"
 #include "tsign/net/broadcast_keys.hpp"
+#include "tsign/protocol/forwarding.hpp"
 
 namespace tsign::testing {
 
@@ -16,15 +17,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Forwards a protocol and adds up the time spent inside its calls.
-class TimedProtocol : public RoundProtocol {
+class TimedProtocol : public ForwardingProtocol {
  public:
-  TimedProtocol(RoundProtocol& inner, double& seconds) : inner_(inner), seconds_(seconds) {}
-  std::string_view name() const override { return inner_.name(); }
-  std::size_t max_message_size() const override { return inner_.max_message_size(); }
-  PartyId self() const override { return inner_.self(); }
-  const std::vector<PartyId>& parties() const override { return inner_.parties(); }
-  std::size_t round_count() const override { return inner_.round_count(); }
-  RoundSpec expects_from(std::size_t round, PartyId sender) const override { return inner_.expects_from(round, sender); }
+  TimedProtocol(RoundProtocol& inner, double& seconds) : ForwardingProtocol(inner), seconds_(seconds) {}
   Result<Outgoing> start() override { return timed([&] { return inner_.start(); }); }
   Result<Outgoing> advance(std::size_t round, const RoundMessages& in) override {
     return timed([&] { return inner_.advance(round, in); });
@@ -38,7 +33,6 @@ class TimedProtocol : public RoundProtocol {
     seconds_ += std::chrono::duration<double>(Clock::now() - t0).count();
     return out;
   }
-  RoundProtocol& inner_;
   double& seconds_;
 };
 
@@ -212,8 +206,8 @@ class EngineSimulation {
         envelope->recipient = copy->broadcast ? kBroadcastRecipient : copy->to;
         envelope->kind = copy->kind;
         envelope->payload = std::move(copy->payload);
-        if (options_.signed_broadcasts && envelope->is_signed_kind()) {
-          // The sender is the adversary here: it signs whatever copy it sends.
+        if (envelope->signature != BroadcastSignature{}) {
+          // The sender is the adversary here: it signs whatever copy it sends, where its engine signs.
           envelope->signature = parties_.at(from).identity->sign(broadcast_statement(
               envelope->session, envelope->protocol, envelope->round, from, broadcast_payload_hash(envelope->payload)));
         }

@@ -26,6 +26,7 @@ template <class C>
 struct Run {
   std::vector<std::unique_ptr<SigningProtocol<C>>> parties;
   std::map<PartyId, Status> outcome;
+  std::map<PartyId, tsign::SessionStats> stats;
 };
 
 template <class C>
@@ -50,6 +51,7 @@ Run<C> run(const std::vector<KeyShare<GroupOf<C>>>& shares, const std::vector<Pa
   }
   auto result = simulate(pointers(r.parties), options);
   r.outcome = std::move(result.status);
+  r.stats = std::move(result.stats);
   return r;
 }
 
@@ -183,6 +185,43 @@ TEMPLATE_TEST_CASE("the signing protocol names faulty peers", "[protocol]", Fros
     });
     // Nothing left in flight: the others time out naming exactly the silent party.
     check_all_blame(r, {2}, {2}, ErrorKind::Timeout);
+  }
+}
+
+TEMPLATE_TEST_CASE("a signer that sends different signature shares to different parties is named by those it cheated and the others sign",
+                   "[protocol]", FrostSecp256k1, FrostSecp256k1Tr, FrostEd25519) {
+  using C = TestType;
+  const auto shares = deal<C>(3, range_ids(5));
+  const std::vector<PartyId> signers{1, 2, 4, 5};
+  const Bytes message = random_message();
+  // The commitments need agreement; each share is checked on its own against them, so the last
+  // round has no echo step (and no broadcast signature).
+  auto probe = SigningProtocol<C>::create(share_of<C>(shares, 1).clone(), signers, message, {});
+  REQUIRE(probe.ok());
+  CHECK(probe->needs_agreement(0));
+  CHECK_FALSE(probe->needs_agreement(1));
+
+  SimulationOptions options;
+  options.tamper = [](InFlight& m) {
+    if (m.round == 1 && m.from == 4 && m.to == 2) {
+      auto share = SignatureShare<C>::decode(m.payload).value();
+      share.share += C::Scalar::one();
+      m.payload = share.encode();
+    }
+  };
+  auto r = run<C>(shares, signers, message, {}, {}, options);
+  // Each signer: its commitments and its echo of them to 3 others, then its share to 3 others.
+  CHECK(r.stats.at(1).messages_sent == 9);
+  REQUIRE_FALSE(r.outcome.at(2).ok());
+  CHECK(r.outcome.at(2).error().culprits == std::vector<PartyId>{4});
+  for (auto& p : r.parties) {
+    if (p->self() == 2) continue;
+    INFO("party " << p->self());
+    INFO((r.outcome.at(p->self()).ok() ? std::string() : r.outcome.at(p->self()).error().describe()));
+    REQUIRE(r.outcome.at(p->self()).ok());
+    auto signature = p->take_output();
+    REQUIRE(signature.ok());
+    CHECK(reference_verify<C>(message, *signature, shares.front().group_public_key, TaprootTweak::none()));
   }
 }
 

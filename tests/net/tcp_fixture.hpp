@@ -22,6 +22,7 @@
 #include "net/tcp_wire.hpp"
 #include "net_fixture.hpp"
 #include "tsign/net/tcp_transport.hpp"
+#include "tsign/protocol/forwarding.hpp"
 
 namespace tsign::test {
 
@@ -93,23 +94,16 @@ inline std::map<PartyId, Status> run_over_tcp(Cluster& cluster, CoinTossGroup& g
 }
 
 // Runs the coin toss, but calls `hook` when round `at` is complete (before its messages leave).
-class HookedParty final : public RoundProtocol {
+class HookedParty final : public ForwardingProtocol {
  public:
   HookedParty(CoinTossProtocol& inner, std::size_t at, std::function<void()> hook)
-      : inner_(inner), at_(at), hook_(std::move(hook)) {}
-  std::string_view name() const override { return inner_.name(); }
-  PartyId self() const override { return inner_.self(); }
-  const std::vector<PartyId>& parties() const override { return inner_.parties(); }
-  std::size_t round_count() const override { return inner_.round_count(); }
-  RoundSpec expects_from(std::size_t r, PartyId p) const override { return inner_.expects_from(r, p); }
-  Result<std::vector<OutgoingMessage>> start() override { return inner_.start(); }
+      : ForwardingProtocol(inner), at_(at), hook_(std::move(hook)) {}
   Result<std::vector<OutgoingMessage>> advance(std::size_t round, const RoundMessages& in) override {
     if (round == at_) hook_();
     return inner_.advance(round, in);
   }
 
  private:
-  CoinTossProtocol& inner_;
   std::size_t at_;
   std::function<void()> hook_;
 };

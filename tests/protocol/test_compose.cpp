@@ -279,3 +279,22 @@ TEST_CASE("compose: the composite shapes") {
   CHECK(seq.expects_from(2, 2) == RoundSpec{true, true});
   CHECK(ConfirmState<int>::shape({2, 3}).expects_from(0, 3) == RoundSpec{true, false});
 }
+
+TEST_CASE("compose: a round checked individually keeps that through composition") {
+  const std::vector<PartyId> others{2, 3};
+  RoundShape last_alone = RoundShape::uniform(2, others, {true, false}).checked_individually(1);
+  CHECK(last_alone.needs_agreement(0));
+  CHECK_FALSE(last_alone.needs_agreement(1));
+  CHECK(last_alone.needs_agreement(2));  // past the end: the safe answer
+
+  const RoundShape seq = RoundShape::uniform(1, others, {true, false}).then(last_alone);
+  CHECK(seq.needs_agreement(0));
+  CHECK(seq.needs_agreement(1));
+  CHECK_FALSE(seq.needs_agreement(2));
+
+  // Beside a part whose broadcasts of that round need agreement, the round needs it.
+  CHECK(last_alone.alongside(RoundShape::uniform(2, others, {true, false})).needs_agreement(1));
+  // Beside a part that sends only direct messages then, or has ended, it still does not.
+  CHECK_FALSE(last_alone.alongside(RoundShape::uniform(2, others, {false, true})).needs_agreement(1));
+  CHECK_FALSE(last_alone.alongside(RoundShape::uniform(1, others, {true, false})).needs_agreement(1));
+}

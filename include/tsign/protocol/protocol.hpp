@@ -47,6 +47,7 @@ class Protocol : public RoundProtocol {
     return shape_.expects_from(round, sender);
   }
   std::size_t max_message_size() const override { return shape_.max_message_size(); }
+  bool needs_agreement(std::size_t round) const override { return shape_.needs_agreement(round); }
   const RoundShape& shape() const { return shape_; }
 
   bool finished() const { return finished_; }

@@ -59,6 +59,11 @@ class RoundProtocol {
   // The largest payload this protocol sends in one message: the engine refuses a larger one from a
   // peer before the protocol sees it, and names the sender.
   virtual std::size_t max_message_size() const { return kUnboundedMessageSize; }
+  // Whether the parties must agree on the broadcasts of `round` (the engine's echo step, with
+  // signed broadcasts). A round whose every copy is checked on its own against state the parties
+  // already agree on needs no agreement: a bad copy names its sender wherever it arrives, and two
+  // copies that pass are equal (FROST's signature shares, bound to the agreed commitments).
+  virtual bool needs_agreement(std::size_t /*round*/) const { return true; }
 
   // This party's messages of round 0: at most one broadcast and one direct message per party.
   virtual Result<std::vector<OutgoingMessage>> start() = 0;

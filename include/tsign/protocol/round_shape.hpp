@@ -29,6 +29,11 @@ class RoundShape {
   }
   std::size_t max_message_size() const { return max_message_size_; }
 
+  // The broadcasts of `round` are checked one by one against agreed state, so the parties need
+  // not agree on them (RoundProtocol::needs_agreement): no echo step, no broadcast signature.
+  RoundShape& checked_individually(std::size_t round);
+  bool needs_agreement(std::size_t round) const;
+
   // This shape's rounds, then `next`'s (the larger bound of the two).
   RoundShape then(const RoundShape& next) const;
   // Both shapes in the same rounds (as long as the longer of the two); a message carries both
@@ -41,6 +46,7 @@ class RoundShape {
   struct Round {
     std::vector<PartyId> broadcast;  // ascending
     std::vector<PartyId> direct;     // ascending
+    bool checked_individually = false;
     bool operator==(const Round&) const = default;
   };
   static void add(std::vector<PartyId>& set, const std::vector<PartyId>& more);
