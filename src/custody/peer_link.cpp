@@ -1,21 +1,17 @@
 #include "tsign/custody/peer_link.hpp"
 
+#include "tsign/protocol/forwarding.hpp"
+#include "tsign/protocol/fresh_session.hpp"
+
 namespace tsign {
 
 namespace {
 
 // Forwards to a protocol and reports each round.
-class ProgressProtocol final : public RoundProtocol {
+class ProgressProtocol final : public ForwardingProtocol {
  public:
   ProgressProtocol(RoundProtocol& inner, const PeerLink& link, std::string label)
-      : inner_(inner), link_(link), label_(std::move(label)) {}
-
-  std::string_view name() const override { return inner_.name(); }
-  std::size_t max_message_size() const override { return inner_.max_message_size(); }
-  PartyId self() const override { return inner_.self(); }
-  const std::vector<PartyId>& parties() const override { return inner_.parties(); }
-  std::size_t round_count() const override { return inner_.round_count(); }
-  RoundSpec expects_from(std::size_t round, PartyId sender) const override { return inner_.expects_from(round, sender); }
+      : ForwardingProtocol(inner), link_(link), label_(std::move(label)) {}
 
   Result<std::vector<OutgoingMessage>> start() override {
     report(0);
@@ -31,7 +27,6 @@ class ProgressProtocol final : public RoundProtocol {
   void report(std::size_t round) const {
     link_.report(label_ + ": round " + std::to_string(round + 1) + " of " + std::to_string(round_count()));
   }
-  RoundProtocol& inner_;
   const PeerLink& link_;
   std::string label_;
 };
@@ -46,12 +41,21 @@ SigningPeerLink::SigningPeerLink(PeerLink& inner, const IdentityKey& signer) : i
 }
 
 Status PeerLink::run(RoundProtocol& protocol, const SessionId& session, std::string_view label) {
-  BroadcastKeys keys{signer_, identity_keys};
   if (signer_ && identity_keys.empty()) {
     return make_error(ErrorKind::InvalidInput, std::string(label) +
                                                    ": the peer link has no identity keys of the parties (PeerLink::identity_keys,"
                                                    " from the cluster configuration): broadcasts could not be checked");
   }
+  TSIGN_TRY(auto fresh, FreshSessionProtocol::create(session, protocol.self(), protocol.parties()));
+  std::string fresh_label(label);
+  fresh_label += ", session id";
+  TSIGN_CHECK(run_once(fresh, session, fresh_label));
+  TSIGN_TRY(const SessionId fresh_session, fresh.take_output());
+  return run_once(protocol, fresh_session, label);
+}
+
+Status PeerLink::run_once(RoundProtocol& protocol, const SessionId& session, std::string_view label) {
+  BroadcastKeys keys{signer_, identity_keys};
   TSIGN_TRY(std::unique_ptr<Transport> transport, open_session(session));
   Status status = [&] {
     EngineOptions options = engine;
@@ -74,9 +78,11 @@ Status PeerLink::run(RoundProtocol& protocol, const SessionId& session, std::str
 }
 
 void PeerLink::decline(RoundProtocol& protocol, const SessionId& session, const Error& reason) {
+  // The others wait in the step that makes the session id fresh: the decline goes there.
+  auto fresh = FreshSessionProtocol::create(session, protocol.self(), protocol.parties());
   auto transport = open_session(session);
-  if (!transport) return;
-  decline_protocol(protocol, **transport, session, reason);
+  if (!fresh || !transport) return;
+  decline_protocol(*fresh, **transport, session, reason);
 }
 
 }  // namespace tsign

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <mutex>
 
 #include "custody/vault_cluster.hpp"
 #include "tsign/core/random.hpp"
@@ -454,4 +455,58 @@ TEST_CASE("vault: a link without the identity keys of the parties or with a swap
       CHECK(std::find(culprits.begin(), culprits.end(), id == 1 ? 3u : 1u) == culprits.end());
     }
   }
+}
+
+namespace {
+
+// A party's link that remembers every session it opened.
+class SessionRecordingLink final : public PeerLink {
+ public:
+  explicit SessionRecordingLink(PeerLink& inner) : inner_(inner) {
+    engine = inner.engine;
+    identity_keys = inner.identity_keys;
+  }
+  PartyId self() const override { return inner_.self(); }
+  Result<std::unique_ptr<Transport>> open_session(const SessionId& session) override {
+    std::lock_guard lock(mutex_);
+    opened_.push_back(session);
+    return inner_.open_session(session);
+  }
+  std::vector<SessionId> opened() const {
+    std::lock_guard lock(mutex_);
+    return opened_;
+  }
+
+ private:
+  PeerLink& inner_;
+  mutable std::mutex mutex_;
+  std::vector<SessionId> opened_;
+};
+
+}  // namespace
+
+TEST_CASE("vault: two runs of one request under one label run under different fresh session ids") {
+  VaultCluster cluster;
+  const VaultKey key = cluster.keygen(ShareSuite::FrostSecp256k1);
+  std::vector<std::map<PartyId, std::vector<SessionId>>> runs;
+  for (int run = 0; run < 2; ++run) {
+    std::map<PartyId, std::unique_ptr<SessionRecordingLink>> links;
+    for (PartyId id : {1u, 3u}) links.emplace(id, std::make_unique<SessionRecordingLink>(cluster.link(id)));
+    auto results = cluster.on({1, 3}, [&](Vault& v, PeerLink& l) {
+      return v.sign(sign_request(key.key_id, {1, 3}, "the same label"), *links.at(l.self()));
+    });
+    for (auto& [id, sig] : results) {
+      INFO("party " << id << ": " << (sig ? std::string() : sig.error().message));
+      REQUIRE(sig.ok());
+      CHECK(verifies(ShareSuite::FrostSecp256k1, *sig));
+    }
+    runs.push_back({{1, links.at(1)->opened()}, {3, links.at(3)->opened()}});
+  }
+  for (const auto& opened : runs) {
+    REQUIRE(opened.at(1).size() == 2);  // the request's session, then the fresh one
+    CHECK(opened.at(1) == opened.at(3));
+    CHECK(opened.at(1)[0] != opened.at(1)[1]);
+  }
+  CHECK(runs[0].at(1)[0] == runs[1].at(1)[0]);  // derived alike from the request
+  CHECK(runs[0].at(1)[1] != runs[1].at(1)[1]);  // but each run signs under its own
 }

@@ -28,8 +28,10 @@ class PeerLink {
   std::function<void(const std::string&)> progress;  // "keygen: round 2 of 3", ...; optional
   std::map<PartyId, ByteArray<32>> identity_keys;    // by party; see above
 
-  // Runs `protocol` as `session`, reporting each round; a timeout's message says what usually
-  // causes one (participants that disagree on an argument derive different sessions).
+  // Runs `protocol`, reporting each round; a timeout's message says what usually causes one
+  // (participants that disagree on an argument derive different sessions). `session` is what
+  // the parties derived alike from the request; the protocol runs under a fresh id made from it
+  // (FreshSessionProtocol), so no two runs of one request share a session.
   Status run(RoundProtocol& protocol, const SessionId& session, std::string_view label);
   // Tells the other parties of `protocol` at once that this party will not take part.
   void decline(RoundProtocol& protocol, const SessionId& session, const Error& reason);
@@ -41,6 +43,9 @@ class PeerLink {
   // Set by a link that signs broadcasts (SigningPeerLink): run() then signs with it and checks
   // the others against identity_keys.
   const IdentityKey* signer_ = nullptr;
+
+ private:
+  Status run_once(RoundProtocol& protocol, const SessionId& session, std::string_view label);
 };
 
 // Another link's sessions, options and keys, with this party's broadcasts signed by `signer`. A
