@@ -18,6 +18,17 @@ namespace tsign::dkg_internal {
 
 using tsign::Blame;
 
+// The largest message of this layer's protocols among `parties` parties (old and new committees
+// together) with polynomials of `threshold` coefficients: a Feldman commitment, an echo of every
+// broadcaster's digest, a key's public data with every verifying share, a repair's delta
+// commitments, and fixed fields (type, session id, proof of knowledge, chain codes, group name).
+template <PrimeOrderGroup G>
+constexpr std::size_t key_message_bound(std::size_t parties, std::size_t threshold) {
+  constexpr std::size_t kFixedFields = 512;
+  constexpr std::size_t kEchoEntry = 4 + 32, kVerifyingShare = 4 + G::kPointSize, kDeltaCommitment = G::kPointSize;
+  return kFixedFields + parties * (kEchoEntry + kVerifyingShare + kDeltaCommitment) + threshold * G::kPointSize;
+}
+
 // Calls `use(sender, message)` for every payload of `box` that `decode` (given the payload, or
 // the sender and the payload) accepts; a sender whose payload it refuses is blamed with the
 // decoder's reason.

@@ -199,6 +199,7 @@ Result<DkgProtocol<C>> DkgProtocol<C>::create(PartyId self, DkgConfig config) {
   std::vector<PartyId> parties = config.parties;
   RoundShape shape = RoundShape::uniform(kRounds, state->others_of(parties), {true, false});
   shape.expect(1, state->others_of(parties), {false, true});
+  shape.bounded(key_message_bound<typename C::Group>(parties.size(), config.threshold));
   state->config = std::move(config);
   return DkgProtocol("dkg/" + std::string(C::kName), self, std::move(parties), std::move(shape), std::move(state));
 }

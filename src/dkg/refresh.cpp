@@ -166,6 +166,7 @@ Result<RefreshProtocol<G>> RefreshProtocol<G>::create(const KeyShare<G>& share, 
   }
   RoundShape shape = RoundShape::uniform(kRounds, others, {true, false});
   shape.expect(0, others, {false, true});
+  shape.bounded(key_message_bound<G>(share.parties.size(), share.threshold));
   return RefreshProtocol("refresh/" + std::string(G::kName), share.self, share.parties, std::move(shape),
                          std::move(state));
 }

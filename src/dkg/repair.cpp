@@ -216,6 +216,10 @@ RoundShape repair_shape(const RepairState<G>& state) {
   shape.expect(0, other_helpers, {true, state.helper});
   shape.expect(1, others, {true, false});
   shape.expect(1, other_helpers, {false, !state.helper});
+  // The key's public data lists every holder: the recovering party knows only that there are at
+  // most kMaxParties.
+  const std::size_t holders = state.own ? state.own->verifying_shares.size() : KeyShare<G>::kMaxParties;
+  shape.bounded(key_message_bound<G>(holders, 0));
   return shape;
 }
 

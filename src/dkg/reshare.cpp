@@ -251,6 +251,10 @@ Result<ReshareProtocol<G>> ReshareProtocol<G>::make(PartyId self, const KeyShare
   shape.expect(0, other_dealers, {true, receiver});
   shape.expect(1, others, {true, false});
   shape.expect(2, others, {true, false});
+  // The old key's public data lists every old holder: a joining party, which holds no share yet,
+  // knows only that there are at most kMaxParties.
+  const std::size_t old_holders = share != nullptr ? share->parties.size() : KeyShare<G>::kMaxParties;
+  shape.bounded(key_message_bound<G>(std::max(old_holders, everyone.size()), config.new_threshold));
   state->config = std::move(config);
   return ReshareProtocol("reshare/" + std::string(G::kName), self, std::move(everyone), std::move(shape),
                          std::move(state), dealer, receiver);

@@ -80,7 +80,8 @@ RoundShape EcdsaOnlineProtocol::round_shape(PartyId self, const std::vector<Part
   for (PartyId p : signers) {
     if (p != self) others.push_back(p);
   }
-  return RoundShape::uniform(kRounds, others, {true, false});
+  // sid, the message digest, w_i and u_i.
+  return RoundShape::uniform(kRounds, others, {true, false}).bounded(1 + 4 * 32);
 }
 
 Result<EcdsaOnlineProtocol> EcdsaOnlineProtocol::create(const EcdsaKeyShare& share, Presignature&& presignature,

@@ -35,6 +35,9 @@ std::unique_ptr<Protocol<PairStates>> PairSetup::make(PartyId self, const std::v
       if (state->expects_from(r, q)) shape.expect(r, {q}, {false, true});
     }
   }
+  // The largest setup message is the base-OT receiver's: two uncompressed points per base OT,
+  // and a short header.
+  shape.bounded(ot::kBaseOts * ot::BaseOtReceiverMsg::kPerOt + 256);
   std::vector<PartyId> parties = state->peers();
   parties.insert(std::upper_bound(parties.begin(), parties.end(), self), self);
   return std::make_unique<StateProtocol<PairStates>>(std::string(kName), self, std::move(parties), std::move(shape),

@@ -403,6 +403,10 @@ Result<EcdsaPresignProtocol> EcdsaPresignProtocol::make(EcdsaKeyShare& share, Ec
   // Round 0 a broadcast from every other signer, rounds 1 and 2 a direct message.
   RoundShape shape =
       RoundShape::uniform(1, state->peers, {true, false}).then(RoundShape::uniform(kRounds - 1, state->peers, {false, true}));
+  // The largest message is round 2's: the multiplication response, the nonce, the shares and
+  // their proofs, and one zero-share point (or, in round 1, one echo digest) per signer.
+  constexpr std::size_t kFixedFields = 512, kPerSigner = 64;
+  shape.bounded(ot::MulResponse::encoded_size(kProducts) + kFixedFields + kPerSigner * parties.size());
   const Secp256k1Point public_key = state->derived.xpub.key;
   state->config = std::move(config);
   return EcdsaPresignProtocol(std::move(name), self, std::move(parties), std::move(shape), std::move(state), public_key);

@@ -118,6 +118,7 @@ Result<CoinTossProtocol> CoinTossProtocol::create(const SessionId& session, Part
   shape.expect(0, others, {true, false});
   shape.expect(1, others, {false, true});
   shape.expect(2, others, {true, false});
+  shape.bounded(64);  // the opening: contribution and salt
   return CoinTossProtocol(std::string(kName), self, std::move(parties), std::move(shape), std::move(state));
 }
 

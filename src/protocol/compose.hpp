@@ -39,6 +39,7 @@ Result<SplitRound> split_round(const RoundMessages& in, std::size_t round, const
 Outgoing merge_outgoing(Outgoing first, Outgoing second);
 
 // The confirmation round: every party broadcasts a digest bound to the session and itself.
+inline constexpr std::size_t kConfirmationSize = 1 + 32;  // tag, digest
 Bytes confirmation(const SessionId& session, PartyId sender);
 Status check_confirmations(const RoundMessages& in, const SessionId& session, std::string_view step);
 
@@ -158,7 +159,9 @@ class ConfirmState final : public ProtocolState<T> {
   ConfirmState(T value, const SessionId& session, PartyId self, std::string step)
       : value_(std::move(value)), session_(session), self_(self), step_(std::move(step)) {}
 
-  static RoundShape shape(const std::vector<PartyId>& others) { return RoundShape::uniform(1, others, {true, false}); }
+  static RoundShape shape(const std::vector<PartyId>& others) {
+    return RoundShape::uniform(1, others, {true, false}).bounded(compose_detail::kConfirmationSize);
+  }
 
   Result<Outgoing> start() override {
     Outgoing out;

@@ -20,6 +20,7 @@ class ConfirmProtocol final : public RoundProtocol {
   const std::vector<PartyId>& parties() const override { return parties_; }
   std::size_t round_count() const override { return 1; }
   RoundSpec expects_from(std::size_t, PartyId sender) const override { return {sender != self_, false}; }
+  std::size_t max_message_size() const override { return sizeof(Digest32); }
 
   Result<std::vector<OutgoingMessage>> start() override;
   // Every other party must have stated the same value; the others are named.
