@@ -79,7 +79,8 @@ Status run(ProtocolSession& session, Transport& transport, const EngineOptions& 
     }
     if (options.abort != nullptr && options.abort->requested()) {
       Error error = make_error(ErrorKind::ProtocolAborted, "aborted locally: " + options.abort->reason());
-      return fail_and_notify(std::move(error));
+      send_all(transport, session.abort_packets(error, /*own_account=*/true));
+      return error;
     }
     if (options.on_waiting && Clock::now() >= next_report) {
       options.on_waiting(session.missing());
@@ -124,7 +125,7 @@ Status run_session(RoundProtocol& protocol, Transport& transport, const SessionI
 
 void decline_protocol(RoundProtocol& protocol, Transport& transport, const SessionId& session, const Error& reason) {
   ProtocolSession machine(protocol, session);
-  send_all(transport, machine.abort_packets(reason));
+  send_all(transport, machine.abort_packets(reason, /*own_account=*/true));
 }
 
 }  // namespace tsign

@@ -33,7 +33,7 @@ Bytes encode_abort(const AbortNotice& notice) {
   w.str(reason.substr(0, kMaxAbortReason));
   w.u32(static_cast<std::uint32_t>(notice.blamed.size()));
   for (PartyId p : notice.blamed) w.u32(p);
-  w.u8(notice.timed_out ? 1 : 0);
+  w.u8(notice.timed_out ? 1 : notice.own_account ? 2 : 0);
   return std::move(w).take();
 }
 
@@ -49,9 +49,10 @@ Result<AbortNotice> decode_abort(ByteSpan data, std::size_t max_blamed) {
     TSIGN_TRY(PartyId p, r.u32());
     out.blamed.push_back(p);
   }
-  TSIGN_TRY(std::uint8_t timed_out, r.u8());
-  if (timed_out > 1) return r.fail("timed-out flag is not 0 or 1");
-  out.timed_out = timed_out == 1;
+  TSIGN_TRY(std::uint8_t cause, r.u8());
+  if (cause > 2) return r.fail("cause is not 0, 1 or 2");
+  out.timed_out = cause == 1;
+  out.own_account = cause == 2;
   TSIGN_CHECK(r.finish());
   return out;
 }

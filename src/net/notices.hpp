@@ -32,10 +32,11 @@ Result<EchoEntries> decode_echo(ByteSpan data, std::size_t max_entries);
 struct AbortNotice {
   std::string reason;
   std::vector<PartyId> blamed;
-  bool timed_out = false;
+  bool timed_out = false;    // it stopped waiting for `blamed`
+  bool own_account = false;  // it declined, or failed on its own (storage, a local check)
 };
 inline constexpr std::size_t kMaxAbortReason = 1024;
-// reason str | count u32 | blamed u32... | timed_out u8 (0 or 1)
+// reason str | count u32 | blamed u32... | cause u8 (0 a fault of others, 1 timed out, 2 its own account)
 Bytes encode_abort(const AbortNotice& notice);
 Result<AbortNotice> decode_abort(ByteSpan data, std::size_t max_blamed);
 

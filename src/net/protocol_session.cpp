@@ -315,10 +315,16 @@ Result<std::vector<OutboundPacket>> ProtocolSession::receive(PartyId from, ByteS
         stalled_[from] = notice.blamed;
         break;
       }
+      // A party that stopped on its own account (it declined, or failed locally) says so of
+      // itself, and is named. A fault it claims of others this party cannot check: naming the
+      // sender would frame an honest party that found a fault, and naming whom it blames would let
+      // any party frame another. The parties that saw the fault name the culprit themselves.
       stopped_by_peer_ = true;
       std::string message = "party " + std::to_string(from) + " aborted the session: " + notice.reason;
+      if (notice.own_account) return fail(make_error(ErrorKind::ProtocolAborted, message, {from}));
       if (!notice.blamed.empty()) message += " (it blames parties " + list_parties(notice.blamed) + ")";
-      return fail(make_error(ErrorKind::ProtocolAborted, message, {from}));
+      message += "; a claim this party cannot check, so it names nobody";
+      return fail(make_error(ErrorKind::ProtocolAborted, message));
     }
   }
   return std::vector<OutboundPacket>{};
@@ -378,8 +384,10 @@ Error ProtocolSession::timeout_error(std::string_view detail) const {
   return make_error(ErrorKind::Timeout, message, culprits);
 }
 
-std::vector<OutboundPacket> ProtocolSession::abort_packets(const Error& reason) const {
-  AbortNotice notice{std::string(to_string(reason.kind)) + ": " + reason.message, {}, reason.kind == ErrorKind::Timeout};
+std::vector<OutboundPacket> ProtocolSession::abort_packets(const Error& reason, bool own_account) const {
+  const bool timed_out = reason.kind == ErrorKind::Timeout;
+  AbortNotice notice{std::string(to_string(reason.kind)) + ": " + reason.message, {}, timed_out,
+                     !timed_out && (own_account || reason.kind != ErrorKind::ProtocolAborted)};
   // Before start() the other parties come straight from the protocol (a party that declines).
   std::vector<PartyId> others = others_;
   if (!started_) {

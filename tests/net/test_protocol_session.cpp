@@ -220,7 +220,9 @@ TEST_CASE("echo step: misreports and equivocation") {
   }
 }
 
-TEST_CASE("an abort notice stops the session and names the aborter") {
+TEST_CASE("an abort notice over another party's fault stops the session and names nobody") {
+  // Party 2 may be an honest party that found party 3's bad share, or a liar framing 3: party 1
+  // cannot tell, so it names neither.
   Network net({1, 2, 3});
   net.start();
   auto notices = net.sessions.at(2)->abort_packets(make_error(ErrorKind::ProtocolAborted, "bad share", {3}));
@@ -230,10 +232,24 @@ TEST_CASE("an abort notice stops the session and names the aborter") {
   }
   const Error& e = net.outcome.at(1).error();
   CHECK(e.kind == ErrorKind::ProtocolAborted);
-  CHECK(e.culprits == std::vector<PartyId>{2});
+  CHECK(e.culprits.empty());
+  CHECK(e.message.find("party 2 aborted the session") != std::string::npos);
   CHECK(e.message.find("bad share") != std::string::npos);
   CHECK(e.message.find("blames parties 3") != std::string::npos);
   CHECK(net.sessions.at(1)->stopped_by_peer());
+}
+
+TEST_CASE("an abort notice on its sender's own account names the sender") {
+  Network net({1, 2, 3});
+  net.start();
+  const Error reason = GENERATE(make_error(ErrorKind::Storage, "disk full"), make_error(ErrorKind::PolicyDenied, "over the daily limit"),
+                                make_error(ErrorKind::ProtocolAborted, "aborted locally: operator"));
+  for (auto& p : net.sessions.at(2)->abort_packets(reason, reason.kind == ErrorKind::ProtocolAborted)) {
+    if (p.to == 1) net.deliver({2, 1, p.data});
+  }
+  const Error& e = net.outcome.at(1).error();
+  CHECK(e.kind == ErrorKind::ProtocolAborted);
+  CHECK(e.culprits == std::vector<PartyId>{2});
 }
 
 TEST_CASE("a protocol that emits malformed rounds is an internal error") {

@@ -247,8 +247,6 @@ struct Tally {
   // Sessions with the dropper and without the flooder that no crash overlapped.
   std::size_t with_dropper_undisturbed = 0, with_dropper_undisturbed_failed = 0;
   std::map<std::string, std::size_t> failures;  // "<kind> naming {..}" over every judged party
-  std::size_t echo_of_silence = 0;                // honest parties named for stopping over 4 or 5
-  std::string first_echo_of_silence;
   std::vector<std::string> violations;
 
   void violation(std::string what) {
@@ -266,9 +264,8 @@ std::vector<PartyId> named_by(const Status& s) {
 }
 
 // The public key and message of a session and every signer's outcome: checks them and counts.
-// A party that did not crash may name the dropper and the flooder. It may also name an honest
-// party whose abort notice blamed only them (the notice's sender is named for stopping the
-// session): that is counted apart (echo_of_silence).
+// A party that did not crash may name the dropper and the flooder, never an honest party (a
+// peer's abort notice names nobody at the party that receives it).
 void judge(Tally& tally, Kind kind, const std::vector<PartyId>& signers, const std::string& public_key_hex,
            const Bytes& message, const std::vector<PartyRun>& runs, bool dropper_disturbed) {
   std::lock_guard lock(tally.mutex);
@@ -307,29 +304,13 @@ void judge(Tally& tally, Kind kind, const std::vector<PartyId>& signers, const s
       tally.violation(where + ": party " + std::to_string(run.id) + " failed without naming a party: " + e.describe());
     }
   }
-  // The parties whose silence the faulty ones explain: them, and honest parties that stopped
-  // naming only parties already in the set.
-  std::set<PartyId> explained{kDropper, kFlooder};
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (const auto& [id, named] : names) {
-      if (!explained.count(id) && std::all_of(named.begin(), named.end(), [&](PartyId p) { return explained.count(p) > 0; })) {
-        grew = explained.insert(id).second;
-      }
-    }
-  }
   for (const auto& run : runs) {
     if (!names.count(run.id)) continue;
     for (PartyId p : names[run.id]) {
       if (p == kDropper || p == kFlooder) continue;
       const std::string what = where + ": party " + std::to_string(run.id) + " named honest party " + std::to_string(p) +
                                ": " + run.status.error().describe();
-      // A timeout never names a party that said it had stopped waiting itself.
-      if (explained.count(p) && run.status.error().kind == ErrorKind::ProtocolAborted) {
-        if (tally.echo_of_silence++ == 0) tally.first_echo_of_silence = what;
-      } else {
-        tally.violation(what);
-      }
+      tally.violation(what);
     }
   }
   if (with_dropper) {
@@ -556,8 +537,6 @@ TEST_CASE("soak: FROST and ECDSA sessions over TCP, 16 in flight, while party 5 
                 << " (of those without party 4 that no crash overlapped: " << t.with_dropper_undisturbed_failed << " of "
                 << t.with_dropper_undisturbed << ")"
                 << "; failures seen by honest parties: " << (t.failures.empty() ? "none" : failures.str())
-                << "; honest parties named for having stopped over party 4 or 5: " << t.echo_of_silence
-                << (t.echo_of_silence ? " (first: " + t.first_echo_of_silence + ")" : std::string())
                 << "; flood messages sent: " << flooded << "; resident peak sampled "
                 << (resident_peak.load() >> 20) << " MiB, VmHWM " << (resident_bytes("VmHWM:") >> 20) << " MiB");
   for (const auto& v : t.violations) FAIL_CHECK(v);

@@ -75,14 +75,19 @@ TEST_CASE("an abort notice reason must be printable") {
   CHECK(decode_abort(abort_bytes("caf\xc3\xa9", {}), 4));
 }
 
-TEST_CASE("an abort notice says whether its sender timed out with a strict flag") {
+TEST_CASE("an abort notice says why its sender stopped with a strict cause byte") {
   AbortNotice notice{"timeout: round 0", {3}, true};
   auto ok = decode_abort(encode_abort(notice), 4);
   REQUIRE(ok);
   CHECK(ok->timed_out);
+  CHECK_FALSE(ok->own_account);
+  auto own = decode_abort(encode_abort({"declined", {}, false, true}), 4);
+  REQUIRE(own);
+  CHECK(own->own_account);
+  CHECK_FALSE(own->timed_out);
   Bytes bad = encode_abort(notice);
-  bad.back() = 2;
-  CHECK(refusal(decode_abort(bad, 4)) == "abort notice: timed-out flag is not 0 or 1");
+  bad.back() = 3;
+  CHECK(refusal(decode_abort(bad, 4)) == "abort notice: cause is not 0, 1 or 2");
   bad.pop_back();
   CHECK_FALSE(decode_abort(bad, 4));
 }

@@ -83,8 +83,10 @@ class ProtocolSession {
   // The Timeout error for the current step: culprits are unexplained_missing() and the flooders.
   Error timeout_error(std::string_view detail = {}) const;
   // Abort notices for every other party, carrying `reason` and the parties blamed (also before
-  // start(), for a party that declines to take part).
-  std::vector<OutboundPacket> abort_packets(const Error& reason) const;
+  // start(), for a party that declines to take part). `own_account`: this party stops for a
+  // reason of its own (it declines, or is told to stop), which the others may hold against it;
+  // an error of a kind other than Timeout or ProtocolAborted is always one.
+  std::vector<OutboundPacket> abort_packets(const Error& reason, bool own_account = false) const;
 
   const SessionStats& stats() const { return stats_; }
   // Proofs that a sender signed two different broadcasts for one slot, found by the echo step
