@@ -43,6 +43,7 @@ struct NatsCluster {
   std::map<PartyId, PartyConfig> configs;
   std::unique_ptr<NatsBroker> broker;
   std::map<PartyId, std::unique_ptr<NatsNode>> nodes;
+  std::function<void(NatsOptions&)> tune;  // optional: adjusts each node's options
 
   explicit NatsCluster(std::vector<PartyId> party_ids) : ids(std::move(party_ids)), configs(cluster_configs(ids)) {
     broker = std::make_unique<NatsBroker>(ids, subject_root(configs.begin()->second));
@@ -51,7 +52,9 @@ struct NatsCluster {
     for (PartyId id : ids) start_one(id);
   }
   void start_one(PartyId id) {
-    auto node = NatsNode::start(configs.at(id).clone(), broker->options_for(id));
+    NatsOptions options = broker->options_for(id);
+    if (tune) tune(options);
+    auto node = NatsNode::start(configs.at(id).clone(), options);
     INFO((node ? std::string("ok") : node.error().describe()));
     REQUIRE(node);
     nodes[id] = std::move(node).value();

@@ -313,12 +313,18 @@ TEST_CASE("a NATS node refuses incomplete options, bad credentials and a broker 
 TEST_CASE("a NATS peer that goes away is unreachable after the window and back when it returns") {
   TSIGN_REQUIRE_NATS_SERVER();
   NatsCluster cluster({1, 2});
+  cluster.tune = [](NatsOptions& o) {
+    o.silence_timeout = std::chrono::milliseconds(600);
+    o.unreachable_after = std::chrono::milliseconds(1200);
+  };
   cluster.start();
   REQUIRE(wait_until([&] { return cluster.all_linked(); }, std::chrono::seconds(10)));
   auto view = cluster.node(1).open_session(random_session_id()).value();
   CHECK(!view->peer_unreachable(2));
   cluster.nodes.at(2).reset();
+  const auto gone = std::chrono::steady_clock::now();
   REQUIRE(wait_until([&] { return view->peer_unreachable(2); }, std::chrono::seconds(6)));
+  CHECK(std::chrono::steady_clock::now() - gone >= std::chrono::milliseconds(800));  // the window, less a keepalive
   CHECK(view->peer_status(2).find("nothing heard for") != std::string::npos);
   cluster.start_one(2);
   REQUIRE(wait_until([&] { return cluster.all_linked(); }, std::chrono::seconds(10)));
