@@ -156,19 +156,43 @@ class NatsBroker {
     stranger_ = nkey::generate_user();
     write_seed(0, stranger_);
     users += "    { nkey: " + stranger_.public_key + ", permissions: { publish: [\">\"], subscribe: [\">\"] } }\n";
-    std::ofstream conf(dir_ / "server.conf");
-    conf << "listen: 127.0.0.1:" << port_ << "\n"
-         << "tls {\n  cert_file: \"" << (dir_ / "server.pem").string() << "\"\n  key_file: \""
-         << (dir_ / "server.key").string() << "\"\n  timeout: 2\n}\n"
-         << "authorization {\n  users = [\n" << users << "  ]\n}\n";
-    conf.close();
-    start();
+    users_text_ = users;
+    // A port picked here may be taken by another test before the server binds it: then the
+    // server exits, and another port is tried.
+    for (int attempt = 0;; ++attempt) {
+      write_config();
+      if (try_start()) break;
+      if (attempt == 4) throw std::runtime_error("nats-server did not start (see its log)");
+      port_ = free_loopback_port();
+    }
   }
   ~NatsBroker() { stop(SIGTERM); }
   NatsBroker(const NatsBroker&) = delete;
   NatsBroker& operator=(const NatsBroker&) = delete;
 
+  // Restarts the server on the same port (after stop()).
   void start() {
+    if (!try_start()) throw std::runtime_error("nats-server did not start again on its port");
+  }
+
+ private:
+  void write_config() {
+    std::ofstream conf(dir_ / "server.conf");
+    conf << "listen: 127.0.0.1:" << port_ << "\n"
+         << "tls {\n  cert_file: \"" << (dir_ / "server.pem").string() << "\"\n  key_file: \""
+         << (dir_ / "server.key").string() << "\"\n  timeout: 2\n}\n"
+         << "authorization {\n  users = [\n" << users_text_ << "  ]\n}\n";
+  }
+  std::size_t times_ready() const {
+    std::ifstream log(dir_ / "server.log");
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(log, line)) n += line.find("Server is ready") != std::string::npos ? 1 : 0;
+    return n;
+  }
+  // True once this server says it is ready; false if it exited (its port was taken).
+  bool try_start() {
+    const std::size_t ready_before = times_ready();
     const std::string program = nats_server_program();
     const std::string conf = (dir_ / "server.conf").string();
     const std::string log = (dir_ / "server.log").string();
@@ -180,11 +204,19 @@ class NatsBroker {
       throw std::runtime_error("cannot start nats-server");
     }
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!port_open(port_)) {
-      if (std::chrono::steady_clock::now() >= until) throw std::runtime_error("nats-server did not listen within 10 s");
+    while (times_ready() <= ready_before) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+      }
+      if (std::chrono::steady_clock::now() >= until) throw std::runtime_error("nats-server not ready within 10 s");
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    return true;
   }
+
+ public:
   // SIGKILL: the broker dies holding whatever it had not delivered.
   void stop(int signal = SIGKILL) {
     if (pid_ <= 0) return;
@@ -235,6 +267,7 @@ class NatsBroker {
 
   TempDirectory dir_;
   std::uint16_t port_;
+  std::string users_text_;
   pid_t pid_ = -1;
   std::map<PartyId, nkey::User> users_;
   nkey::User stranger_;
