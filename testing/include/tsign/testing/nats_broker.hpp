@@ -113,16 +113,20 @@ inline User generate_user() {
 
 inline int run_command(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()); }
 
+// A free port below the kernel's ephemeral range (32768 and up), picked at random: a port that
+// bind(0) handed out could be handed to another test's broker while ours is down for a restart.
 inline std::uint16_t free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+  for (;;) {
+    const auto port = static_cast<std::uint16_t>(20000 + random_below(10000));
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (free) return port;
+  }
 }
 
 inline bool port_open(std::uint16_t port) {
