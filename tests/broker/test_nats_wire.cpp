@@ -12,7 +12,8 @@ using namespace tsign::nats_wire;
 TEST_CASE("NATS frames decode strictly") {
   const Header hello{Kind::Hello, 1, 2, random_array<16>()};
   const Bytes noise(kHandshakeMessage, 7);
-  auto f = decode_frame(encode_handshake(hello, noise));
+  const Bytes hello_frame = encode_handshake(hello, noise);  // the decoded frame views into it
+  auto f = decode_frame(hello_frame);
   REQUIRE(f);
   CHECK(f->header.kind == Kind::Hello);
   CHECK(f->header.sender == 1);
@@ -62,7 +63,8 @@ TEST_CASE("NATS transport units decode strictly") {
   u.flags = kFirstFragment | kLastFragment;
   const Bytes payload(40, 9);
   u.bytes = payload;
-  auto d = decode_unit(encode_data(u));
+  const Bytes encoded = encode_data(u);  // the decoded unit's bytes view into it
+  auto d = decode_unit(encoded);
   REQUIRE(d);
   CHECK(d->type == UnitType::Data);
   CHECK((d->mine == u.mine && d->yours == u.yours));
