@@ -4,8 +4,10 @@
 //   frost_engine/<suite>/in_process/t/n                one session per iteration, one MemoryHub
 //   frost_engine/<suite>/tcp_loopback/t/n              one session per iteration, one TcpNode per
 //                                                      party (all n), Noise_KK on 127.0.0.1
+//   frost_engine/<suite>/nats_local/t/n                one session per iteration, one NatsNode per
+//                                                      party through a local nats-server (TLS, NKeys)
 //   frost_engine/<suite>/<transport>_16_in_flight/t/n  16 concurrent sessions per iteration (a hub
-//                                                      each in process; one set of nodes over TCP)
+//                                                      each in process; one set of nodes otherwise)
 // Time is wall-clock per iteration; items_per_second is signatures per second. Every signature
 // produced is checked after the timed loop: all signers of a session hold the same one, and it
 // verifies under the suite's reference verifier (libsecp256k1 BIP-340 for the Taproot suite, for
@@ -27,7 +29,7 @@ using namespace tsign;
 using namespace tsign::frost;
 using namespace tsign::bench;
 
-enum class Link { InProcess, TcpLoopback };
+enum class Link { InProcess, TcpLoopback, NatsLocal };
 
 // Taproot signatures are for a key-path-only output (BIP-86), as a wallet spends them.
 template <class C>
@@ -86,6 +88,13 @@ void bench_signing(benchmark::State& state, Link link, std::uint32_t t, std::uin
   const auto signers = ids_1_to(t);
   std::unique_ptr<LoopbackCluster> cluster;
   if (link == Link::TcpLoopback) cluster = std::make_unique<LoopbackCluster>(n);
+  if (link == Link::NatsLocal) {
+    if (testing::nats_server_program().empty()) {
+      state.SkipWithError("nats-server is not installed");
+      return;
+    }
+    cluster = std::make_unique<LoopbackCluster>(n, LoopbackCluster::OverNats{});
+  }
   std::uint64_t counter = 0;
   std::vector<Produced<C>> produced;
 
@@ -101,7 +110,7 @@ void bench_signing(benchmark::State& state, Link link, std::uint32_t t, std::uin
     return {};
   };
 
-  // Over TCP, one untimed batch first: the nodes connect and run their handshakes.
+  // Over a network, one untimed batch first: the nodes connect and run their handshakes.
   if (auto s = cluster ? run_batch() : Status{}; !s) {
     state.SkipWithError(s.error().describe().c_str());
     return;
@@ -131,7 +140,8 @@ template <class C>
 void register_suite() {
   const std::string suite = std::string(C::kName).substr(std::string_view("frost_").size());
   const std::pair<std::uint32_t, std::uint32_t> sizes[] = {{2, 3}, {3, 5}};
-  const std::pair<const char*, Link> links[] = {{"in_process", Link::InProcess}, {"tcp_loopback", Link::TcpLoopback}};
+  const std::pair<const char*, Link> links[] = {
+      {"in_process", Link::InProcess}, {"tcp_loopback", Link::TcpLoopback}, {"nats_local", Link::NatsLocal}};
   for (auto [link_name, link] : links) {
     for (std::size_t in_flight : {1, 16}) {
       for (auto [t, n] : sizes) {

@@ -14,6 +14,7 @@
 #include "tsign/frost/keygen.hpp"
 #include "tsign/net/memory_transport.hpp"
 #include "tsign/net/tcp_transport.hpp"
+#include "tsign/testing/nats_broker.hpp"
 #include "tsign/testing/signing_parties.hpp"
 #include "tsign/testing/simulation.hpp"
 
@@ -101,28 +102,38 @@ inline Status run_in_process(const std::vector<SessionParties>& sessions) {
 
 // n nodes on 127.0.0.1 (parties 1..n), each knowing every other's pinned key and port, and
 // every other's identity key: broadcasts are signed, as a vault signs them.
+// One node per party on this machine: TcpNodes on 127.0.0.1, or NatsNodes through a nats-server
+// started for the benchmark (TLS and NKeys, as in production).
 struct LoopbackCluster {
-  std::map<PartyId, std::unique_ptr<TcpNode>> nodes;
+  std::unique_ptr<testing::NatsBroker> broker;  // NATS only; outlives the nodes
+  std::map<PartyId, std::unique_ptr<SessionNode>> nodes;
   testing::SigningParties signing;
 
   explicit LoopbackCluster(std::size_t n) : signing(ids_1_to(n)) {
-    std::map<PartyId, PartyConfig> configs;
-    for (PartyId id : ids_1_to(n)) {
-      PartyConfig c;
-      c.id = id;
-      c.listen_host = "127.0.0.1";
-      configs.emplace(id, std::move(c));
-    }
+    auto configs = testing::cluster_configs(ids_1_to(n));
+    std::map<PartyId, std::unique_ptr<TcpNode>> tcp;
     for (auto& [id, c] : configs) {
-      for (auto& [other, oc] : configs) {
-        if (other != id) c.peers.push_back({other, "127.0.0.1", 0, oc.static_key.public_key()});
-      }
+      c.listen_host = "127.0.0.1";
+      for (auto& peer : c.peers) peer.host = "127.0.0.1";
+      tcp[id] = value_or_throw(TcpNode::start(c.clone()));
     }
-    for (auto& [id, c] : configs) nodes[id] = value_or_throw(TcpNode::start(c.clone()));
-    for (auto& [id, node] : nodes) {
-      for (auto& [other, on] : nodes) {
+    for (auto& [id, node] : tcp) {
+      for (auto& [other, on] : tcp) {
         if (other != id) (void)node->set_peer_address(other, "127.0.0.1", on->listen_port());
       }
+    }
+    for (auto& [id, node] : tcp) nodes[id] = std::move(node);
+  }
+
+  struct OverNats {};
+  LoopbackCluster(std::size_t n, OverNats) : signing(ids_1_to(n)) {
+    auto configs = testing::cluster_configs(ids_1_to(n));
+    broker = std::make_unique<testing::NatsBroker>(ids_1_to(n), testing::subject_root(configs.begin()->second));
+    for (auto& [id, c] : configs) {
+      NatsOptions o = broker->options_for(id);
+      o.resend_interval = NatsOptions{}.resend_interval;  // the defaults, not the tests' quick ones
+      o.handshake_timeout = NatsOptions{}.handshake_timeout;
+      nodes[id] = value_or_throw(NatsNode::start(c.clone(), o));
     }
   }
 

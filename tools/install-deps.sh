@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libsecp256k1-dev libsodium-dev libboost1.81-dev   # the library
+  libnats-dev                                       # the NATS transport (tsign_broker): the NATS C client
+  nats-server openssl                               # NATS tests and benchmarks: the broker, and a CA for its TLS
   libp11-kit-dev                                    # pkcs11.h (PKCS#11 v2.40) for the HSM option
   catch2 libgmp-dev nlohmann-json3-dev softhsm2    # tests: Catch2 v2, GMP oracle, JSON vectors, PKCS#11 token
   libbenchmark-dev                                  # bench/

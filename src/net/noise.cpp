@@ -58,16 +58,22 @@ Result<Bytes> NoiseCipher::encrypt(ByteSpan ad, ByteSpan plaintext) {
 
 Result<Bytes> NoiseCipher::decrypt(ByteSpan ad, ByteSpan ciphertext) {
   if (!key_) return Bytes(ciphertext.begin(), ciphertext.end());
-  if (nonce_ == kNonceLimit) return make_error(ErrorKind::Transport, "noise: nonce exhausted");
+  TSIGN_TRY(Bytes out, decrypt_with_nonce(nonce_, ad, ciphertext));
+  ++nonce_;
+  return out;
+}
+
+Result<Bytes> NoiseCipher::decrypt_with_nonce(std::uint64_t nonce, ByteSpan ad, ByteSpan ciphertext) const {
+  if (!key_) return Bytes(ciphertext.begin(), ciphertext.end());
+  if (nonce == kNonceLimit) return make_error(ErrorKind::Transport, "noise: nonce exhausted");
   if (ciphertext.size() < kTagSize) return make_error(ErrorKind::Transport, "noise: ciphertext shorter than its tag");
   Bytes out(ciphertext.size() - kTagSize);
   unsigned long long out_len = 0;
-  auto n = noise_nonce(nonce_);
+  auto n = noise_nonce(nonce);
   if (crypto_aead_chacha20poly1305_ietf_decrypt(out.data(), &out_len, nullptr, ciphertext.data(), ciphertext.size(),
                                                 ad.data(), ad.size(), n.data(), key_->expose().data()) != 0) {
     return make_error(ErrorKind::Transport, "noise: message failed authentication");
   }
-  ++nonce_;
   return out;
 }
 

@@ -33,6 +33,10 @@ class NoiseCipher {
   Result<Bytes> encrypt(ByteSpan ad, ByteSpan plaintext);
   // Fails on a wrong tag; the nonce only moves on success.
   Result<Bytes> decrypt(ByteSpan ad, ByteSpan ciphertext);
+  // For transports that lose or reorder messages (Noise §11.4): decrypts with the nonce the
+  // message names and leaves this cipher's own counter alone. The caller rejects replays (a
+  // window of nonces already accepted).
+  Result<Bytes> decrypt_with_nonce(std::uint64_t nonce, ByteSpan ad, ByteSpan ciphertext) const;
 
 #ifdef TSIGN_TEST_HOOKS
   // Test builds only: jump to a nonce 2^64 messages away, to reach the exhaustion check.

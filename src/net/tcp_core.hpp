@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "tsign/net/tcp_transport.hpp"
+#include "net/session_table.hpp"
+#include "net/session_view.hpp"
 #include "net/tcp_wire.hpp"
 
 namespace tsign {
@@ -24,36 +26,25 @@ using asio::ip::tcp;
 
 class Connection;
 
-// Holding a message costs more than its bytes (the queue slot, the allocation), so budgets count
-// this much more for each; a flood of tiny messages then fills a budget as fast as its memory.
-inline constexpr std::size_t kHeldMessageOverhead = 96;
-inline std::size_t held_cost(const IncomingMessage& m) { return m.data.size() + kHeldMessageOverhead; }
-
-// What each sender has in a queue, by held_cost: every budget is per sender, so one party's flood
-// never displaces another party's messages.
-using HeldBySender = std::map<PartyId, std::size_t>;
-
-struct SessionInbox {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::deque<IncomingMessage> messages;
-  HeldBySender held;
-  bool sender_waiting = false;  // a sender's budget was full: reading it resumes as this drains
-  bool closed = false;
-};
-
-class NodeCore {
+class NodeCore final : public SessionHost {
  public:
   NodeCore(PartyConfig config, TcpOptions options);
+
+  // SessionHost, any thread.
+  const PartyConfig& party_config() const override { return config; }
+  std::size_t max_message_size() const override { return options.max_message_size; }
+  std::string_view transport_name() const override { return "TCP"; }
+  Status queue_message(PartyId to, Bytes message) override { return post_send(to, std::move(message)); }
+  void session_closed(const SessionId& session) override { close_session(session); }
+  void inbox_drained() override { post_resume_stalled(); }
+  std::string peer_note(PartyId peer) const override;
+  bool peer_unreachable(PartyId peer) const override;
 
   // Any thread.
   Status post_send(PartyId to, Bytes message);
   Result<std::shared_ptr<SessionInbox>> open_session(const SessionId& session);
   void close_session(const SessionId& session);
-  std::string peer_note(PartyId peer) const;
   bool peer_connected(PartyId peer) const;
-  // The link was up and has now been down for longer than options.redial_window.
-  bool peer_unreachable(PartyId peer) const;
   bool stopped() const { return stopped_.load(); }
   void post_peer_address(PartyId peer, std::string host, std::uint16_t port);
   void shutdown();  // then join the thread
@@ -112,17 +103,6 @@ class NodeCore {
     std::uint64_t next_expected = 0;
     bool ack_due = false;
   };
-  struct Pending {
-    std::deque<IncomingMessage> messages;
-    HeldBySender held;
-    std::chrono::steady_clock::time_point created;
-  };
-  // One sender's share of everything held for sessions not yet opened here.
-  struct PendingShare {
-    std::size_t bytes = 0;
-    std::size_t sessions = 0;
-  };
-
   void accept_next();
   void ensure_dial(Peer& p);
   void dial(Peer& p);
@@ -131,10 +111,6 @@ class NodeCore {
   bool dialled_by_lower_id(const Connection& c) const;
   bool wants_connection(const Peer& p) const;
   void send_to_peer(PartyId to, Bytes message);
-  bool deliver(PartyId from, ByteSpan message);
-  bool hold_pending(const SessionId& session, IncomingMessage incoming);  // mutex_ held
-  void expire_pending();                                                   // mutex_ held
-  void release_pending(const Pending& pending);                            // mutex_ held
   void resume_stalled();
   void arm_stall_timer();
   void on_resume(Peer& p, const wire::Resume& r);
@@ -155,12 +131,8 @@ class NodeCore {
   std::atomic<bool> stopped_{false};
   const wire::Incarnation incarnation_;
 
-  mutable std::mutex mutex_;
-  std::map<SessionId, std::shared_ptr<SessionInbox>> sessions_;
-  std::map<SessionId, Pending> pending_;
-  std::map<PartyId, PendingShare> pending_shares_;
-  std::deque<SessionId> closed_order_;
-  std::set<SessionId> closed_;
+  SessionTable sessions_;
+  mutable std::mutex mutex_;  // guards notes_
   // What this node itself saw of each link (never what an unauthenticated connection claimed).
   struct PeerNote {
     bool connected = false;

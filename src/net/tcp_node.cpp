@@ -8,13 +8,11 @@
 
 namespace tsign {
 
-namespace {
-constexpr std::size_t kRememberClosedSessions = 4096;
-}  // namespace
-
 NodeCore::NodeCore(PartyConfig cfg, TcpOptions opts)
     : config(std::move(cfg)), options(opts), cluster_hash(config.cluster_hash()), acceptor_(io),
-      incarnation_(random_array<16>()) {
+      incarnation_(random_array<16>()),
+      sessions_({opts.max_session_inbox_bytes, opts.max_pending_sessions, opts.max_pending_bytes,
+                 opts.pending_session_ttl}) {
   for (const auto& p : config.peers) {
     Peer peer;
     peer.id = p.id;
@@ -143,9 +141,7 @@ bool NodeCore::peer_unreachable(PartyId peer) const {
 }
 
 bool NodeCore::wants_connection(const Peer& p) const {
-  if (!p.outbox.empty()) return true;
-  std::lock_guard lock(mutex_);
-  return !sessions_.empty();
+  return !p.outbox.empty() || sessions_.any_open();
 }
 
 void NodeCore::ensure_dial(Peer& p) {
@@ -306,7 +302,7 @@ bool NodeCore::on_unit(const std::shared_ptr<Connection>& c, ByteSpan bytes) {
     return true;
   }
   if (unit->data.seq == p.next_expected) {
-    if (!deliver(p.id, unit->message)) {
+    if (!sessions_.deliver(p.id, unit->message)) {
       arm_stall_timer();
       return false;
     }
@@ -331,10 +327,7 @@ void NodeCore::post_resume_stalled() {
 
 void NodeCore::resume_stalled() {
   if (stopped_.load()) return;
-  {
-    std::lock_guard lock(mutex_);
-    expire_pending();
-  }
+  sessions_.expire_pending();
   for (auto& [id, p] : peers_) {
     if (p.conn) p.conn->retry_stalled();
   }
@@ -392,83 +385,9 @@ void NodeCore::send_keepalive(const std::shared_ptr<Connection>& c) {
   c->send_unit(wire::encode_ack(it->second.next_expected));  // any frame will do; this one is harmless
 }
 
-bool NodeCore::deliver(PartyId from, ByteSpan message) {
-  SessionId session;
-  std::copy(message.begin(), message.begin() + 32, session.begin());
-  IncomingMessage incoming{from, Bytes(message.begin() + 32, message.end())};
-  const std::size_t cost = held_cost(incoming);
-  std::lock_guard lock(mutex_);
-  if (auto it = sessions_.find(session); it != sessions_.end()) {
-    SessionInbox& inbox = *it->second;
-    std::lock_guard inbox_lock(inbox.mutex);
-    std::size_t& held = inbox.held[from];
-    if (held + cost > options.max_session_inbox_bytes) {
-      inbox.sender_waiting = true;
-      return false;
-    }
-    held += cost;
-    inbox.messages.push_back(std::move(incoming));
-    inbox.cv.notify_one();
-    return true;
-  }
-  if (closed_.count(session)) return true;  // that session ended here: nothing waits for it
-  expire_pending();
-  return hold_pending(session, std::move(incoming));
-}
-
-bool NodeCore::hold_pending(const SessionId& session, IncomingMessage incoming) {
-  const PartyId from = incoming.from;
-  const std::size_t cost = held_cost(incoming);
-  PendingShare& share = pending_shares_[from];
-  auto it = pending_.find(session);
-  const bool new_for_sender = it == pending_.end() || it->second.held.count(from) == 0;
-  if (new_for_sender && share.sessions >= options.max_pending_sessions) return false;
-  if (share.bytes + cost > options.max_pending_bytes) return false;
-  if (it == pending_.end()) it = pending_.emplace(session, Pending{{}, {}, std::chrono::steady_clock::now()}).first;
-  it->second.held[from] += cost;
-  it->second.messages.push_back(std::move(incoming));
-  share.bytes += cost;
-  share.sessions += new_for_sender ? 1 : 0;
-  return true;
-}
-
-void NodeCore::release_pending(const Pending& pending) {
-  for (const auto& [from, bytes] : pending.held) {
-    PendingShare& share = pending_shares_.at(from);
-    share.bytes -= bytes;
-    share.sessions -= 1;
-  }
-}
-
-void NodeCore::expire_pending() {
-  const auto now = std::chrono::steady_clock::now();
-  for (auto it = pending_.begin(); it != pending_.end();) {
-    if (now - it->second.created <= options.pending_session_ttl) {
-      ++it;
-      continue;
-    }
-    release_pending(it->second);
-    it = pending_.erase(it);
-  }
-}
-
 // Reached only through a live TcpNode, whose destructor is what stops the core.
 Result<std::shared_ptr<SessionInbox>> NodeCore::open_session(const SessionId& session) {
-  auto inbox = std::make_shared<SessionInbox>();
-  {
-    std::lock_guard lock(mutex_);
-    if (sessions_.count(session)) return make_error(ErrorKind::InvalidInput, "session already open on this node");
-    if (closed_.erase(session)) {
-      closed_order_.erase(std::find(closed_order_.begin(), closed_order_.end(), session));
-    }
-    if (auto it = pending_.find(session); it != pending_.end()) {
-      release_pending(it->second);
-      inbox->messages = std::move(it->second.messages);
-      inbox->held = std::move(it->second.held);
-      pending_.erase(it);
-    }
-    sessions_.emplace(session, inbox);
-  }
+  TSIGN_TRY(auto inbox, sessions_.open(session));
   asio::post(io, [this] {
     kick_all();
     resume_stalled();
@@ -477,17 +396,7 @@ Result<std::shared_ptr<SessionInbox>> NodeCore::open_session(const SessionId& se
 }
 
 void NodeCore::close_session(const SessionId& session) {
-  {
-    std::lock_guard lock(mutex_);
-    sessions_.erase(session);
-    if (closed_.insert(session).second) {
-      closed_order_.push_back(session);
-      if (closed_order_.size() > kRememberClosedSessions) {
-        closed_.erase(closed_order_.front());
-        closed_order_.pop_front();
-      }
-    }
-  }
+  sessions_.close(session);
   post_resume_stalled();  // a sender waiting on that session's inbox can go on
 }
 
@@ -529,14 +438,7 @@ void NodeCore::post_peer_address(PartyId peer, std::string host, std::uint16_t p
 
 void NodeCore::shutdown() {
   if (stopped_.exchange(true)) return;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto& [id, inbox] : sessions_) {
-      std::lock_guard inbox_lock(inbox->mutex);
-      inbox->closed = true;
-      inbox->cv.notify_all();
-    }
-  }
+  sessions_.close_all();
   asio::post(io, [this] {
     boost::system::error_code ec;
     acceptor_.close(ec);
@@ -564,56 +466,6 @@ std::vector<PartyId> NodeCore::undelivered_peers() {
   });
   return result.get();
 }
-
-// ---- the session view ----------------------------------------------------------------------
-
-namespace {
-
-class TcpSession final : public Transport {
- public:
-  TcpSession(std::shared_ptr<NodeCore> core, const SessionId& session, std::shared_ptr<SessionInbox> inbox)
-      : core_(std::move(core)), session_(session), inbox_(std::move(inbox)) {}
-  ~TcpSession() override { core_->close_session(session_); }
-
-  PartyId self() const override { return core_->config.id; }
-
-  Status send(PartyId to, Bytes data) override {
-    if (core_->config.peer(to) == nullptr) {
-      return make_error(ErrorKind::InvalidInput, "TCP transport: party " + std::to_string(to) + " is not a configured peer");
-    }
-    if (data.size() > core_->options.max_message_size) {
-      return make_error(ErrorKind::InvalidInput, "TCP transport: message of " + std::to_string(data.size()) +
-                                                     " bytes exceeds the size limit");
-    }
-    Bytes message(session_.begin(), session_.end());
-    append(message, data);
-    return core_->post_send(to, std::move(message));
-  }
-
-  Result<std::optional<IncomingMessage>> receive(Clock::time_point deadline) override {
-    std::unique_lock lock(inbox_->mutex);
-    inbox_->cv.wait_until(lock, deadline, [&] { return !inbox_->messages.empty() || inbox_->closed; });
-    if (!inbox_->messages.empty()) {
-      IncomingMessage m = std::move(inbox_->messages.front());
-      inbox_->messages.pop_front();
-      inbox_->held[m.from] -= held_cost(m);
-      if (std::exchange(inbox_->sender_waiting, false)) core_->post_resume_stalled();
-      return std::optional<IncomingMessage>(std::move(m));
-    }
-    if (inbox_->closed) return make_error(ErrorKind::Transport, "TCP node stopped");
-    return std::optional<IncomingMessage>{};
-  }
-
-  std::string peer_status(PartyId peer) const override { return core_->peer_note(peer); }
-  bool peer_unreachable(PartyId peer) const override { return core_->peer_unreachable(peer); }
-
- private:
-  std::shared_ptr<NodeCore> core_;
-  SessionId session_;
-  std::shared_ptr<SessionInbox> inbox_;
-};
-
-}  // namespace
 
 // ---- the node ------------------------------------------------------------------------------
 
@@ -649,7 +501,7 @@ Status TcpNode::set_peer_address(PartyId peer, std::string host, std::uint16_t p
 
 Result<std::unique_ptr<Transport>> TcpNode::open_session(const SessionId& session) {
   TSIGN_TRY(auto inbox, core_->open_session(session));
-  return std::unique_ptr<Transport>(std::make_unique<TcpSession>(core_, session, std::move(inbox)));
+  return std::unique_ptr<Transport>(std::make_unique<SessionView>(core_, session, std::move(inbox)));
 }
 
 std::string TcpNode::peer_status(PartyId peer) const { return core_->peer_note(peer); }
@@ -666,11 +518,6 @@ Status TcpNode::flush(std::chrono::milliseconds timeout) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-}
-
-Status run_session(RoundProtocol& protocol, TcpNode& node, const SessionId& session, const EngineOptions& options) {
-  TSIGN_TRY(auto view, node.open_session(session));
-  return run_session(protocol, *view, session, options);
 }
 
 }  // namespace tsign

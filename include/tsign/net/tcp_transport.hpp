@@ -32,6 +32,7 @@
 #include "tsign/net/engine.hpp"
 #include "tsign/net/envelope.hpp"
 #include "tsign/net/party_config.hpp"
+#include "tsign/net/session_node.hpp"
 #include "tsign/protocol/session_id.hpp"
 #include "tsign/net/transport.hpp"
 
@@ -68,24 +69,24 @@ struct TcpOptions {
 
 class NodeCore;
 
-class TcpNode {
+class TcpNode final : public SessionNode {
  public:
   // Binds the listening socket (port 0: any free port) and starts the node's thread.
   static Result<std::unique_ptr<TcpNode>> start(PartyConfig config, TcpOptions options = {});
   // Closes every connection and joins the thread; open session views then fail.
-  ~TcpNode();
+  ~TcpNode() override;
   TcpNode(const TcpNode&) = delete;
   TcpNode& operator=(const TcpNode&) = delete;
 
-  PartyId self() const;
+  PartyId self() const override;
   std::uint16_t listen_port() const;
   // Where a peer is dialled from now on (e.g. once it has bound an ephemeral port).
   Status set_peer_address(PartyId peer, std::string host, std::uint16_t port);
   // A Transport for one session. One view per session id at a time; closing the view (destroying
   // it) ends the session here.
-  Result<std::unique_ptr<Transport>> open_session(const SessionId& session);
+  Result<std::unique_ptr<Transport>> open_session(const SessionId& session) override;
   // "connected", or why not ("handshake rejected ...", "connection refused, retrying ...").
-  std::string peer_status(PartyId peer) const;
+  std::string peer_status(PartyId peer) const override;
   bool connected(PartyId peer) const;
   // Drops the current connection to a peer (as a network fault would); it is redialled and
   // unacknowledged messages are sent again.
@@ -94,23 +95,12 @@ class TcpNode {
   // (acknowledgements included) has been written to its socket, or until `timeout` passes
   // (Timeout naming the peers still owing). A process calls it before it exits, so that the last
   // messages of a session do not die with it.
-  Status flush(std::chrono::milliseconds timeout);
+  Status flush(std::chrono::milliseconds timeout) override;
 
  private:
   explicit TcpNode(std::shared_ptr<NodeCore> core);
   std::shared_ptr<NodeCore> core_;
   std::thread thread_;  // runs the node's io_context
 };
-
-// The single call for one party over TCP: opens the session on `node`, runs the protocol to its
-// end, closes the session (run_protocol also hands out the protocol's output).
-Status run_session(RoundProtocol& protocol, TcpNode& node, const SessionId& session, const EngineOptions& options = {});
-
-template <class Output>
-Result<Output> run_protocol(Protocol<Output>& protocol, TcpNode& node, const SessionId& session,
-                            const EngineOptions& options = {}) {
-  TSIGN_CHECK(run_session(protocol, node, session, options));
-  return protocol.take_output();
-}
 
 }  // namespace tsign
