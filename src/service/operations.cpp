@@ -1,0 +1,183 @@
+#include "operations.hpp"
+
+#include <algorithm>
+
+namespace tsign::service_internal {
+
+namespace {
+
+void fail(ServiceResult& result, const Error& error) {
+  result.status = error.kind == ErrorKind::PolicyDenied ? ResultStatus::Declined : ResultStatus::Failed;
+  result.reason = error.kind == ErrorKind::PolicyDenied ? "policy" : to_string(error.kind);
+  result.error = error.message;
+  for (PartyId p : error.culprits) {
+    if (std::find(result.culprits.begin(), result.culprits.end(), p) == result.culprits.end()) result.culprits.push_back(p);
+  }
+  std::sort(result.culprits.begin(), result.culprits.end());
+}
+
+void not_involved(ServiceResult& result) {
+  result.status = ResultStatus::Declined;
+  result.reason = "not_involved";
+  result.error = "this party takes no part in the operation";
+}
+
+bool contains(const std::vector<PartyId>& parties, PartyId p) {
+  return std::find(parties.begin(), parties.end(), p) != parties.end();
+}
+
+void describe_key(ServiceResult& result, const VaultKey& key) {
+  result.key_id = key.key_id;
+  result.public_key = key.view.public_key;
+}
+
+// Robust signing: every attempt runs with all candidates not yet excluded (FROST and ECDSA both
+// sign with any set of at least t), under its own session, so each draws fresh nonces. A failed
+// attempt names its culprits (a share that fails its check, a party that never answered); every
+// honest signer saw the same failure, so all exclude the same parties and meet again in the next
+// attempt. It ends with a signature, a decline by this party's policy, or fewer than t left.
+void robust_sign(Vault& vault, PeerLink& peers, const ServiceRequest& request, std::size_t max_attempts,
+                 ServiceResult& result) {
+  auto key = vault.key(*request.key_id);
+  if (!key) return fail(result, key.error());
+  result.key_id = key->key_id;
+  std::vector<PartyId> candidates = request.signers.empty() ? key->parties : request.signers;
+  if (!contains(candidates, vault.id())) return not_involved(result);
+  if (request.use_presignature) {
+    result.status = ResultStatus::Declined;
+    result.reason = "unsupported";
+    result.error = "the service does not take pooled presignatures yet";
+    return;
+  }
+  std::vector<PartyId> excluded;
+  for (std::uint32_t attempt = 1; attempt <= max_attempts; ++attempt) {
+    std::vector<PartyId> signers;
+    for (PartyId p : candidates) {
+      if (!contains(excluded, p)) signers.push_back(p);
+    }
+    if (signers.size() < key->threshold) {
+      result.status = ResultStatus::Failed;
+      result.reason = "too_few_signers";
+      result.error = "fewer than the threshold of signers are left after excluding the culprits";
+      return;
+    }
+    if (!contains(signers, vault.id())) {
+      result.status = ResultStatus::Failed;
+      result.reason = "excluded";
+      result.error = "the other signers named this party in a failed attempt";
+      return;
+    }
+    result.attempts = attempt;
+    SignRequest sign;
+    sign.key_id = key->key_id;
+    sign.content = *request.content;
+    sign.signers = signers;
+    sign.path = request.path;
+    sign.taproot_root = request.taproot_root;
+    sign.session = session_label(request, attempt);
+    auto signature = vault.sign(sign, peers);
+    if (signature) {
+      result.status = ResultStatus::Ok;
+      result.reason.clear();
+      result.error.clear();
+      result.signature = signature->signature;
+      result.public_key = signature->public_key;
+      if (signature->ecdsa) result.recovery_id = signature->ecdsa->recovery_id;
+      result.signers = signers;
+      return;
+    }
+    fail(result, signature.error());
+    const Error& e = signature.error();
+    const bool retryable = (e.kind == ErrorKind::Timeout || e.kind == ErrorKind::ProtocolAborted) && !e.culprits.empty();
+    if (!retryable) return;
+    for (PartyId p : e.culprits) {
+      if (!contains(excluded, p)) excluded.push_back(p);
+    }
+  }
+}
+
+}  // namespace
+
+std::string session_label(const ServiceRequest& request, std::uint32_t attempt) {
+  std::string label = "request/";
+  label += to_hex(request.id);
+  if (attempt != 0) {
+    label += "/attempt/";
+    label += std::to_string(attempt);
+  }
+  return label;
+}
+
+void run_operation(Vault& vault, PeerLink& peers, const ServiceRequest& r, std::size_t max_attempts,
+                   ServiceResult& result) {
+  const PartyId self = vault.id();
+  switch (r.operation) {
+    case RequestOperation::Health: {
+      auto keys = vault.keys();
+      if (!keys) return fail(result, keys.error());
+      result.status = ResultStatus::Ok;
+      return;
+    }
+    case RequestOperation::Keygen: {
+      if (!contains(r.parties, self)) return not_involved(result);
+      auto key = vault.keygen({*r.suite, r.threshold, r.parties, session_label(r)}, peers);
+      if (!key) return fail(result, key.error());
+      describe_key(result, *key);
+      result.status = ResultStatus::Ok;
+      return;
+    }
+    case RequestOperation::Sign:
+      return robust_sign(vault, peers, r, max_attempts, result);
+    case RequestOperation::Refresh: {
+      auto held = vault.key(*r.key_id);
+      if (!held) return fail(result, held.error());
+      auto key = vault.refresh(*r.key_id, session_label(r), peers);
+      if (!key) return fail(result, key.error());
+      describe_key(result, *key);
+      result.status = ResultStatus::Ok;
+      return;
+    }
+    case RequestOperation::Reshare: {
+      if (!contains(r.old_quorum, self) && !contains(r.parties, self)) return not_involved(result);
+      ReshareRequest reshare{*r.key_id, r.old_quorum, r.parties, r.threshold, session_label(r), std::nullopt};
+      if (!vault.key(*r.key_id).ok()) {
+        if (!r.suite || r.group_key.empty()) {
+          return fail(result, make_error(ErrorKind::InvalidInput, "a joining member needs the request's suite and group_key"));
+        }
+        reshare.join = std::make_pair(*r.suite, r.group_key);
+      }
+      auto outcome = vault.reshare(reshare, peers);
+      if (!outcome) return fail(result, outcome.error());
+      result.key_id = *r.key_id;
+      if (outcome->key) describe_key(result, *outcome->key);
+      result.status = ResultStatus::Ok;
+      return;
+    }
+    case RequestOperation::Repair: {
+      if (!contains(r.parties, self) && r.recovering != self) return not_involved(result);
+      RepairRequest repair{*r.key_id, r.parties, r.recovering, session_label(r), std::nullopt};
+      if (r.recovering == self) {
+        if (!r.suite) return fail(result, make_error(ErrorKind::InvalidInput, "the recovering party needs the request's suite"));
+        repair.recover = std::make_pair(*r.suite, r.epoch);
+      }
+      auto key = vault.repair(repair, peers);
+      if (!key) return fail(result, key.error());
+      describe_key(result, *key);
+      result.status = ResultStatus::Ok;
+      return;
+    }
+    case RequestOperation::Presign: {
+      if (!contains(r.signers, self)) return not_involved(result);
+      result.key_id = *r.key_id;
+      for (std::uint32_t i = 0; i < r.count; ++i) {
+        auto id = vault.presign({*r.key_id, r.signers, r.path, session_label(r, i + 1)}, peers);
+        if (!id) return fail(result, id.error());
+        result.presignatures.push_back(*id);
+      }
+      result.status = ResultStatus::Ok;
+      return;
+    }
+  }
+}
+
+}  // namespace tsign::service_internal
