@@ -33,9 +33,11 @@ void describe_key(ServiceResult& result, const VaultKey& key) {
 
 // Robust signing: every attempt runs with all candidates not yet excluded (FROST and ECDSA both
 // sign with any set of at least t), under its own session, so each draws fresh nonces. A failed
-// attempt names its culprits (a share that fails its check, a party that never answered); every
-// honest signer saw the same failure, so all exclude the same parties and meet again in the next
-// attempt. It ends with a signature, a decline by this party's policy, or fewer than t left.
+// attempt names its culprits (a FROST share that fails its check, a party that never answered);
+// the honest signers saw the same failure, so all exclude the same parties and meet again in the
+// next attempt. It ends with a signature, a decline by this party's policy, fewer than t left or
+// max_attempts. Unlike ROAST's coordinator, nothing makes signers that saw different failures
+// agree: they derive different sessions and time out, naming each other (docs/requests.md).
 void robust_sign(Vault& vault, PeerLink& peers, const ServiceRequest& request, std::size_t max_attempts,
                  ServiceResult& result) {
   auto key = vault.key(*request.key_id);
@@ -88,7 +90,11 @@ void robust_sign(Vault& vault, PeerLink& peers, const ServiceRequest& request, s
     }
     fail(result, signature.error());
     const Error& e = signature.error();
-    const bool retryable = (e.kind == ErrorKind::Timeout || e.kind == ErrorKind::ProtocolAborted) && !e.culprits.empty();
+    // ECDSA's online round cannot attribute a wrong share (it names every other signer), so
+    // ECDSA retries only without the unresponsive.
+    const bool frost = key->suite != ShareSuite::EcdsaSecp256k1;
+    const bool retryable =
+        !e.culprits.empty() && (e.kind == ErrorKind::Timeout || (frost && e.kind == ErrorKind::ProtocolAborted));
     if (!retryable) return;
     for (PartyId p : e.culprits) {
       if (!contains(excluded, p)) excluded.push_back(p);
