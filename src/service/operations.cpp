@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tsign/core/text_fields.hpp"
+
 namespace tsign::service_internal {
 
 namespace {
@@ -20,6 +22,27 @@ void not_involved(ServiceResult& result) {
   result.status = ResultStatus::Declined;
   result.reason = "not_involved";
   result.error = "this party takes no part in the operation";
+}
+
+// A signer stopped by another's abort notice is told whom that party blames, in the message the
+// engine writes for it, and names only the notifier as its culprit (it cannot check the claim).
+// The signers that checked the failure themselves exclude the blamed: so must this one, or the
+// next attempt's sets differ. A false notice can so exclude honest signers at the parties it
+// reaches first (within max_attempts); a ROAST coordinator, which excludes only what it verified
+// itself, would not.
+std::vector<PartyId> parties_to_exclude(const Error& e) {
+  constexpr std::string_view kStopped = " aborted the session: ";
+  constexpr std::string_view kBlames = "(it blames parties ";
+  const auto stopped = e.message.find(kStopped);
+  const auto blames = e.message.rfind(kBlames);
+  if (e.kind != ErrorKind::ProtocolAborted || stopped == std::string::npos || blames == std::string::npos) return e.culprits;
+  const auto start = blames + kBlames.size();
+  const auto end = e.message.find(')', start);
+  if (end == std::string::npos) return e.culprits;
+  std::string list = e.message.substr(start, end - start);  // "2, 5"
+  std::erase(list, ' ');
+  auto blamed = parse_party_list(list, "blamed parties");
+  return blamed ? *blamed : e.culprits;
 }
 
 bool contains(const std::vector<PartyId>& parties, PartyId p) {
@@ -52,6 +75,7 @@ void robust_sign(Vault& vault, PeerLink& peers, const ServiceRequest& request, s
     return;
   }
   std::vector<PartyId> excluded;
+  std::string history;
   for (std::uint32_t attempt = 1; attempt <= max_attempts; ++attempt) {
     std::vector<PartyId> signers;
     for (PartyId p : candidates) {
@@ -60,7 +84,7 @@ void robust_sign(Vault& vault, PeerLink& peers, const ServiceRequest& request, s
     if (signers.size() < key->threshold) {
       result.status = ResultStatus::Failed;
       result.reason = "too_few_signers";
-      result.error = "fewer than the threshold of signers are left after excluding the culprits";
+      result.error = "fewer than the threshold of signers are left after excluding the culprits (" + history + ")";
       return;
     }
     if (!contains(signers, vault.id())) {
@@ -88,15 +112,21 @@ void robust_sign(Vault& vault, PeerLink& peers, const ServiceRequest& request, s
       result.signers = signers;
       return;
     }
-    fail(result, signature.error());
     const Error& e = signature.error();
+    fail(result, Error{e.kind, e.message, parties_to_exclude(e)});
+    // Every attempt's failure, so the result tells how the culprits were found.
+    history += history.empty() ? "attempt " : "; attempt ";
+    history += std::to_string(attempt);
+    history += ": ";
+    history += e.describe().substr(0, 400);
+    result.error = history;
     // ECDSA's online round cannot attribute a wrong share (it names every other signer), so
     // ECDSA retries only without the unresponsive.
     const bool frost = key->suite != ShareSuite::EcdsaSecp256k1;
     const bool retryable =
-        !e.culprits.empty() && (e.kind == ErrorKind::Timeout || (frost && e.kind == ErrorKind::ProtocolAborted));
+        !parties_to_exclude(e).empty() && (e.kind == ErrorKind::Timeout || (frost && e.kind == ErrorKind::ProtocolAborted));
     if (!retryable) return;
-    for (PartyId p : e.culprits) {
+    for (PartyId p : parties_to_exclude(e)) {
       if (!contains(excluded, p)) excluded.push_back(p);
     }
   }
