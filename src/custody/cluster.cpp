@@ -4,6 +4,7 @@
 #include <set>
 
 #include "tsign/core/file_io.hpp"
+#include "tsign/core/hash.hpp"
 #include "tsign/core/text_fields.hpp"
 #include "tsign/store/atomic_file.hpp"
 
@@ -15,8 +16,56 @@ Error line_error(std::size_t line, const std::string& what) {
   return make_error(ErrorKind::InvalidInput, "cluster configuration line " + std::to_string(line) + ": " + what);
 }
 
+bool is_requester_id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+Result<Requester> parse_requester(std::string_view value) {
+  const auto fields = split_blank_separated(value);
+  if (fields.size() != 3) return make_error(ErrorKind::InvalidInput, "expected 'requester = <id> <Ed25519 key> <operations>'");
+  Requester r;
+  if (fields[0].empty() || fields[0].size() > kMaxRequesterId ||
+      !std::all_of(fields[0].begin(), fields[0].end(), is_requester_id_char)) {
+    return make_error(ErrorKind::InvalidInput, "requester id: 1 to 64 letters, digits, '-', '_' or '.'");
+  }
+  r.id = std::string(fields[0]);
+  TSIGN_TRY(r.public_key, parse_hex_array<32>(fields[1], "requester key"));
+  std::string_view ops = fields[2];
+  while (true) {
+    const auto comma = ops.find(',');
+    const std::string_view op = ops.substr(0, comma);
+    if (std::find(std::begin(kRequestOperations), std::end(kRequestOperations), op) == std::end(kRequestOperations)) {
+      return make_error(ErrorKind::InvalidInput, "unknown operation '" + std::string(op.substr(0, 20)) + "'");
+    }
+    if (r.allows(op)) return make_error(ErrorKind::InvalidInput, "operation '" + std::string(op) + "' listed twice");
+    r.operations.emplace_back(op);
+    if (comma == std::string_view::npos) break;
+    ops = ops.substr(comma + 1);
+  }
+  return r;
+}
 
 }  // namespace
+
+bool Requester::allows(std::string_view operation) const {
+  return std::find(operations.begin(), operations.end(), operation) != operations.end();
+}
+
+const Requester* Cluster::requester(std::string_view id) const {
+  auto it = std::find_if(requesters.begin(), requesters.end(), [&](const Requester& r) { return r.id == id; });
+  return it == requesters.end() ? nullptr : &*it;
+}
+
+std::string Cluster::cluster_id() const {
+  Sha256 h = tagged_hasher("tsign/cluster-id/v1");
+  for (const ClusterMember& m : members) {
+    h.update_u32(m.id);
+    h.update(m.transport_key);
+    h.update(m.audit_key);
+  }
+  const Digest32 digest = h.finish();
+  return to_hex(ByteSpan(digest.data(), 16));
+}
 
 const ClusterMember* Cluster::find(PartyId id) const {
   auto it = std::find_if(members.begin(), members.end(), [&](const ClusterMember& m) { return m.id == id; });
@@ -56,6 +105,14 @@ Result<Cluster> parse_cluster(std::string_view text) {
       continue;
     }
     if (key == "version") return line_error(line_no, "version given twice");
+    if (key == "requester") {
+      auto requester = parse_requester(value);
+      if (!requester) return line_error(line_no, requester.error().message);
+      if (cluster.requester(requester->id) != nullptr) return line_error(line_no, "requester " + requester->id + " listed twice");
+      if (cluster.requesters.size() >= kMaxRequesters) return line_error(line_no, "too many requesters");
+      cluster.requesters.push_back(std::move(requester).value());
+      continue;
+    }
     if (key != "party") return line_error(line_no, "unknown setting '" + std::string(key.substr(0, 40)) + "'");
     const auto fields = split_blank_separated(value);
     if (fields.size() != 4) {

@@ -242,6 +242,17 @@ Result<std::optional<PolicyRules>> Vault::policy() const {
   return std::optional<PolicyRules>(std::move(rules));
 }
 
+Result<AuditEntry> Vault::record_refusal(const KeyId& key_id, std::string details) {
+  AuditEvent event;
+  event.kind = AuditEventKind::Denied;
+  event.key_id = key_id;
+  if (details.size() > kMaxAuditDetails) details.resize(kMaxAuditDetails);
+  event.details = std::move(details);
+  return state_->log.append(std::move(event));
+}
+
+AuditHead Vault::audit_head() const { return state_->log.head(); }
+
 // ---- Staged epochs ----
 
 Result<VaultKey> Vault::commit_staged(const KeyId& key_id) {

@@ -32,19 +32,21 @@ nlohmann::json RunResult::json() const {
 }
 
 std::filesystem::path tsign_binary() { return std::filesystem::path(TSIGN_BINARY_DIR) / "tools" / "tsign"; }
+std::filesystem::path tsignd_binary() { return std::filesystem::path(TSIGN_BINARY_DIR) / "tools" / "tsignd"; }
 
 namespace {
 std::atomic<unsigned> process_counter{0};
 }  // namespace
 
 TsignProcess::TsignProcess(std::vector<std::string> args, std::map<std::string, std::string> env,
-                           const std::filesystem::path& scratch, std::chrono::seconds deadline)
+                           const std::filesystem::path& scratch, std::chrono::seconds deadline,
+                           const std::filesystem::path& program)
     : deadline_(std::chrono::steady_clock::now() + deadline) {
   const unsigned n = process_counter++;
   out_file_ = scratch / ("proc" + std::to_string(n) + ".out");
   err_file_ = scratch / ("proc" + std::to_string(n) + ".err");
-  const std::string binary = tsign_binary().string();
-  if (!std::filesystem::exists(binary)) throw std::runtime_error("tsign binary not found at " + binary);
+  const std::string binary = program.empty() ? tsign_binary().string() : program.string();
+  if (!std::filesystem::exists(binary)) throw std::runtime_error("binary not found at " + binary);
 
   std::vector<std::string> argv_storage{binary};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());

@@ -31,8 +31,9 @@ struct RunResult {
 // One tsign process, started at construction.
 class TsignProcess {
  public:
+  // `binary`: another program of the build (tsignd_binary()); default tsign.
   TsignProcess(std::vector<std::string> args, std::map<std::string, std::string> env, const std::filesystem::path& scratch,
-               std::chrono::seconds deadline = std::chrono::seconds(60));
+               std::chrono::seconds deadline = std::chrono::seconds(60), const std::filesystem::path& binary = {});
   ~TsignProcess();  // kills the process if it is still running
   TsignProcess(const TsignProcess&) = delete;
   TsignProcess& operator=(const TsignProcess&) = delete;
@@ -50,6 +51,7 @@ class TsignProcess {
 };
 
 std::filesystem::path tsign_binary();
+std::filesystem::path tsignd_binary();
 
 // Runs one process to its end.
 RunResult run_tsign(std::vector<std::string> args, std::map<std::string, std::string> env,

@@ -38,5 +38,7 @@ Command backup_key_command();
 Command backup_command();
 Command restore_command();
 Command decommission_command();
+Command requester_key_command();
+Command request_command();
 
 }  // namespace tsign::cli

@@ -18,7 +18,8 @@ std::vector<Command> all_commands() {
   return {init_command(),       keygen_command(),      sign_command(),       presign_command(),    verify_command(),
           list_command(),       pubkey_command(),      xpub_command(),       refresh_command(),
           reshare_command(),    repair_command(),      staged_command(),     audit_verify_command(),
-          backup_key_command(), backup_command(),      restore_command(),    decommission_command()};
+          backup_key_command(), backup_command(),      restore_command(),    decommission_command(),
+          requester_key_command(), request_command()};
 }
 
 std::string overview() {

@@ -216,6 +216,11 @@ class Vault {
   // The vault's policy file as rules (none: every request is approved, and still recorded).
   Result<std::optional<PolicyRules>> policy() const;
 
+  // Records, as `denied`, a request refused before any protocol ran (the signer service's
+  // authorization, expiry and replay checks); `details` is cut to the audit log's bound.
+  Result<AuditEntry> record_refusal(const KeyId& key_id, std::string details);
+  AuditHead audit_head() const;
+
   struct State;
 
  private:
